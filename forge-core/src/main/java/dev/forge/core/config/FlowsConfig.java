@@ -1,0 +1,13 @@
+package dev.forge.core.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where system flows live. */
+@ConfigMapping(prefix = "forge.flows")
+public interface FlowsConfig {
+
+    /** Directory scanned for *.yaml flow blueprints at start-up. */
+    @WithDefault("config/flows")
+    String dir();
+}

@@ -1,0 +1,72 @@
+package dev.forge.core.flow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The seed's factory pattern: a run gets a clone of the shared blueprint with its overrides applied; the shared copy
+ * is immutable and never touched.
+ */
+public final class BlueprintFactory {
+
+    private BlueprintFactory() {
+    }
+
+    /** Problems with the overrides against this blueprint (unknown executor ids, wrong executor types). */
+    public static List<String> check(FlowBlueprint flow, RunOverrides overrides) {
+        var problems = new ArrayList<String>();
+        var byId = flow.executorsById();
+        overrides.models().keySet().forEach(id -> {
+            var e = byId.get(id);
+            if (e == null) {
+                problems.add("overrides.models names unknown executor '" + id + "' (flow " + flow.name() + " has "
+                        + byId.keySet() + ")");
+            } else if (e.type() != ExecutorType.LLM) {
+                problems.add("overrides.models: executor '" + id + "' is " + e.type().yamlName() + ", not llm");
+            }
+        });
+        overrides.tools().keySet().forEach(id -> {
+            if (!byId.containsKey(id)) {
+                problems.add("overrides.tools names unknown executor '" + id + "' (flow " + flow.name() + " has "
+                        + byId.keySet() + ")");
+            }
+        });
+        return problems;
+    }
+
+    public static FlowBlueprint apply(FlowBlueprint base, RunOverrides overrides) {
+        if (overrides == null || overrides.isEmpty()) {
+            return base;
+        }
+        var executors = new ArrayList<ExecutorSpec>();
+        for (var e : base.executors()) {
+            var copy = e;
+            if (e.type() == ExecutorType.LLM) {
+                String model = overrides.models().getOrDefault(e.id(), overrides.model());
+                if (model != null) {
+                    copy = copy.withModel(model);
+                }
+                if (overrides.maxTokens() != null) {
+                    copy = copy.withLimits(overrides.maxTokens(), copy.timeout());
+                }
+            }
+            var tools = overrides.tools().get(e.id());
+            if (tools != null) {
+                copy = copy.withTools(tools);
+            }
+            if (!overrides.parameters().isEmpty()) {
+                var params = new LinkedHashMap<>(copy.parameters());
+                params.putAll(overrides.parameters());
+                copy = copy.withParameters(params);
+            }
+            executors.add(copy);
+        }
+        var flow = base.withExecutors(executors);
+        if (overrides.timeout() != null || overrides.maxTokens() != null) {
+            flow = flow.withLimits(overrides.timeout() != null ? overrides.timeout() : base.timeout(),
+                    overrides.maxTokens() != null ? overrides.maxTokens() : base.maxTokens());
+        }
+        return flow;
+    }
+}

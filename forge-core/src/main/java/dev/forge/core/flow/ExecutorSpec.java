@@ -1,0 +1,67 @@
+package dev.forge.core.flow;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One executor of a flow blueprint, immutable. Fields that do not apply to the type are null or empty.
+ *
+ * @param line 1-based line of the executor in its YAML file, for error messages
+ */
+public record ExecutorSpec(
+        String id,
+        ExecutorType type,
+        String model,
+        String prompt,
+        List<String> tools,
+        List<String> outputTo,
+        List<Route> routes,
+        String defaultTarget,
+        MergeStrategy strategy,
+        Integer maxTokens,
+        Duration timeout,
+        Integer retries,
+        Map<String, Object> parameters,
+        int line) {
+
+    public ExecutorSpec {
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        outputTo = outputTo == null ? List.of() : List.copyOf(outputTo);
+        routes = routes == null ? List.of() : List.copyOf(routes);
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /** Every executor this one can send a message to. */
+    public List<String> targets() {
+        if (type == ExecutorType.CONDITIONAL) {
+            var all = new java.util.ArrayList<String>();
+            routes.forEach(r -> all.add(r.target()));
+            if (defaultTarget != null) {
+                all.add(defaultTarget);
+            }
+            return all.stream().distinct().toList();
+        }
+        return outputTo;
+    }
+
+    public ExecutorSpec withModel(String newModel) {
+        return new ExecutorSpec(id, type, newModel, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
+                timeout, retries, parameters, line);
+    }
+
+    public ExecutorSpec withTools(List<String> newTools) {
+        return new ExecutorSpec(id, type, model, prompt, newTools, outputTo, routes, defaultTarget, strategy, maxTokens,
+                timeout, retries, parameters, line);
+    }
+
+    public ExecutorSpec withLimits(Integer newMaxTokens, Duration newTimeout) {
+        return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy,
+                newMaxTokens, newTimeout, retries, parameters, line);
+    }
+
+    public ExecutorSpec withParameters(Map<String, Object> newParameters) {
+        return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
+                timeout, retries, newParameters, line);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.forge.core.flow;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Executor types the Coordinator can run. */
+public enum ExecutorType {
+    LLM("llm"),
+    CONDITIONAL("conditional"),
+    MERGE("merge");
+
+    private final String yamlName;
+
+    ExecutorType(String yamlName) {
+        this.yamlName = yamlName;
+    }
+
+    public String yamlName() {
+        return yamlName;
+    }
+
+    public static Optional<ExecutorType> fromYaml(String value) {
+        return Arrays.stream(values()).filter(t -> t.yamlName.equals(value)).findFirst();
+    }
+
+    public static String known() {
+        return Arrays.stream(values()).map(ExecutorType::yamlName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.forge.core.flow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Parses and validates flow files; collects every problem across all files before failing. */
+public final class FlowLoader {
+
+    private FlowLoader() {
+    }
+
+    /** Parses and validates one source; throws with every problem when it is not a valid flow. */
+    public static FlowBlueprint load(String file, String source) {
+        var result = FlowParser.parse(file, source);
+        var problems = new ArrayList<>(result.problems());
+        if (result.blueprint() != null) {
+            problems.addAll(FlowValidator.validate(result.blueprint()));
+        }
+        if (!problems.isEmpty()) {
+            throw new FlowValidationException(problems);
+        }
+        return result.blueprint();
+    }
+
+    /** Loads every *.yaml / *.yml in a directory; a missing directory holds no flows. */
+    public static Map<String, FlowBlueprint> loadDirectory(Path dir) {
+        var flows = new LinkedHashMap<String, FlowBlueprint>();
+        if (!Files.isDirectory(dir)) {
+            return flows;
+        }
+        var problems = new ArrayList<FlowProblem>();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list flow directory " + dir, e);
+        }
+        for (Path p : files) {
+            String source;
+            try {
+                source = Files.readString(p, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                problems.add(new FlowProblem(p.toString(), 1, null, "cannot read: " + e.getMessage()));
+                continue;
+            }
+            try {
+                var flow = load(p.toString(), source);
+                var previous = flows.putIfAbsent(flow.name(), flow);
+                if (previous != null) {
+                    problems.add(new FlowProblem(p.toString(), 1, null, "flow name '" + flow.name()
+                            + "' is already defined in " + previous.file()));
+                }
+            } catch (FlowValidationException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FlowValidationException(problems);
+        }
+        return flows;
+    }
+}

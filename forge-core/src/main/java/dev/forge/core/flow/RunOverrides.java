@@ -1,0 +1,37 @@
+package dev.forge.core.flow;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-run changes to a blueprint, applied to a clone by {@link BlueprintFactory}.
+ *
+ * @param model model for every llm executor
+ * @param models model per executor id (wins over {@code model})
+ * @param tools tool list per executor id, replacing the blueprint's
+ * @param maxTokens max_tokens for every llm executor
+ * @param timeout run timeout
+ * @param parameters extra parameters merged into every executor's parameters (prompt templates see them)
+ */
+public record RunOverrides(
+        String model,
+        Map<String, String> models,
+        Map<String, List<String>> tools,
+        Integer maxTokens,
+        Duration timeout,
+        Map<String, Object> parameters) {
+
+    public static final RunOverrides NONE = new RunOverrides(null, Map.of(), Map.of(), null, null, Map.of());
+
+    public RunOverrides {
+        models = models == null ? Map.of() : Map.copyOf(models);
+        tools = tools == null ? Map.of() : Map.copyOf(tools);
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    public boolean isEmpty() {
+        return model == null && models.isEmpty() && tools.isEmpty() && maxTokens == null && timeout == null
+                && parameters.isEmpty();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.forge.core.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The PostgreSQL job queue. Jobs are runnable or leased rows only; a finished job is deleted. Every transition after
+ * claim names the lease epoch, so a worker that lost its lease changes nothing.
+ */
+@ApplicationScoped
+public class QueueStore {
+
+    /** Wake-up channel for workers (see {@link JobWakeup}). */
+    public static final String CHANNEL = "forge_jobs";
+
+    // One statement: pick up to $2 runnable jobs, skipping rows other claimers hold, and lease them.
+    // A job is claimable only at the head of its session's queue, so two runs of one session never execute at once
+    // and a session's runs start in order, while other sessions' jobs keep flowing.
+    private static final String CLAIM = """
+            WITH picked AS (
+                SELECT j.id FROM jobs j
+                WHERE j.locked_by IS NULL AND j.run_at <= now()
+                  AND (j.session_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM jobs h WHERE h.session_id = j.session_id AND h.id < j.id))
+                ORDER BY j.priority DESC, j.run_at, j.id
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            UPDATE jobs j SET locked_by = $1, lease_epoch = j.lease_epoch + 1,
+                   lease_expires_at = now() + make_interval(secs => $3), attempt = j.attempt + 1
+            FROM picked WHERE j.id = picked.id
+            RETURNING j.id, j.run_id, j.session_id, j.lease_epoch, j.attempt, j.max_attempts""";
+
+    private static final String HEARTBEAT = """
+            UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $2)
+            FROM unnest($3::bigint[], $4::bigint[]) AS held(id, epoch)
+            WHERE j.id = held.id AND j.lease_epoch = held.epoch AND j.locked_by = $1
+            RETURNING j.id""";
+
+    private static final String FENCE = "SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3 "
+            + "FOR UPDATE";
+
+    private static final String COMPLETE = "DELETE FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3";
+
+    private static final String RELEASE = """
+            UPDATE jobs SET locked_by = NULL, lease_expires_at = NULL,
+                   run_at = now() + make_interval(secs => $4),
+                   attempt = CASE WHEN $5 THEN attempt - 1 ELSE attempt END, last_error = $6
+            WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3""";
+
+    private static final String REQUEUE_EXPIRED = """
+            UPDATE jobs SET locked_by = NULL, lease_expires_at = NULL, run_at = now(),
+                   last_error = 'lease expired (worker ' || locked_by || ', attempt ' || attempt || ')'
+            WHERE id IN (SELECT id FROM jobs WHERE locked_by IS NOT NULL AND lease_expires_at < now()
+                         AND attempt < max_attempts LIMIT 1000 FOR UPDATE SKIP LOCKED)
+            RETURNING run_id, session_id, attempt""";
+
+    private static final String FAIL_EXHAUSTED = """
+            WITH dead AS (
+                DELETE FROM jobs WHERE id IN (
+                    SELECT id FROM jobs WHERE locked_by IS NOT NULL AND lease_expires_at < now()
+                      AND attempt >= max_attempts LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                RETURNING run_id, session_id, attempt, locked_by),
+            failed AS (
+                UPDATE runs r SET status = 'failed', finished_at = now(), updated_at = now(),
+                       error = jsonb_build_object('type', 'lease_expired',
+                           'message', 'the run''s worker stopped heartbeating ' || dead.attempt
+                               || ' time(s); giving up after the maximum attempts',
+                           'attempts', dead.attempt, 'last_worker', dead.locked_by::text)
+                FROM dead WHERE r.id = dead.run_id AND r.status IN ('pending', 'running')
+                RETURNING r.id, r.session_id, r.workspace_id),
+            idle AS (
+                UPDATE sessions s SET status = 'error', updated_at = now() FROM failed WHERE s.id = failed.session_id)
+            INSERT INTO events (workspace_id, run_id, session_id, type, severity, source, payload)
+            SELECT failed.workspace_id, failed.id, failed.session_id, 'run.failed', 'error', 'reaper',
+                   jsonb_build_object('reason', 'lease_expired')
+            FROM failed
+            RETURNING run_id, session_id""";
+
+    private final Pool pool;
+
+    public QueueStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Adds the job for a run; call inside the transaction that inserts the run. */
+    public Uni<Long> enqueue(SqlClient tx, UUID runId, UUID sessionId, int maxAttempts) {
+        return tx.preparedQuery("INSERT INTO jobs (run_id, session_id, max_attempts) VALUES ($1, $2, $3) RETURNING id")
+                .execute(Tuple.of(runId, sessionId, maxAttempts))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Leases at most {@code limit} jobs to the worker in one statement. */
+    public Uni<List<ClaimedJob>> claim(UUID workerId, int limit, Duration lease) {
+        if (limit <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(workerId, limit, seconds(lease)))
+                .map(rows -> {
+                    var out = new ArrayList<ClaimedJob>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new ClaimedJob(r.getLong("id"), r.getUUID("run_id"), r.getUUID("session_id"),
+                                r.getLong("lease_epoch"), r.getInteger("attempt"), r.getInteger("max_attempts")));
+                    }
+                    return out;
+                });
+    }
+
+    /** Extends the leases of every job the worker still holds, in one statement; returns the job ids still held. */
+    public Uni<Set<Long>> heartbeat(UUID workerId, List<ClaimedJob> held, Duration lease) {
+        if (held.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        Long[] ids = held.stream().map(ClaimedJob::jobId).toArray(Long[]::new);
+        Long[] epochs = held.stream().map(ClaimedJob::epoch).toArray(Long[]::new);
+        return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(workerId, seconds(lease), ids, epochs))
+                .map(rows -> {
+                    var still = new java.util.HashSet<Long>();
+                    rows.forEach(r -> still.add(r.getLong(0)));
+                    return still;
+                });
+    }
+
+    /**
+     * Locks the job row if this worker still holds this epoch; false means the lease moved on and the caller must
+     * roll back and stop. Call first inside every transaction that writes on behalf of a job.
+     */
+    public Uni<Boolean> fence(SqlConnection tx, ClaimedJob job, UUID workerId) {
+        return tx.preparedQuery(FENCE).execute(Tuple.of(job.jobId(), workerId, job.epoch()))
+                .map(rows -> rows.size() == 1);
+    }
+
+    /** Removes a finished job (fenced). */
+    public Uni<Boolean> complete(SqlConnection tx, ClaimedJob job, UUID workerId) {
+        return tx.preparedQuery(COMPLETE).execute(Tuple.of(job.jobId(), workerId, job.epoch()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Gives a job back to the queue (fenced). {@code refundAttempt} for work returned on graceful shutdown, which
+     * is not the job's fault; {@code delay} to retry later.
+     */
+    public Uni<Boolean> release(SqlClient client, ClaimedJob job, UUID workerId, Duration delay, boolean refundAttempt,
+            String reason) {
+        return client.preparedQuery(RELEASE)
+                .execute(Tuple.from(List.of(job.jobId(), workerId, job.epoch(), seconds(delay), refundAttempt,
+                        reason == null ? "" : reason)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Returns jobs whose lease expired to the queue, and fails the runs of those that used up their attempts.
+     * Safe to run from every worker at once (SKIP LOCKED).
+     */
+    public Uni<List<ReapedJob>> reapExpired() {
+        return pool.withTransaction(tx -> tx.preparedQuery(REQUEUE_EXPIRED).execute()
+                .map(rows -> {
+                    var out = new ArrayList<ReapedJob>();
+                    rows.forEach(r -> out.add(new ReapedJob(r.getUUID("run_id"), r.getUUID("session_id"), null,
+                            r.getInteger("attempt"), false)));
+                    return out;
+                })
+                .flatMap(requeued -> tx.preparedQuery(FAIL_EXHAUSTED).execute().map(rows -> {
+                    var out = new ArrayList<>(requeued);
+                    rows.forEach(r -> out.add(new ReapedJob(r.getUUID("run_id"), r.getUUID("session_id"), null, 0,
+                            true)));
+                    return out;
+                })))
+                .map(List::copyOf);
+    }
+
+    /** Runnable and leased counts, for health and metrics. */
+    public Uni<JsonObject> depth() {
+        return pool.query("SELECT count(*) FILTER (WHERE locked_by IS NULL) AS runnable, "
+                + "count(*) FILTER (WHERE locked_by IS NOT NULL) AS leased FROM jobs").execute()
+                .map(rows -> {
+                    var r = rows.iterator().next();
+                    return new JsonObject().put("runnable", r.getLong(0)).put("leased", r.getLong(1));
+                });
+    }
+
+    static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    static String ids(List<ClaimedJob> jobs) {
+        return jobs.stream().map(j -> Long.toString(j.jobId())).collect(Collectors.joining(","));
+    }
+}
