@@ -96,6 +96,11 @@ public class QueueStore {
         this.pool = pool;
     }
 
+    /** The pool the queue runs on, for writes outside a caller's transaction. */
+    public Pool pool() {
+        return pool;
+    }
+
     /** Adds the job for a run; call inside the transaction that inserts the run. */
     public Uni<Long> enqueue(SqlClient tx, UUID runId, UUID sessionId, int maxAttempts) {
         return tx.preparedQuery("INSERT INTO jobs (run_id, session_id, max_attempts) VALUES ($1, $2, $3) RETURNING id")

@@ -1,0 +1,73 @@
+package dev.forge.gateway.repository;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Sessions: a conversation with one assistant; its runs execute one at a time, in order. */
+@ApplicationScoped
+public class SessionRepository {
+
+    private static final String COLUMNS = "id, workspace_id, assistant_id, metadata::text AS metadata, status, "
+            + "created_at, updated_at";
+
+    private final Pool pool;
+
+    public SessionRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<ObjectNode> insert(SqlClient client, UUID id, String workspace, UUID assistantId, JsonNode metadata) {
+        return client.preparedQuery("INSERT INTO sessions (id, workspace_id, assistant_id, metadata) "
+                + "VALUES ($1, $2, $3, $4::jsonb) RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, workspace, assistantId, metadata.toString()))
+                .map(rows -> view(rows.iterator().next()));
+    }
+
+    public Uni<ObjectNode> insert(UUID id, String workspace, UUID assistantId, JsonNode metadata) {
+        return insert(pool, id, workspace, assistantId, metadata);
+    }
+
+    public Uni<Optional<ObjectNode>> find(String workspace, UUID id) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = $1 AND workspace_id = $2")
+                .execute(Tuple.of(id, workspace))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(view(rows.iterator().next())) : Optional.empty());
+    }
+
+    public Uni<List<ObjectNode>> list(String workspace, UUID assistantId, String status, int limit, int offset) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM sessions WHERE workspace_id = $1 "
+                + "AND ($2::uuid IS NULL OR assistant_id = $2) AND ($3::text IS NULL OR status = $3) "
+                + "ORDER BY created_at DESC, id LIMIT $4 OFFSET $5")
+                .execute(Tuple.from(java.util.Arrays.asList(workspace, assistantId, status, limit, offset)))
+                .map(rows -> {
+                    var out = new ArrayList<ObjectNode>();
+                    rows.forEach(r -> out.add(view(r)));
+                    return out;
+                });
+    }
+
+    static ObjectNode view(Row r) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("id", r.getUUID("id").toString());
+        node.put("workspace_id", r.getString("workspace_id"));
+        node.put("assistant_id", r.getUUID("assistant_id").toString());
+        node.set("metadata", Rows.json(r, "metadata"));
+        node.put("status", r.getString("status"));
+        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
+        Rows.time(node, "updated_at", r.getOffsetDateTime("updated_at"));
+        return node;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.forge.gateway.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.forge.core.flow.FlowCatalog;
+import io.quarkus.runtime.StartupEvent;
+
+/** Records the loaded flow versions at start-up, so workers can resolve whatever version a run pinned. */
+@ApplicationScoped
+public class FlowVersionRegistration {
+
+    private final FlowCatalog flows;
+
+    public FlowVersionRegistration(FlowCatalog flows) {
+        this.flows = flows;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        flows.registerVersions().await().indefinitely();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.forge.worker.client;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The offline, deterministic provider: answers from rules (executor, model glob, regex over the prompt) with templates.
+ * It is the embedded default so the demo and tests run without network or keys; it is not a language model.
+ * Templates may use {{executor}}, {{model}}, {{prompt}}, {{match}} (the regex match) and {{words}} (prompt word count).
+ */
+public class ScriptedLlmProvider implements LlmProvider {
+
+    public static final String NAME = "scripted";
+
+    /** One rule; null fields match anything. */
+    public record Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes) {
+    }
+
+    private final List<Rule> rules;
+
+    public ScriptedLlmProvider(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** Loads rules from YAML ({@code rules: [{executor, model, match, respond, delay_ms}]}); no file, no rules. */
+    public static ScriptedLlmProvider fromFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new ScriptedLlmProvider(List.of());
+        }
+        try {
+            return new ScriptedLlmProvider(parse(Files.readString(file)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read scripted LLM rules " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Rule> parse(String yaml) {
+        Object root = new Yaml(new LoaderOptions()).load(yaml);
+        var out = new ArrayList<Rule>();
+        if (!(root instanceof Map<?, ?> map) || !(map.get("rules") instanceof List<?> list)) {
+            throw new IllegalStateException("scripted LLM rules must be a mapping with a 'rules' list");
+        }
+        int i = 0;
+        for (Object o : list) {
+            i++;
+            if (!(o instanceof Map<?, ?> r) || !(r.get("respond") instanceof String respond)) {
+                throw new IllegalStateException("scripted LLM rule #" + i + " needs a 'respond' template");
+            }
+            var m = (Map<String, Object>) r;
+            Pattern match = m.get("match") == null ? null : Pattern.compile(m.get("match").toString(), Pattern.DOTALL);
+            long delay = m.get("delay_ms") == null ? 0 : Long.parseLong(m.get("delay_ms").toString());
+            out.add(new Rule((String) m.get("executor"), (String) m.get("model"), match, respond, delay, 0));
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Uni<LlmResponse> complete(LlmRequest request) {
+        String prompt = request.prompt() == null ? "" : request.prompt();
+        for (Rule rule : rules) {
+            if (rule.executor() != null && !rule.executor().equals(request.executorId())) {
+                continue;
+            }
+            if (rule.model() != null && !globMatches(rule.model(), request.model())) {
+                continue;
+            }
+            String matched = "";
+            if (rule.match() != null) {
+                Matcher m = rule.match().matcher(prompt);
+                if (!m.find()) {
+                    continue;
+                }
+                matched = m.group();
+            }
+            var text = render(rule.respond(), request, prompt, matched);
+            var answer = Uni.createFrom().item(response(prompt, text, request.maxTokens()));
+            return rule.delayMs() > 0 ? answer.onItem().delayIt().by(Duration.ofMillis(rule.delayMs())) : answer;
+        }
+        var text = "[" + request.model() + "] " + request.executorId() + ": " + prompt;
+        return Uni.createFrom().item(response(prompt, text, request.maxTokens()));
+    }
+
+    private LlmResponse response(String prompt, String text, Integer maxTokens) {
+        String out = text;
+        int tokens = words(out);
+        if (maxTokens != null && tokens > maxTokens) {
+            // honour max_tokens the way a model would: stop after that many (whitespace) tokens
+            var parts = out.split("\\s+");
+            out = String.join(" ", java.util.Arrays.copyOf(parts, maxTokens));
+            tokens = maxTokens;
+        }
+        return new LlmResponse(out, words(prompt), tokens, NAME);
+    }
+
+    private static String render(String template, LlmRequest request, String prompt, String matched) {
+        return template.replace("{{executor}}", request.executorId())
+                .replace("{{model}}", request.model())
+                .replace("{{match}}", matched)
+                .replace("{{words}}", Integer.toString(words(prompt)))
+                .replace("{{prompt}}", prompt);
+    }
+
+    static int words(String s) {
+        var t = s.trim();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
+    }
+
+    static boolean globMatches(String glob, String value) {
+        var regex = ("\\Q" + glob + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+        return value != null && value.matches(regex);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.forge.worker.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Queue worker settings. */
+@ConfigMapping(prefix = "forge.worker")
+public interface WorkerConfig {
+
+    /** Whether this process claims jobs at all (off in services that only embed the worker code). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Concurrent runs this worker executes (its slots). */
+    @WithDefault("4")
+    int slots();
+
+    /** Lease length; a worker that misses heartbeats for this long loses its jobs. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often leases are extended (well under the lease). */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** Polling backstop for missed notifications. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    /** How often expired leases are returned to the queue. */
+    @WithDefault("5s")
+    Duration reaperInterval();
+
+    /** How long in-flight runs may finish on graceful shutdown before they are returned to the queue. */
+    @WithDefault("30s")
+    Duration shutdownGrace();
+
+    /** Attempts (claims) a run gets before a lost lease fails it. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Time limit of one executor step unless the flow sets one. */
+    @WithDefault("120s")
+    Duration stepTimeout();
+
+    /** Retries of a step after a retryable error (rate limit, 5xx, timeout), unless the executor sets retries. */
+    @WithDefault("2")
+    int stepRetries();
+
+    /** First retry delay; doubles per retry, with jitter. */
+    @WithDefault("200ms")
+    Duration retryBackoff();
+
+    @WithDefault("10s")
+    Duration retryBackoffMax();
+
+    /** Fixed worker id (default: random per start). */
+    Optional<String> id();
+}

@@ -1,0 +1,178 @@
+package dev.forge.worker.repository;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forge.core.json.JsonValues;
+import dev.forge.core.queue.ClaimedJob;
+import dev.forge.core.queue.QueueStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The worker's writes to runs, checkpoints, messages, edges and events. Every write on behalf of a job runs in one
+ * transaction that first fences on the job's lease epoch; {@code false} means the lease moved on and nothing was
+ * written.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    private final Pool pool;
+    private final QueueStore queue;
+
+    public RunStore(Pool pool, QueueStore queue) {
+        this.pool = pool;
+        this.queue = queue;
+    }
+
+    public Uni<Optional<RunRecord>> load(UUID runId) {
+        return pool.preparedQuery("SELECT id, session_id, workspace_id, status, input::text AS input, "
+                + "overrides::text AS overrides, flow_name, flow_version, started_at FROM runs WHERE id = $1")
+                .execute(Tuple.of(runId))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new RunRecord(r.getUUID("id"), r.getUUID("session_id"),
+                            r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
+                            json(r.getString("overrides")), r.getString("flow_name"), r.getString("flow_version"),
+                            r.getOffsetDateTime("started_at")));
+                });
+    }
+
+    /** The state of the latest checkpoint, by the seed's (run_id, updated_at DESC) index. */
+    public Uni<Optional<JsonNode>> latestState(UUID runId) {
+        return pool.preparedQuery("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
+                + "ORDER BY updated_at DESC, step_index DESC LIMIT 1")
+                .execute(Tuple.of(runId))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(json(rows.iterator().next().getString(0)))
+                        : Optional.empty());
+    }
+
+    /**
+     * Starts a run: its first checkpoint (step 0), status running, the input as the first user message, the session
+     * busy, and a run.started event, in one fenced transaction — a run is never running without its first checkpoint.
+     */
+    public Uni<Boolean> start(ClaimedJob job, UUID workerId, RunRecord run, JsonNode initialState) {
+        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), 0, initialState,
+                Map.of("kind", "start", "worker", workerId.toString(), "attempt", job.attempt()))
+                .flatMap(x -> tx.preparedQuery("UPDATE runs SET status = 'running', started_at = COALESCE(started_at, "
+                        + "now()), attempt = $2, step_index = 0, current_step = NULL, updated_at = now() "
+                        + "WHERE id = $1 AND status IN ('pending', 'running')")
+                        .execute(Tuple.of(run.id(), job.attempt())))
+                .flatMap(x -> tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, content) "
+                        + "VALUES ($1, $2, 0, 'user', $3::jsonb) ON CONFLICT (run_id, seq) DO NOTHING")
+                        .execute(Tuple.of(run.id(), run.sessionId(), run.input().toString())))
+                .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
+                .flatMap(x -> event(tx, run, "run.started", "info", Map.of("worker", workerId.toString(),
+                        "attempt", job.attempt()))));
+    }
+
+    /** Resuming after another worker lost the run: record the attempt. */
+    public Uni<Boolean> resume(ClaimedJob job, UUID workerId, RunRecord run, int fromStep) {
+        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = 'running', attempt = $2, "
+                + "updated_at = now() WHERE id = $1 AND status IN ('pending', 'running')")
+                .execute(Tuple.of(run.id(), job.attempt()))
+                .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
+                .flatMap(x -> event(tx, run, "run.resumed", "warning", Map.of("worker", workerId.toString(),
+                        "attempt", job.attempt(), "from_step", fromStep))));
+    }
+
+    /** Commits one step: checkpoint, edges, assistant message and run progress together. */
+    public Uni<Boolean> commitStep(ClaimedJob job, UUID workerId, RunRecord run, StepWrite step) {
+        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), step.stepIndex(), step.state(),
+                step.metadata())
+                .flatMap(x -> step.edges().isEmpty() ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("INSERT INTO run_edges (run_id, seq, step_index, from_executor, "
+                                + "to_executor, message) VALUES ($1, $2, $3, $4, $5, $6::jsonb)")
+                                .executeBatch(step.edges().stream().map(e -> Tuple.of(run.id(), e.seq(),
+                                        step.stepIndex(), e.from(), e.to(), e.message().toString())).toList())
+                                .replaceWithVoid())
+                .flatMap(x -> step.messageContent() == null ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, executor_id, "
+                                + "content) VALUES ($1, $2, $3, 'assistant', $4, $5::jsonb)")
+                                .execute(Tuple.of(run.id(), run.sessionId(), step.messageSeq(), step.executorId(),
+                                        step.messageContent().toString()))
+                                .replaceWithVoid())
+                .flatMap(x -> tx.preparedQuery("UPDATE runs SET step_index = $2, current_step = $3, updated_at = now() "
+                        + "WHERE id = $1").execute(Tuple.of(run.id(), step.stepIndex(), step.executorId())))
+                .flatMap(x -> event(tx, run, "step.completed", "info", Map.of("step", step.stepIndex(),
+                        "executor", step.executorId()))));
+    }
+
+    /**
+     * Ends a run with exactly one terminal status: the update only applies while the run is still pending or
+     * running, and the job leaves the queue in the same transaction.
+     */
+    public Uni<Boolean> finish(ClaimedJob job, UUID workerId, RunRecord run, String status, JsonNode output,
+            JsonNode error) {
+        String sessionStatus = status.equals("succeeded") || status.equals("cancelled") ? "idle" : "error";
+        String severity = status.equals("succeeded") ? "info" : "error";
+        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = $2, output = $3::jsonb, "
+                + "error = $4::jsonb, finished_at = now(), updated_at = now() "
+                + "WHERE id = $1 AND status IN ('pending', 'running')")
+                .execute(Tuple.of(run.id(), status, output == null ? null : output.toString(),
+                        error == null ? null : error.toString()))
+                .flatMap(updated -> queue.complete(tx, job, workerId)
+                        .flatMap(x -> updated.rowCount() == 0 ? Uni.createFrom().voidItem()
+                                : sessionStatus(tx, run.sessionId(), sessionStatus)
+                                        .flatMap(y -> event(tx, run, "run." + status, severity,
+                                                error == null ? Map.of() : Map.of("error", error))))));
+    }
+
+    /** The run was already terminal (e.g. finished just before a lease loss): drop its job. */
+    public Uni<Boolean> dropJob(ClaimedJob job, UUID workerId) {
+        return fenced(job, workerId, tx -> queue.complete(tx, job, workerId).replaceWithVoid());
+    }
+
+    private Uni<Boolean> fenced(ClaimedJob job, UUID workerId,
+            java.util.function.Function<SqlConnection, Uni<?>> writes) {
+        return pool.withTransaction(tx -> queue.fence(tx, job, workerId)
+                .flatMap(held -> held ? writes.apply(tx).replaceWith(true) : Uni.createFrom().item(false)));
+    }
+
+    private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state,
+            Map<String, Object> metadata) {
+        return tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, metadata) "
+                + "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)")
+                .execute(Tuple.of(UUID.randomUUID(), runId, step, state.toString(), JsonValues.fromPlain(metadata)
+                        .toString()))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> sessionStatus(SqlConnection tx, UUID sessionId, String status) {
+        return tx.preparedQuery("UPDATE sessions SET status = $2, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(sessionId, status)).replaceWithVoid();
+    }
+
+    private Uni<Void> event(SqlConnection tx, RunRecord run, String type, String severity,
+            Map<String, Object> payload) {
+        return tx.preparedQuery("INSERT INTO events (workspace_id, run_id, session_id, type, severity, source, "
+                + "payload) VALUES ($1, $2, $3, $4, $5, 'worker', $6::jsonb)")
+                .execute(Tuple.of(run.workspaceId(), run.id(), run.sessionId(), type, severity,
+                        JsonValues.fromPlain(payload).toString()))
+                .replaceWithVoid();
+    }
+
+    private static JsonNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JsonValues.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is invalid", e);
+        }
+    }
+
+}

@@ -1,0 +1,45 @@
+package dev.forge.worker.repository;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The workers table: slot capacity registration, heartbeats, deregistration. */
+@ApplicationScoped
+public class WorkerStore {
+
+    private final Pool pool;
+
+    public WorkerStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> register(UUID id, String host, int slots, JsonObject capabilities) {
+        return pool.preparedQuery("INSERT INTO workers (id, host, slots_total, slots_used, capabilities, status) "
+                + "VALUES ($1, $2, $3, 0, $4::jsonb, 'active') ON CONFLICT (id) DO UPDATE SET host = $2, "
+                + "slots_total = $3, capabilities = $4::jsonb, status = 'active', heartbeat_at = now()")
+                .execute(Tuple.of(id, host, slots, capabilities.encode())).replaceWithVoid();
+    }
+
+    public Uni<Void> heartbeat(UUID id, int slotsUsed, String status) {
+        return pool.preparedQuery("UPDATE workers SET slots_used = $2, status = $3, heartbeat_at = now() "
+                + "WHERE id = $1").execute(Tuple.of(id, slotsUsed, status)).replaceWithVoid();
+    }
+
+    public Uni<Void> deregister(UUID id) {
+        return pool.preparedQuery("DELETE FROM workers WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+    }
+
+    /** Workers silent for longer than {@code silence} are marked lost (their jobs are reaped by lease expiry). */
+    public Uni<Integer> markLost(Duration silence) {
+        return pool.preparedQuery("UPDATE workers SET status = 'lost', slots_used = 0 WHERE status <> 'lost' "
+                + "AND heartbeat_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of(silence.toMillis() / 1000.0)).map(rows -> rows.rowCount());
+    }
+}

@@ -1,0 +1,332 @@
+package dev.forge.worker.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.flow.BlueprintFactory;
+import dev.forge.core.flow.ExecutorSpec;
+import dev.forge.core.flow.FlowBlueprint;
+import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.flow.RunOverridesJson;
+import dev.forge.core.json.JsonValues;
+import dev.forge.core.queue.ClaimedJob;
+import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.repository.RunRecord;
+import dev.forge.worker.repository.RunStore;
+import dev.forge.worker.repository.StepWrite;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Executes one run: loads its pinned blueprint (with the run's overrides applied to a clone), resumes from the latest
+ * checkpoint or starts it, then steps through executors. Each step's checkpoint and the run's progress commit together
+ * under the job's lease epoch; when a write is fenced off the Coordinator stops without touching anything.
+ */
+public class Coordinator {
+
+    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final RunStore runs;
+    private final FlowCatalog catalog;
+    private final Executors executors;
+    private final CoordinatorSettings settings;
+
+    public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings) {
+        this.runs = runs;
+        this.catalog = catalog;
+        this.executors = new Executors(llms);
+        this.settings = settings;
+    }
+
+    /** Everything one execution needs, threaded through the step loop. */
+    private record Context(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
+            Topology topology, Instant deadline) {
+    }
+
+    /** Runs the job's run to a terminal status, or until its lease is lost; completes when it stops. */
+    public Uni<Void> execute(ClaimedJob job, UUID workerId, RunControl control) {
+        return runs.load(job.runId()).flatMap(found -> {
+            if (found.isEmpty()) {
+                return runs.dropJob(job, workerId).replaceWithVoid();
+            }
+            var run = found.get();
+            if (run.terminal()) {
+                return runs.dropJob(job, workerId).replaceWithVoid();
+            }
+            return catalog.resolve(run.flowName(), run.flowVersion())
+                    .flatMap(base -> {
+                        var overrides = RunOverridesJson.parse(run.overrides());
+                        if (!overrides.problems().isEmpty()) {
+                            return fail(job, workerId, run, "invalid_overrides",
+                                    String.join("; ", overrides.problems()), null, null);
+                        }
+                        var flow = BlueprintFactory.apply(base, overrides.overrides());
+                        return begin(job, workerId, control, run, flow);
+                    });
+        });
+    }
+
+    private Uni<Void> begin(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow) {
+        var topology = new Topology(flow);
+        return runs.latestState(run.id()).flatMap(latest -> {
+            if (latest.isPresent()) {
+                RunState state = read(latest.get());
+                OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
+                var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()));
+                LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
+                        job.attempt());
+                return runs.resume(job, workerId, run, state.stepIndex)
+                        .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+            }
+            var state = initialState(run, flow);
+            var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()));
+            return runs.start(job, workerId, run, write(state))
+                    .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+        });
+    }
+
+    private Uni<Void> loop(Context ctx, RunState state) {
+        if (ctx.control().stopped()) {
+            LOG.infof("Run %s stops on this worker: %s", ctx.run().id(), ctx.control().stopReason());
+            return Uni.createFrom().voidItem();
+        }
+        if (ctx.deadline() != null && Instant.now().isAfter(ctx.deadline())) {
+            return timedOut(ctx, state, null);
+        }
+        propagateSkips(state, ctx.topology());
+        var next = pickNext(state, ctx);
+        if (next == null) {
+            return finish(ctx, "succeeded", runOutput(state, ctx.topology()), null);
+        }
+        var inbox = List.copyOf(state.inbox.getOrDefault(next.id(), List.of()));
+        Instant stepStarted = Instant.now();
+        int retries = next.retries() != null ? next.retries() : settings.stepRetries();
+        return step(ctx, next, inbox, state)
+                .onFailure(e -> e instanceof StepException se && se.retryable())
+                .retry().withBackOff(settings.retryBackoff(), settings.retryBackoffMax()).withJitter(0.3)
+                .atMost(retries)
+                .onItemOrFailure().transformToUni((result, failure) -> {
+                    if (ctx.control().stopped()) {
+                        // lease lost or work handed back while the step ran: its result is not ours to write
+                        return loop(ctx, state);
+                    }
+                    if (failure != null) {
+                        return stepFailed(ctx, state, next, failure);
+                    }
+                    return commit(ctx, state, next, result, stepStarted)
+                            .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+                });
+    }
+
+    private Uni<StepResult> step(Context ctx, ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        Duration limit = spec.timeout() != null ? spec.timeout() : settings.stepTimeout();
+        if (ctx.deadline() != null) {
+            var remaining = Duration.between(Instant.now(), ctx.deadline());
+            if (remaining.compareTo(limit) < 0) {
+                limit = remaining.isNegative() ? Duration.ofMillis(1) : remaining;
+            }
+        }
+        Duration timeout = limit;
+        return Uni.createFrom().deferred(() -> executors.execute(spec, inbox, state, ctx.topology(),
+                        ctx.flow().maxTokens()))
+                .ifNoItem().after(timeout).failWith(() -> new StepException("step_timeout", "executor '" + spec.id()
+                        + "' did not finish within " + timeout.toMillis() + " ms", true, null));
+    }
+
+    private Uni<Boolean> commit(Context ctx, RunState state, ExecutorSpec spec, StepResult result, Instant started) {
+        var edges = new ArrayList<StepWrite.Edge>();
+        state.status.put(spec.id(), RunState.STATUS_DONE);
+        state.outputs.put(spec.id(), result.output());
+        state.trace.add(spec.id());
+        state.inbox.remove(spec.id());
+        for (var emit : result.emits()) {
+            int seq = ++state.edgeSeq;
+            state.inbox.computeIfAbsent(emit.to(), k -> new ArrayList<>())
+                    .add(new RunState.Message(spec.id(), seq, emit.payload()));
+            edges.add(new StepWrite.Edge(seq, spec.id(), emit.to(), emit.payload()));
+        }
+        state.stepIndex++;
+        state.inputTokens += result.inputTokens();
+        state.outputTokens += result.outputTokens();
+        propagateSkips(state, ctx.topology());
+        Integer messageSeq = null;
+        ObjectNode content = null;
+        if (result.assistantText() != null) {
+            messageSeq = ++state.messageSeq;
+            content = NODES.objectNode().put("text", result.assistantText());
+            content.set("output", result.output());
+            content.put("model", spec.model());
+        }
+        var metadata = new LinkedHashMap<String, Object>();
+        metadata.put("executor", spec.id());
+        metadata.put("type", spec.type().yamlName());
+        metadata.put("duration_ms", Duration.between(started, Instant.now()).toMillis());
+        metadata.put("worker", ctx.workerId().toString());
+        metadata.put("attempt", ctx.job().attempt());
+        metadata.put("input_tokens", result.inputTokens());
+        metadata.put("output_tokens", result.outputTokens());
+        metadata.putAll(result.details());
+        JsonNode stateJson = write(state);
+        Long cap = ctx.flow().maxStateBytes();
+        if (cap != null && stateJson.toString().length() > cap) {
+            return fail(ctx.job(), ctx.workerId(), ctx.run(), "state_too_large", "run state is "
+                    + stateJson.toString().length() + " bytes after step '" + spec.id() + "', over max_state_bytes "
+                    + cap, spec.id(), state.stepIndex).replaceWith(false);
+        }
+        return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
+                stateJson, metadata, edges, messageSeq, content));
+    }
+
+    private Uni<Void> stepFailed(Context ctx, RunState state, ExecutorSpec spec, Throwable failure) {
+        if (ctx.deadline() != null && !Instant.now().isBefore(ctx.deadline())) {
+            return timedOut(ctx, state, spec.id());
+        }
+        if (failure instanceof StepException se) {
+            return fail(ctx.job(), ctx.workerId(), ctx.run(), se.type(), se.getMessage(), spec.id(),
+                    state.stepIndex + 1);
+        }
+        if (failure instanceof TimeoutException) {
+            return fail(ctx.job(), ctx.workerId(), ctx.run(), "step_timeout", "executor '" + spec.id()
+                    + "' timed out", spec.id(), state.stepIndex + 1);
+        }
+        // anything else (storage down, a bug): hand the run back to the queue rather than fail it
+        return Uni.createFrom().failure(failure);
+    }
+
+    private Uni<Void> timedOut(Context ctx, RunState state, String executor) {
+        var error = NODES.objectNode().put("type", "run_timeout").put("message", "run exceeded its timeout of "
+                + ctx.flow().timeout().toSeconds() + " s").put("step", state.stepIndex);
+        if (executor != null) {
+            error.put("executor", executor);
+        }
+        return finish(ctx, "timed_out", null, error);
+    }
+
+    private Uni<Void> fail(ClaimedJob job, UUID workerId, RunRecord run, String type, String message, String executor,
+            Integer step) {
+        var error = NODES.objectNode().put("type", type).put("message", message);
+        if (executor != null) {
+            error.put("executor", executor);
+        }
+        if (step != null) {
+            error.put("step", step);
+        }
+        LOG.warnf("Run %s failed: %s", run.id(), message);
+        return runs.finish(job, workerId, run, "failed", null, error).replaceWithVoid();
+    }
+
+    private Uni<Void> finish(Context ctx, String status, JsonNode output, JsonNode error) {
+        return runs.finish(ctx.job(), ctx.workerId(), ctx.run(), status, output, error)
+                .flatMap(held -> held ? Uni.createFrom().voidItem() : lost(ctx));
+    }
+
+    private Uni<Void> lost(Context ctx) {
+        LOG.warnf("Run %s: lease epoch %d no longer held by worker %s; stopping without writing", ctx.run().id(),
+                ctx.job().epoch(), ctx.workerId());
+        ctx.control().stop("lease lost");
+        return Uni.createFrom().voidItem();
+    }
+
+    // --- the dataflow rules -------------------------------------------------------------------------------------
+
+    static RunState initialState(RunRecord run, FlowBlueprint flow) {
+        var state = new RunState();
+        state.flow = flow.name();
+        state.flowVersion = flow.version();
+        state.routingPolicy = flow.routingPolicy().yamlName();
+        state.input = run.input();
+        flow.executors().forEach(e -> state.status.put(e.id(), RunState.STATUS_PENDING));
+        state.inbox.put(flow.entry().id(),
+                new ArrayList<>(List.of(new RunState.Message(RunState.INPUT_SENDER, 0, run.input()))));
+        return state;
+    }
+
+    /** The first executor in listed order whose senders have all settled and that has a message to handle. */
+    private static ExecutorSpec pickNext(RunState state, Context ctx) {
+        for (var e : ctx.flow().executors()) {
+            if (!RunState.STATUS_PENDING.equals(state.status.get(e.id()))) {
+                continue;
+            }
+            if (state.inbox.getOrDefault(e.id(), List.of()).isEmpty()) {
+                continue;
+            }
+            if (ctx.topology().predecessors(e.id()).stream().allMatch(p -> settled(state, p))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A pending executor whose senders have all settled without sending it anything can never run: mark it skipped,
+     * so merges downstream stop waiting for it (a route not taken never blocks a merge).
+     */
+    static void propagateSkips(RunState state, Topology topology) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (var e : topology.flow().executors()) {
+                var preds = topology.predecessors(e.id());
+                if (preds.isEmpty() || !RunState.STATUS_PENDING.equals(state.status.get(e.id()))
+                        || !state.inbox.getOrDefault(e.id(), List.of()).isEmpty()) {
+                    continue;
+                }
+                if (preds.stream().allMatch(p -> settled(state, p))) {
+                    state.status.put(e.id(), RunState.STATUS_SKIPPED);
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private static boolean settled(RunState state, String id) {
+        var s = state.status.get(id);
+        return RunState.STATUS_DONE.equals(s) || RunState.STATUS_SKIPPED.equals(s);
+    }
+
+    /** The output of the sink that ran; several sinks give an object keyed by executor id. */
+    static JsonNode runOutput(RunState state, Topology topology) {
+        Map<String, JsonNode> sinks = new LinkedHashMap<>();
+        for (var id : state.trace) {
+            if (topology.isSink(id)) {
+                sinks.put(id, state.outputs.get(id));
+            }
+        }
+        if (sinks.size() == 1) {
+            return sinks.values().iterator().next();
+        }
+        var out = NODES.objectNode();
+        sinks.forEach(out::set);
+        return out;
+    }
+
+    private static Instant deadline(FlowBlueprint flow, Instant started) {
+        return flow.timeout() == null ? null : started.plus(flow.timeout());
+    }
+
+    static JsonNode write(RunState state) {
+        return JsonValues.MAPPER.valueToTree(state);
+    }
+
+    static RunState read(JsonNode json) {
+        try {
+            return JsonValues.MAPPER.treeToValue(json, RunState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("checkpoint state cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

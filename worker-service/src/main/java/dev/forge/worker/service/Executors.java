@@ -1,0 +1,196 @@
+package dev.forge.worker.service;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.flow.CelConditions;
+import dev.forge.core.flow.ExecutorSpec;
+import dev.forge.core.flow.MergeStrategy;
+import dev.forge.core.json.JsonValues;
+import dev.forge.worker.client.LlmException;
+import dev.forge.worker.client.LlmRequest;
+import dev.forge.worker.client.LlmRouter;
+import io.smallrye.mutiny.Uni;
+
+/** The executor types: llm, conditional and merge. Each turns the messages in its inbox into a {@link StepResult}. */
+final class Executors {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z0-9_.]+)\\s*}}");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final LlmRouter llms;
+
+    Executors(LlmRouter llms) {
+        this.llms = llms;
+    }
+
+    Uni<StepResult> execute(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
+            Integer flowMaxTokens) {
+        return switch (spec.type()) {
+            case LLM -> llm(spec, inbox, state, topology, flowMaxTokens);
+            case CONDITIONAL -> Uni.createFrom().item(() -> conditional(spec, inbox, state));
+            case MERGE -> Uni.createFrom().item(() -> merge(spec, inbox, topology));
+        };
+    }
+
+    // --- llm ------------------------------------------------------------------------------------------------------
+
+    private Uni<StepResult> llm(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
+            Integer flowMaxTokens) {
+        String prompt = prompt(spec, inbox, state);
+        Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : flowMaxTokens;
+        var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters());
+        var provider = llms.forModel(spec.model());
+        return provider.complete(request)
+                .onFailure(LlmException.class).transform(e -> new StepException("llm_error", e.getMessage(),
+                        ((LlmException) e).retryable(), e))
+                .map(response -> {
+                    JsonNode output = parseOutput(response.text());
+                    var emits = topology.targets(spec.id()).stream()
+                            .map(t -> new StepResult.Emit(t, output)).toList();
+                    var details = new LinkedHashMap<String, Object>();
+                    details.put("model", spec.model());
+                    details.put("provider", response.provider());
+                    details.put("tools", spec.tools());
+                    if (maxTokens != null) {
+                        details.put("max_tokens", maxTokens);
+                    }
+                    return new StepResult(output, emits, response.text(), response.inputTokens(),
+                            response.outputTokens(), details);
+                });
+    }
+
+    /** The executor's prompt template rendered, or by default the run input followed by the incoming messages. */
+    static String prompt(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        String messages = inbox.stream()
+                .filter(m -> !RunState.INPUT_SENDER.equals(m.from()))
+                .map(m -> "[" + m.from() + "] " + JsonValues.text(m.payload()))
+                .reduce((a, b) -> a + "\n" + b).orElse("");
+        if (spec.prompt() != null) {
+            var context = NODES.objectNode();
+            context.set("input", state.input);
+            context.put("message", messages.isEmpty() ? JsonValues.text(state.input) : messages);
+            context.set("state", JsonValues.MAPPER.valueToTree(state.outputs));
+            context.set("params", JsonValues.MAPPER.valueToTree(spec.parameters()));
+            context.put("executor", spec.id());
+            return render(spec.prompt(), context);
+        }
+        var sb = new StringBuilder(JsonValues.text(state.input));
+        if (!messages.isEmpty()) {
+            sb.append("\n\n").append(messages);
+        }
+        return sb.toString();
+    }
+
+    static String render(String template, ObjectNode context) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        var sb = new StringBuilder();
+        while (m.find()) {
+            JsonNode node = context;
+            for (String part : m.group(1).split("\\.")) {
+                node = node == null ? null : node.get(part);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(JsonValues.text(node)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** A JSON object or array answer becomes structured output (so conditions can read fields); else text. */
+    static JsonNode parseOutput(String text) {
+        var t = text == null ? "" : text.trim();
+        if (t.startsWith("{") || t.startsWith("[")) {
+            try {
+                return JsonValues.MAPPER.readTree(t);
+            } catch (JsonProcessingException e) {
+                // not JSON after all: keep the text
+            }
+        }
+        return NODES.textNode(text == null ? "" : text);
+    }
+
+    // --- conditional ----------------------------------------------------------------------------------------------
+
+    private StepResult conditional(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        Object input = JsonValues.toCel(state.input);
+        Object outputs = JsonValues.toCel(JsonValues.MAPPER.valueToTree(state.outputs));
+        var emits = new ArrayList<StepResult.Emit>();
+        var decisions = NODES.arrayNode();
+        var errors = new ArrayList<String>();
+        for (var message : inbox) {
+            Object output = JsonValues.toCel(message.payload());
+            String target = spec.defaultTarget();
+            String chosen = "default";
+            for (var route : spec.routes()) {
+                boolean matched;
+                try {
+                    matched = CelConditions.evaluate(route.condition(), output, input, outputs);
+                } catch (CelConditions.ConditionException e) {
+                    // a condition that cannot be evaluated on this message (e.g. a missing field) does not match
+                    errors.add(e.getMessage());
+                    matched = false;
+                }
+                if (matched) {
+                    target = route.target();
+                    chosen = route.condition();
+                    break;
+                }
+            }
+            emits.add(new StepResult.Emit(target, message.payload()));
+            decisions.addObject().put("from", message.from()).put("condition", chosen).put("target", target);
+        }
+        var output = NODES.objectNode();
+        output.set("routes", decisions);
+        var details = new LinkedHashMap<String, Object>();
+        if (!errors.isEmpty()) {
+            details.put("condition_errors", errors);
+        }
+        return new StepResult(output, emits, null, 0, 0, details);
+    }
+
+    // --- merge ----------------------------------------------------------------------------------------------------
+
+    private StepResult merge(ExecutorSpec spec, List<RunState.Message> inbox, Topology topology) {
+        var strategy = spec.strategy() == null ? MergeStrategy.CONCATENATE : spec.strategy();
+        JsonNode output = switch (strategy) {
+            case FIRST -> inbox.get(0).payload();
+            case CONCATENATE -> NODES.textNode(String.join("\n\n",
+                    inbox.stream().map(m -> JsonValues.text(m.payload())).toList()));
+            case JSON_MERGE -> {
+                var merged = NODES.objectNode();
+                for (var m : inbox) {
+                    if (m.payload().isObject()) {
+                        deepMerge(merged, (ObjectNode) m.payload());
+                    } else {
+                        merged.set(m.from(), m.payload());
+                    }
+                }
+                yield merged;
+            }
+        };
+        var emits = topology.targets(spec.id()).stream().map(t -> new StepResult.Emit(t, output)).toList();
+        Map<String, Object> details = Map.of("strategy", strategy.yamlName(), "inputs",
+                inbox.stream().map(RunState.Message::from).toList());
+        return new StepResult(output, emits, null, 0, 0, details);
+    }
+
+    private static void deepMerge(ObjectNode into, ObjectNode from) {
+        from.fields().forEachRemaining(e -> {
+            var existing = into.get(e.getKey());
+            if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode fo) {
+                deepMerge(eo, fo);
+            } else {
+                into.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+    }
+}

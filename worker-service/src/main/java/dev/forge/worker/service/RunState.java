@@ -1,0 +1,42 @@
+package dev.forge.worker.service;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The Coordinator's whole state, serialized into every checkpoint: enough to resume on another worker, inspect any
+ * step (time travel) or fork. Plain fields so Jackson round-trips it exactly.
+ */
+public final class RunState {
+
+    public static final String STATUS_PENDING = "pending";
+    public static final String STATUS_DONE = "done";
+    public static final String STATUS_SKIPPED = "skipped";
+    public static final String INPUT_SENDER = "__input__";
+
+    /** A message waiting in an executor's inbox. */
+    public record Message(String from, int seq, JsonNode payload) {
+    }
+
+    public String flow;
+    public String flowVersion;
+    public String routingPolicy;
+    /** Steps executed so far; the checkpoint of step n holds the state after it. */
+    public int stepIndex;
+    public JsonNode input;
+    /** Output of every executor that ran, by id. */
+    public Map<String, JsonNode> outputs = new LinkedHashMap<>();
+    /** pending, done or skipped (a route not taken), by executor id. */
+    public Map<String, String> status = new LinkedHashMap<>();
+    public Map<String, List<Message>> inbox = new LinkedHashMap<>();
+    /** Executor ids in the order they ran. */
+    public List<String> trace = new ArrayList<>();
+    public int edgeSeq;
+    public int messageSeq;
+    public long inputTokens;
+    public long outputTokens;
+}

@@ -1,0 +1,18 @@
+package dev.forge.worker.service;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What one executor step produced: its output, the messages it sends on, an assistant message to store (llm), token
+ * usage and details for the checkpoint's metadata.
+ */
+record StepResult(JsonNode output, List<Emit> emits, String assistantText, int inputTokens, int outputTokens,
+        Map<String, Object> details) {
+
+    /** A message to another executor. */
+    record Emit(String to, JsonNode payload) {
+    }
+}

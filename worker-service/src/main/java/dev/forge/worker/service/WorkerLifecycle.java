@@ -1,0 +1,113 @@
+package dev.forge.worker.service;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.queue.QueueStore;
+import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.config.WorkerConfig;
+import dev.forge.worker.repository.RunStore;
+import dev.forge.worker.repository.WorkerStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+
+/** Starts this process's worker engine after start-up and drains it on shutdown. */
+@ApplicationScoped
+public class WorkerLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+
+    private final WorkerConfig config;
+    private final QueueStore queue;
+    private final WorkerStore workers;
+    private final RunStore runs;
+    private final FlowCatalog catalog;
+    private final LlmRouter llms;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final String datasourceUrl;
+    private final String datasourceUser;
+    private final String datasourcePassword;
+    private volatile WorkerEngine engine;
+
+    public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
+            @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
+            @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "") String datasourcePassword) {
+        this.config = config;
+        this.queue = queue;
+        this.workers = workers;
+        this.runs = runs;
+        this.catalog = catalog;
+        this.llms = llms;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.datasourceUrl = datasourceUrl;
+        this.datasourceUser = datasourceUser;
+        this.datasourcePassword = datasourcePassword;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        catalog.registerVersions().await().indefinitely();
+        if (!config.enabled()) {
+            LOG.info("Worker disabled (forge.worker.enabled=false)");
+            return;
+        }
+        UUID id = config.id().map(UUID::fromString).orElseGet(UUID::randomUUID);
+        engine = newEngine(id, config.slots());
+        Gauge.builder("forge.worker.slots.total", engine, WorkerEngine::slotsTotal).register(registry);
+        Gauge.builder("forge.worker.slots.used", engine, WorkerEngine::slotsUsed).register(registry);
+        Gauge.builder("forge.worker.runs.finished", engine, WorkerEngine::runsFinished).register(registry);
+        engine.start().await().indefinitely();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        var current = engine;
+        if (current != null) {
+            current.stop(config.shutdownGrace()).await().atMost(config.shutdownGrace().plusSeconds(10));
+        }
+    }
+
+    /** A new engine sharing this process's stores; tests use it to run several workers side by side. */
+    public WorkerEngine newEngine(UUID id, int slots) {
+        var settings = new WorkerSettings(slots, config.lease(), config.heartbeatInterval(), config.pollInterval(),
+                config.reaperInterval(), config.maxAttempts());
+        var coordinator = new Coordinator(runs, catalog, llms, CoordinatorSettings.from(config));
+        return new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
+    }
+
+    public WorkerEngine engine() {
+        return engine;
+    }
+
+    private PgSubscriber subscriber() {
+        var options = PgConnectOptions.fromUri(datasourceUrl.replaceFirst("^vertx-reactive:", ""))
+                .setUser(datasourceUser);
+        if (!datasourcePassword.isEmpty()) {
+            options.setPassword(datasourcePassword);
+        }
+        return PgSubscriber.subscriber(vertx, options);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}
