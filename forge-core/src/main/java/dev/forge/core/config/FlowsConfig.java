@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "forge.flows")
 public interface FlowsConfig {
 
-    /** Directory scanned for *.yaml flow blueprints at start-up. */
+    /** Directories scanned for *.yaml flow blueprints at start-up (comma-separated). */
     @WithDefault("config/flows")
-    String dir();
+    java.util.List<String> dirs();
 }

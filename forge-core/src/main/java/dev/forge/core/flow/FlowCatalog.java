@@ -33,10 +33,10 @@ public class FlowCatalog {
 
     public FlowCatalog(Pool pool, FlowsConfig config) {
         this.pool = pool;
-        var dir = Path.of(config.dir()).toAbsolutePath().normalize();
-        this.current = Map.copyOf(FlowLoader.loadDirectory(dir));
+        var dirs = config.dirs().stream().map(d -> Path.of(d).toAbsolutePath().normalize()).toList();
+        this.current = Map.copyOf(FlowLoader.loadDirectories(dirs));
         current.values().forEach(f -> byVersion.put(key(f.name(), f.version()), f));
-        LOG.infof("Loaded %d flow(s) from %s: %s", current.size(), dir, current.keySet());
+        LOG.infof("Loaded %d flow(s) from %s: %s", current.size(), dirs, current.keySet());
     }
 
     /** Records the loaded versions so any service can resolve a pinned version later. */

@@ -32,16 +32,24 @@ public final class FlowLoader {
 
     /** Loads every *.yaml / *.yml in a directory; a missing directory holds no flows. */
     public static Map<String, FlowBlueprint> loadDirectory(Path dir) {
+        return loadDirectories(List.of(dir));
+    }
+
+    /** Loads several directories as one set: a flow name may be defined once across all of them. */
+    public static Map<String, FlowBlueprint> loadDirectories(List<Path> dirs) {
         var flows = new LinkedHashMap<String, FlowBlueprint>();
-        if (!Files.isDirectory(dir)) {
-            return flows;
-        }
         var problems = new ArrayList<FlowProblem>();
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list flow directory " + dir, e);
+        var files = new ArrayList<Path>();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(dir)) {
+                files.addAll(list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                        .sorted().toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list flow directory " + dir, e);
+            }
         }
         for (Path p : files) {
             String source;

@@ -31,7 +31,7 @@ public class AssistantRepository {
     public Uni<ObjectNode> insert(UUID id, String workspace, String name, String description, String flowName,
             String flowVersion, JsonNode config, JsonNode metadata) {
         return pool.preparedQuery("INSERT INTO assistants (id, workspace_id, name, description, flow_name, "
-                + "flow_version, config, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING "
+                + "flow_version, config, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8::text::jsonb) RETURNING "
                 + COLUMNS)
                 .execute(Tuple.from(List.of(id, workspace, name, description == null ? "" : description, flowName,
                         flowVersion, config.toString(), metadata.toString())))

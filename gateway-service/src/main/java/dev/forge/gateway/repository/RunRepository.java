@@ -41,7 +41,7 @@ public class RunRepository {
     public Uni<Void> insert(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID assistantId,
             int assistantVersion, String flowName, String flowVersion, JsonNode input, JsonNode overrides) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
-                + "flow_name, flow_version, input, overrides) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)")
+                + "flow_name, flow_version, input, overrides) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)")
                 .execute(Tuple.from(List.of(id, workspace, sessionId, assistantId, assistantVersion, flowName,
                         flowVersion, input.toString(), overrides.toString())))
                 .replaceWithVoid();
@@ -50,7 +50,7 @@ public class RunRepository {
     public Uni<Void> event(SqlClient tx, String workspace, UUID runId, UUID sessionId, String type,
             JsonNode payload) {
         return tx.preparedQuery("INSERT INTO events (workspace_id, run_id, session_id, type, source, payload) "
-                + "VALUES ($1, $2, $3, $4, 'gateway', $5::jsonb)")
+                + "VALUES ($1, $2, $3, $4, 'gateway', $5::text::jsonb)")
                 .execute(Tuple.of(workspace, runId, sessionId, type, payload.toString())).replaceWithVoid();
     }
 

@@ -32,7 +32,7 @@ public class SessionRepository {
 
     public Uni<ObjectNode> insert(SqlClient client, UUID id, String workspace, UUID assistantId, JsonNode metadata) {
         return client.preparedQuery("INSERT INTO sessions (id, workspace_id, assistant_id, metadata) "
-                + "VALUES ($1, $2, $3, $4::jsonb) RETURNING " + COLUMNS)
+                + "VALUES ($1, $2, $3, $4::text::jsonb) RETURNING " + COLUMNS)
                 .execute(Tuple.of(id, workspace, assistantId, metadata.toString()))
                 .map(rows -> view(rows.iterator().next()));
     }

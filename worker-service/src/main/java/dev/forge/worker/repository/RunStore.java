@@ -71,7 +71,7 @@ public class RunStore {
                         + "WHERE id = $1 AND status IN ('pending', 'running')")
                         .execute(Tuple.of(run.id(), job.attempt())))
                 .flatMap(x -> tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, content) "
-                        + "VALUES ($1, $2, 0, 'user', $3::jsonb) ON CONFLICT (run_id, seq) DO NOTHING")
+                        + "VALUES ($1, $2, 0, 'user', $3::text::jsonb) ON CONFLICT (run_id, seq) DO NOTHING")
                         .execute(Tuple.of(run.id(), run.sessionId(), run.input().toString())))
                 .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
                 .flatMap(x -> event(tx, run, "run.started", "info", Map.of("worker", workerId.toString(),
@@ -94,13 +94,13 @@ public class RunStore {
                 step.metadata())
                 .flatMap(x -> step.edges().isEmpty() ? Uni.createFrom().voidItem()
                         : tx.preparedQuery("INSERT INTO run_edges (run_id, seq, step_index, from_executor, "
-                                + "to_executor, message) VALUES ($1, $2, $3, $4, $5, $6::jsonb)")
+                                + "to_executor, message) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
                                 .executeBatch(step.edges().stream().map(e -> Tuple.of(run.id(), e.seq(),
                                         step.stepIndex(), e.from(), e.to(), e.message().toString())).toList())
                                 .replaceWithVoid())
                 .flatMap(x -> step.messageContent() == null ? Uni.createFrom().voidItem()
                         : tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, executor_id, "
-                                + "content) VALUES ($1, $2, $3, 'assistant', $4, $5::jsonb)")
+                                + "content) VALUES ($1, $2, $3, 'assistant', $4, $5::text::jsonb)")
                                 .execute(Tuple.of(run.id(), run.sessionId(), step.messageSeq(), step.executorId(),
                                         step.messageContent().toString()))
                                 .replaceWithVoid())
@@ -118,8 +118,8 @@ public class RunStore {
             JsonNode error) {
         String sessionStatus = status.equals("succeeded") || status.equals("cancelled") ? "idle" : "error";
         String severity = status.equals("succeeded") ? "info" : "error";
-        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = $2, output = $3::jsonb, "
-                + "error = $4::jsonb, finished_at = now(), updated_at = now() "
+        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = $2, output = $3::text::jsonb, "
+                + "error = $4::text::jsonb, finished_at = now(), updated_at = now() "
                 + "WHERE id = $1 AND status IN ('pending', 'running')")
                 .execute(Tuple.of(run.id(), status, output == null ? null : output.toString(),
                         error == null ? null : error.toString()))
@@ -144,7 +144,7 @@ public class RunStore {
     private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state,
             Map<String, Object> metadata) {
         return tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, metadata) "
-                + "VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)")
+                + "VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb)")
                 .execute(Tuple.of(UUID.randomUUID(), runId, step, state.toString(), JsonValues.fromPlain(metadata)
                         .toString()))
                 .replaceWithVoid();
@@ -158,7 +158,7 @@ public class RunStore {
     private Uni<Void> event(SqlConnection tx, RunRecord run, String type, String severity,
             Map<String, Object> payload) {
         return tx.preparedQuery("INSERT INTO events (workspace_id, run_id, session_id, type, severity, source, "
-                + "payload) VALUES ($1, $2, $3, $4, $5, 'worker', $6::jsonb)")
+                + "payload) VALUES ($1, $2, $3, $4, $5, 'worker', $6::text::jsonb)")
                 .execute(Tuple.of(run.workspaceId(), run.id(), run.sessionId(), type, severity,
                         JsonValues.fromPlain(payload).toString()))
                 .replaceWithVoid();

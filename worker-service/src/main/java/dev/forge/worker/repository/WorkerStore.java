@@ -22,8 +22,8 @@ public class WorkerStore {
 
     public Uni<Void> register(UUID id, String host, int slots, JsonObject capabilities) {
         return pool.preparedQuery("INSERT INTO workers (id, host, slots_total, slots_used, capabilities, status) "
-                + "VALUES ($1, $2, $3, 0, $4::jsonb, 'active') ON CONFLICT (id) DO UPDATE SET host = $2, "
-                + "slots_total = $3, capabilities = $4::jsonb, status = 'active', heartbeat_at = now()")
+                + "VALUES ($1, $2, $3, 0, $4::text::jsonb, 'active') ON CONFLICT (id) DO UPDATE SET host = $2, "
+                + "slots_total = $3, capabilities = $4::text::jsonb, status = 'active', heartbeat_at = now()")
                 .execute(Tuple.of(id, host, slots, capabilities.encode())).replaceWithVoid();
     }
 

@@ -40,14 +40,14 @@ public class WorkerLifecycle {
     private final MeterRegistry registry;
     private final String datasourceUrl;
     private final String datasourceUser;
-    private final String datasourcePassword;
+    private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
-            @ConfigProperty(name = "quarkus.datasource.password", defaultValue = "") String datasourcePassword) {
+            @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
         this.config = config;
         this.queue = queue;
         this.workers = workers;
@@ -97,9 +97,7 @@ public class WorkerLifecycle {
     private PgSubscriber subscriber() {
         var options = PgConnectOptions.fromUri(datasourceUrl.replaceFirst("^vertx-reactive:", ""))
                 .setUser(datasourceUser);
-        if (!datasourcePassword.isEmpty()) {
-            options.setPassword(datasourcePassword);
-        }
+        datasourcePassword.ifPresent(options::setPassword);
         return PgSubscriber.subscriber(vertx, options);
     }
 
