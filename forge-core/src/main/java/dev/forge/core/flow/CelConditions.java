@@ -10,6 +10,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -26,6 +27,7 @@ public final class CelConditions {
             .addVar("input", SimpleType.DYN)
             .addVar("state", SimpleType.DYN)
             .setResultType(SimpleType.BOOL)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .build();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
     private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();

@@ -1,0 +1,59 @@
+package dev.forge.core.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.forge.core.json.JsonValues;
+
+class BlueprintFactoryTest {
+
+    private final FlowBlueprint base = FlowLoader.loadDirectory(Path.of("../config/flows")).get("document-review");
+
+    @Test
+    void overridesApplyToACloneNeverTheSharedCopy() {
+        var overrides = new RunOverrides("gpt-4o", Map.of("legal_reviewer", "claude-opus-4-6-special"),
+                Map.of("classifier", List.of("other_tool")), 256, Duration.ofSeconds(30), Map.of("temperature", 0.1));
+        var run = BlueprintFactory.apply(base, overrides);
+
+        assertThat(run.executor("classifier").orElseThrow().model()).isEqualTo("gpt-4o");
+        assertThat(run.executor("legal_reviewer").orElseThrow().model()).isEqualTo("claude-opus-4-6-special");
+        assertThat(run.executor("classifier").orElseThrow().tools()).containsExactly("other_tool");
+        assertThat(run.executor("classifier").orElseThrow().maxTokens()).isEqualTo(256);
+        assertThat(run.executor("classifier").orElseThrow().parameters()).containsEntry("temperature", 0.1);
+        assertThat(run.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(run.version()).isEqualTo(base.version());
+
+        assertThat(base.executor("classifier").orElseThrow().model()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(base.executor("classifier").orElseThrow().tools()).containsExactly("classify_document");
+        assertThat(base.timeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(base.executor("router").orElseThrow().model()).isNull();
+        assertThat(run.executor("router").orElseThrow().model()).isNull();
+    }
+
+    @Test
+    void checkNamesUnknownAndWrongTypedExecutors() {
+        var overrides = new RunOverrides(null, Map.of("router", "m", "ghost", "m"), Map.of("nobody", List.of()), null,
+                null, Map.of());
+        assertThat(BlueprintFactory.check(base, overrides)).hasSize(3)
+                .anySatisfy(p -> assertThat(p).contains("executor 'router' is conditional, not llm"))
+                .anySatisfy(p -> assertThat(p).contains("unknown executor 'ghost'"))
+                .anySatisfy(p -> assertThat(p).contains("overrides.tools names unknown executor 'nobody'"));
+    }
+
+    @Test
+    void overridesJsonIsValidatedField() throws Exception {
+        var ok = RunOverridesJson.parse(JsonValues.MAPPER.readTree(
+                "{\"model\": \"m\", \"timeout\": \"45s\", \"max_tokens\": 100, \"tools\": {\"classifier\": [\"a\"]}}"));
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.overrides().timeout()).isEqualTo(Duration.ofSeconds(45));
+        var bad = RunOverridesJson.parse(JsonValues.MAPPER.readTree(
+                "{\"model\": 3, \"max_tokens\": -1, \"timeout\": \"soon\", \"tools\": {\"x\": \"a\"}, \"colour\": 1}"));
+        assertThat(bad.problems()).hasSize(5);
+    }
+}

@@ -1,0 +1,275 @@
+package dev.forge.core.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlowValidationTest {
+
+    private static List<FlowProblem> problems(String yaml) {
+        try {
+            FlowLoader.load("test.yaml", yaml);
+            return List.of();
+        } catch (FlowValidationException e) {
+            return e.problems();
+        }
+    }
+
+    private static FlowProblem only(String yaml) {
+        var p = problems(yaml);
+        assertThat(p).hasSize(1);
+        return p.get(0);
+    }
+
+    @Test
+    void shippedFlowsAreValid() {
+        var flows = FlowLoader.loadDirectory(Path.of("../config/flows"));
+        assertThat(flows).containsKeys("document-review", "support-triage", "research-fanout");
+        var review = flows.get("document-review");
+        assertThat(review.routingPolicy()).isEqualTo(RoutingPolicy.MESSAGE_DRIVEN);
+        assertThat(review.timeout()).hasSeconds(300);
+        assertThat(review.executors()).extracting(ExecutorSpec::id).containsExactly("classifier", "router",
+                "legal_reviewer", "financial_reviewer", "general_reviewer", "aggregator");
+        var router = review.executor("router").orElseThrow();
+        assertThat(router.routes()).extracting(Route::target).containsExactly("legal_reviewer", "financial_reviewer");
+        assertThat(router.defaultTarget()).isEqualTo("general_reviewer");
+        assertThat(review.executor("classifier").orElseThrow().tools()).containsExactly("classify_document");
+        assertThat(review.executor("aggregator").orElseThrow().strategy()).isEqualTo(MergeStrategy.CONCATENATE);
+        assertThat(flows.get("support-triage").routingPolicy()).isEqualTo(RoutingPolicy.SEQUENTIAL);
+        assertThat(flows.get("research-fanout").executor("planner").orElseThrow().outputTo())
+                .containsExactly("market_researcher", "technical_researcher");
+    }
+
+    @Test
+    void versionIsTheContentHash() {
+        String yaml = """
+                name: a
+                executors:
+                  - id: x
+                    type: llm
+                    model: m
+                """;
+        var v1 = FlowLoader.load("a.yaml", yaml).version();
+        assertThat(FlowLoader.load("a.yaml", yaml).version()).isEqualTo(v1);
+        assertThat(FlowLoader.load("a.yaml", yaml + "description: changed\n").version()).isNotEqualTo(v1);
+    }
+
+    @Test
+    void duplicateIdReportedWithLineOfTheDuplicate() {
+        var p = only("""
+                name: dup
+                executors:
+                  - id: a
+                    type: llm
+                    model: m
+                    output_to: [b]
+                  - id: b
+                    type: merge
+                  - id: b
+                    type: merge
+                """);
+        assertThat(p.line()).isEqualTo(9);
+        assertThat(p.executorId()).isEqualTo("b");
+        assertThat(p.message()).contains("duplicate executor id").contains("line 7");
+        assertThat(p.toString()).startsWith("test.yaml:9: executor 'b'");
+    }
+
+    @Test
+    void unknownTypeNamesTheKnownOnes() {
+        var p = only("""
+                name: t
+                executors:
+                  - id: a
+                    type: lmm
+                    model: m
+                """);
+        assertThat(p.line()).isEqualTo(4);
+        assertThat(p.message()).contains("unknown type 'lmm'").contains("llm, conditional, merge");
+    }
+
+    @Test
+    void missingOutputToTarget() {
+        var p = only("""
+                name: t
+                executors:
+                  - id: a
+                    type: llm
+                    model: m
+                    output_to: [nowhere]
+                """);
+        assertThat(p.executorId()).isEqualTo("a");
+        assertThat(p.message()).contains("output_to target 'nowhere'");
+    }
+
+    @Test
+    void missingRouteTargetReportedAtTheRouteLine() {
+        var p = only("""
+                name: t
+                executors:
+                  - id: r
+                    type: conditional
+                    routes:
+                      - condition: "output.x == 1"
+                        target: ghost
+                      - default: done
+                  - id: done
+                    type: merge
+                """);
+        assertThat(p.line()).isEqualTo(6);
+        assertThat(p.message()).contains("route target 'ghost'");
+    }
+
+    @Test
+    void missingDefaultRoute() {
+        var p = only("""
+                name: t
+                executors:
+                  - id: r
+                    type: conditional
+                    routes:
+                      - condition: "output.x == 1"
+                        target: done
+                  - id: done
+                    type: merge
+                """);
+        assertThat(p.message()).contains("no default route");
+        assertThat(p.executorId()).isEqualTo("r");
+    }
+
+    @Test
+    void invalidCelCondition() {
+        var all = problems("""
+                name: t
+                executors:
+                  - id: r
+                    type: conditional
+                    routes:
+                      - condition: "output.category == "
+                        target: done
+                      - condition: "output.count + 1"
+                        target: done
+                      - condition: "unknown_var == 1"
+                        target: done
+                      - default: done
+                  - id: done
+                    type: merge
+                """);
+        assertThat(all).hasSize(3);
+        assertThat(all).allSatisfy(p -> assertThat(p.message()).contains("not a valid boolean CEL expression"));
+        assertThat(all).extracting(FlowProblem::line).containsExactly(6, 8, 10);
+    }
+
+    @Test
+    void cycleIsReportedWithItsPath() {
+        var all = problems("""
+                name: t
+                executors:
+                  - id: a
+                    type: llm
+                    model: m
+                    output_to: [b]
+                  - id: b
+                    type: llm
+                    model: m
+                    output_to: [c]
+                  - id: c
+                    type: llm
+                    model: m
+                    output_to: [a]
+                """);
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).message()).isEqualTo("cycle: a -> b -> c -> a");
+    }
+
+    @Test
+    void unreachableExecutor() {
+        var p = only("""
+                name: t
+                executors:
+                  - id: a
+                    type: llm
+                    model: m
+                  - id: island
+                    type: llm
+                    model: m
+                """);
+        assertThat(p.executorId()).isEqualTo("island");
+        assertThat(p.line()).isEqualTo(6);
+        assertThat(p.message()).contains("unreachable from the entry executor 'a'");
+    }
+
+    @Test
+    void everyProblemIsReportedNotJustTheFirst() {
+        var all = problems("""
+                name: many
+                routing_policy: sideways
+                timeout: soon
+                executors:
+                  - id: a
+                    type: llm
+                    output_to: [zz]
+                    colour: red
+                  - id: b
+                    type: teleport
+                """);
+        assertThat(all).extracting(FlowProblem::message).anySatisfy(m -> assertThat(m).contains("routing_policy"))
+                .anySatisfy(m -> assertThat(m).contains("'timeout' must be a positive duration"))
+                .anySatisfy(m -> assertThat(m).contains("unknown key 'colour'"))
+                .anySatisfy(m -> assertThat(m).contains("unknown type 'teleport'"))
+                .anySatisfy(m -> assertThat(m).contains("needs a 'model'"))
+                .anySatisfy(m -> assertThat(m).contains("output_to target 'zz'"));
+    }
+
+    @Test
+    void yamlSyntaxErrorHasALine() {
+        var p = only("name: x\nexecutors:\n  - id: a\n    type: [llm\n");
+        assertThat(p.message()).startsWith("YAML syntax");
+        assertThat(p.line()).isGreaterThan(1);
+    }
+
+    @Test
+    void sequentialFlowsCannotBranch() {
+        var all = problems("""
+                name: s
+                routing_policy: sequential
+                executors:
+                  - id: a
+                    type: llm
+                    model: m
+                    output_to: [c]
+                  - id: b
+                    type: conditional
+                    routes:
+                      - default: c
+                  - id: c
+                    type: merge
+                """);
+        assertThat(all).extracting(FlowProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("may only name the next executor ('b')"))
+                .anySatisfy(m -> assertThat(m).contains("a sequential flow cannot branch"));
+    }
+
+    @Test
+    void directoryLoadFailsWithEveryFilesProblems(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("one.yaml"), "name: one\nexecutors:\n  - id: a\n    type: nope\n");
+        Files.writeString(dir.resolve("two.yaml"), "name: two\nexecutors:\n  - id: a\n    type: llm\n");
+        assertThatThrownBy(() -> FlowLoader.loadDirectory(dir))
+                .isInstanceOf(FlowValidationException.class)
+                .hasMessageContaining("one.yaml:4: executor 'a': unknown type 'nope'")
+                .hasMessageContaining("two.yaml:3: executor 'a': llm executor needs a 'model'");
+    }
+
+    @Test
+    void sameFlowNameTwiceIsRefused(@TempDir Path dir) throws Exception {
+        var flow = "name: same\nexecutors:\n  - id: a\n    type: llm\n    model: m\n";
+        Files.writeString(dir.resolve("a.yaml"), flow);
+        Files.writeString(dir.resolve("b.yaml"), flow);
+        assertThatThrownBy(() -> FlowLoader.loadDirectory(dir)).hasMessageContaining("already defined");
+    }
+}
