@@ -84,10 +84,18 @@ public class WorkerLifecycle {
 
     /** A new engine sharing this process's stores; tests use it to run several workers side by side. */
     public WorkerEngine newEngine(UUID id, int slots) {
-        var settings = new WorkerSettings(slots, config.lease(), config.heartbeatInterval(), config.pollInterval(),
-                config.reaperInterval(), config.maxAttempts());
-        var coordinator = new Coordinator(runs, catalog, llms, CoordinatorSettings.from(config));
+        return newEngine(id, settings(slots), llms);
+    }
+
+    public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
+        var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config));
         return new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
+    }
+
+    /** This process's configured settings with the given slot count. */
+    public WorkerSettings settings(int slots) {
+        return new WorkerSettings(slots, config.lease(), config.heartbeatInterval(), config.pollInterval(),
+                config.reaperInterval(), config.maxAttempts());
     }
 
     public WorkerEngine engine() {

@@ -1,0 +1,101 @@
+package dev.forge.worker.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.json.JsonValues;
+import dev.forge.core.queue.QueueStore;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Creates runs the way the gateway does (run row + job row in one transaction) and reads results back. */
+@ApplicationScoped
+public class TestRuns {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final Pool pool;
+    private final FlowCatalog flows;
+    private final QueueStore queue;
+
+    public TestRuns(Pool pool, FlowCatalog flows, QueueStore queue) {
+        this.pool = pool;
+        this.flows = flows;
+        this.queue = queue;
+    }
+
+    public void reset() {
+        pool.query("TRUNCATE jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, assistants, "
+                + "workers").execute().await().atMost(WAIT);
+    }
+
+    /** A new session on a new assistant for the flow. */
+    public UUID session(String flow) {
+        var version = flows.current(flow).orElseThrow().version();
+        UUID assistant = UUID.randomUUID();
+        UUID session = UUID.randomUUID();
+        pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO assistants (id, name, flow_name, flow_version) "
+                + "VALUES ($1, $2, $3, $4)").execute(Tuple.of(assistant, "test-" + flow, flow, version))
+                .flatMap(x -> tx.preparedQuery("INSERT INTO sessions (id, assistant_id) VALUES ($1, $2)")
+                        .execute(Tuple.of(session, assistant))))
+                .await().atMost(WAIT);
+        return session;
+    }
+
+    public UUID run(UUID session, String input) {
+        return run(session, input, "{}");
+    }
+
+    public UUID run(UUID session, String input, String overrides) {
+        UUID run = UUID.randomUUID();
+        pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO runs (id, session_id, assistant_id, "
+                + "assistant_version, flow_name, flow_version, input, overrides) SELECT $1, s.id, a.id, a.version, "
+                + "a.flow_name, a.flow_version, $3::text::jsonb, $4::text::jsonb FROM sessions s "
+                + "JOIN assistants a ON a.id = s.assistant_id WHERE s.id = $2")
+                .execute(Tuple.of(run, session, input, overrides))
+                .flatMap(x -> queue.enqueue(tx, run, session, 3)))
+                .await().atMost(WAIT);
+        return run;
+    }
+
+    public String status(UUID run) {
+        return one("SELECT status FROM runs WHERE id = $1", run).getString(0);
+    }
+
+    public JsonNode json(String sql, Object... args) {
+        var text = one(sql, args).getString(0);
+        try {
+            return text == null ? null : JsonValues.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long count(String sql, Object... args) {
+        return one(sql, args).getLong(0);
+    }
+
+    public Row one(String sql, Object... args) {
+        var rows = pool.preparedQuery(sql).execute(Tuple.from(List.of(args))).await().atMost(WAIT);
+        return rows.iterator().next();
+    }
+
+    public List<Row> all(String sql, Object... args) {
+        var rows = pool.preparedQuery(sql).execute(Tuple.from(List.of(args))).await().atMost(WAIT);
+        var out = new ArrayList<Row>();
+        rows.forEach(out::add);
+        return out;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+}

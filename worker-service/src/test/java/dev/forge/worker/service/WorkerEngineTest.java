@@ -1,0 +1,205 @@
+package dev.forge.worker.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.forge.core.queue.QueueStore;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Queue and worker behaviour against the real PostgreSQL, with several worker engines in one process: they share
+ * nothing but the database, exactly like worker replicas.
+ */
+@QuarkusTest
+class WorkerEngineTest {
+
+    private static final Duration LONG = Duration.ofHours(1);
+
+    @Inject
+    WorkerLifecycle lifecycle;
+    @Inject
+    TestRuns runs;
+    @Inject
+    QueueStore queue;
+
+    private final List<WorkerEngine> engines = new ArrayList<>();
+
+    @BeforeEach
+    void clean() {
+        runs.reset();
+    }
+
+    @AfterEach
+    void stopEngines() {
+        engines.forEach(e -> e.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10)));
+        engines.clear();
+    }
+
+    private WorkerEngine start(WorkerEngine engine) {
+        engines.add(engine);
+        engine.start().await().atMost(Duration.ofSeconds(10));
+        return engine;
+    }
+
+    private WorkerEngine start(int slots) {
+        return start(lifecycle.newEngine(UUID.randomUUID(), slots));
+    }
+
+    @Test
+    void twoHundredRunsOverFourSlotsEachEndExactlyOnce() {
+        start(4);
+        var session = new ArrayList<UUID>();
+        for (int i = 0; i < 200; i++) {
+            // a session per run: nothing serialises them but the four slots
+            session.add(runs.run(runs.session("support-triage"), "{\"ticket\": \"printer " + i + " is on fire\"}"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.count(
+                "SELECT count(*) FROM runs WHERE status IN ('succeeded', 'failed', 'cancelled', 'timed_out')") == 200);
+
+        assertThat(runs.count("SELECT count(*) FROM runs WHERE status = 'succeeded'")).isEqualTo(200);
+        // one terminal event per run, no run finished twice
+        assertThat(runs.count("SELECT count(*) FROM events WHERE type LIKE 'run.%' AND type NOT IN "
+                + "('run.started', 'run.resumed', 'run.created')")).isEqualTo(200);
+        assertThat(runs.count("SELECT count(*) FROM (SELECT run_id FROM events WHERE type = 'run.succeeded' "
+                + "GROUP BY run_id HAVING count(*) > 1) d")).isZero();
+        // each run: its start checkpoint plus one per executor, no step written twice
+        assertThat(runs.count("SELECT count(*) FROM workflow_checkpoints")).isEqualTo(200 * 4);
+        assertThat(runs.count("SELECT count(*) FROM jobs")).as("finished jobs leave the queue").isZero();
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", session.get(7)).asText())
+                .contains("We're on it");
+        // the worker never had more than its 4 slots busy
+        assertThat(runs.count("SELECT max(slots_used) FROM workers")).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void oneSessionNeverRunsTwoRunsAtOnceAndKeepsOrder() {
+        for (int w = 0; w < 3; w++) {
+            start(4);
+        }
+        var bySession = new LinkedHashMap<UUID, List<UUID>>();
+        for (int s = 0; s < 5; s++) {
+            var session = runs.session("document-review");
+            var list = new ArrayList<UUID>();
+            for (int r = 0; r < 8; r++) {
+                list.add(runs.run(session, "{\"document\": \"contract " + r + " with liability clauses\"}"));
+            }
+            bySession.put(session, list);
+        }
+        // another session's runs keep flowing meanwhile
+        var other = runs.run(runs.session("support-triage"), "{\"ticket\": \"x\"}");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.count(
+                "SELECT count(*) FROM runs WHERE status = 'succeeded'") == 41);
+        assertThat(runs.status(other)).isEqualTo("succeeded");
+        for (var entry : bySession.entrySet()) {
+            OffsetDateTime previousEnd = null;
+            for (UUID run : entry.getValue()) {
+                var row = runs.one("SELECT started_at, finished_at FROM runs WHERE id = $1", run);
+                var started = row.getOffsetDateTime(0);
+                if (previousEnd != null) {
+                    assertThat(started).as("run %s of session %s started before the previous one ended", run,
+                            entry.getKey()).isAfterOrEqualTo(previousEnd);
+                }
+                previousEnd = row.getOffsetDateTime(1);
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatLosesItsLeaseIsFencedOffAndTheRunCompletesElsewhere() {
+        var staleCounts = new CountingProvider();
+        var freshCounts = new CountingProvider();
+        // the stale worker never heartbeats or reaps in this test: it stalls like a paused process
+        var staleSettings = new WorkerSettings(1, Duration.ofSeconds(3), LONG, Duration.ofMillis(100), LONG, 3);
+        var stale = start(lifecycle.newEngine(UUID.randomUUID(), staleSettings, staleCounts.router()));
+        UUID run = runs.run(runs.session("slow-pipeline"), "{\"doc\": \"d\"}");
+
+        // the stale worker finished 'fetch' and is inside the slow step
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
+                "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", run) == 1);
+        runs.pool().preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(run)).await().atMost(Duration.ofSeconds(5));
+        var fresh = start(lifecycle.newEngine(UUID.randomUUID(), lifecycle.settings(1), freshCounts.router()));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(run).equals("succeeded"));
+        // let the stale worker's slow step finish and try (and fail) to write
+        await().atMost(Duration.ofSeconds(10)).until(() -> stale.slotsUsed() == 0);
+
+        var trace = runs.json("SELECT (state->'trace')::text FROM workflow_checkpoints WHERE run_id = $1 "
+                + "ORDER BY step_index DESC LIMIT 1", run);
+        assertThat(trace.toString()).isEqualTo("[\"fetch\",\"slow_step\",\"finish\"]");
+        assertThat(runs.all("SELECT metadata->>'worker' FROM workflow_checkpoints WHERE run_id = $1 "
+                + "AND step_index >= 2 ORDER BY step_index", run)).allSatisfy(
+                        r -> assertThat(r.getString(0)).isEqualTo(fresh.id().toString()));
+        // the finished step ran once; only the step in flight at the takeover ran twice (at-least-once)
+        assertThat(staleCounts.calls("fetch") + freshCounts.calls("fetch")).isEqualTo(1);
+        assertThat(staleCounts.calls("slow_step")).isEqualTo(1);
+        assertThat(freshCounts.calls("slow_step")).isEqualTo(1);
+        assertThat(staleCounts.calls("finish") + freshCounts.calls("finish")).isEqualTo(1);
+        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.succeeded'", run))
+                .isEqualTo(1);
+        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.resumed'", run))
+                .isEqualTo(1);
+        assertThat(runs.one("SELECT attempt FROM runs WHERE id = $1", run).getInteger(0)).isEqualTo(2);
+    }
+
+    @Test
+    void reaperFailsTheRunOnceAttemptsAreUsedUp() {
+        UUID run = runs.run(runs.session("support-triage"), "{}");
+        // a worker claimed it three times and vanished each time
+        runs.pool().query("UPDATE jobs SET locked_by = gen_random_uuid(), attempt = 3, lease_epoch = 3, "
+                + "lease_expires_at = now() - interval '1 second'").execute().await().atMost(Duration.ofSeconds(5));
+        var reaped = queue.reapExpired().await().atMost(Duration.ofSeconds(5));
+        assertThat(reaped).hasSize(1);
+        assertThat(reaped.get(0).runFailed()).isTrue();
+        assertThat(runs.status(run)).isEqualTo("failed");
+        assertThat(runs.json("SELECT error::text FROM runs WHERE id = $1", run).get("type").asText())
+                .isEqualTo("lease_expired");
+        assertThat(runs.count("SELECT count(*) FROM jobs")).isZero();
+    }
+
+    @Test
+    void gracefulShutdownHandsUnfinishedWorkBackAndDeregisters() {
+        var leaving = start(1);
+        UUID run = runs.run(runs.session("slow-pipeline"), "{\"doc\": \"d\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
+                "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", run) == 1);
+
+        leaving.stop(Duration.ofMillis(100)).await().atMost(Duration.ofSeconds(10));
+        engines.remove(leaving);
+
+        var job = runs.one("SELECT locked_by, attempt FROM jobs WHERE run_id = $1", run);
+        assertThat(job.getUUID(0)).as("back in the queue").isNull();
+        assertThat(job.getInteger(1)).as("a returned run keeps its attempts").isZero();
+        assertThat(runs.count("SELECT count(*) FROM workers WHERE id = $1", leaving.id())).isZero();
+        assertThat(runs.status(run)).isEqualTo("running");
+
+        start(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(run).equals("succeeded"));
+        assertThat(runs.count("SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1", run)).isEqualTo(4);
+    }
+
+    @Test
+    void gracefulShutdownLetsInFlightRunsFinishWithinTheGrace() {
+        var leaving = start(2);
+        UUID run = runs.run(runs.session("slow-pipeline"), "{}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.status(run).equals("running"));
+        leaving.stop(Duration.ofSeconds(15)).await().atMost(Duration.ofSeconds(20));
+        engines.remove(leaving);
+        assertThat(runs.status(run)).isEqualTo("succeeded");
+        assertThat(runs.count("SELECT count(*) FROM jobs")).isZero();
+    }
+}
