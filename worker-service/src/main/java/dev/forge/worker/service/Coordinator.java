@@ -67,6 +67,11 @@ public class Coordinator {
             if (run.terminal()) {
                 return runs.dropJob(job, workerId).replaceWithVoid();
             }
+            if (job.attempt() > job.maxAttempts()) {
+                // handed back after errors more often than allowed: give up instead of retrying forever
+                return fail(job, workerId, run, "attempts_exhausted", "the run was interrupted " + (job.attempt() - 1)
+                        + " times (max attempts " + job.maxAttempts() + ")", null, null);
+            }
             return catalog.resolve(run.flowName(), run.flowVersion())
                     .flatMap(base -> {
                         var overrides = RunOverridesJson.parse(run.overrides());

@@ -6,13 +6,24 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.UUID;
 
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.core.queue.JobWakeup;
+import dev.forge.worker.client.LlmException;
+import dev.forge.worker.client.LlmProvider;
+import dev.forge.worker.client.LlmRequest;
+import dev.forge.worker.client.LlmResponse;
+import dev.forge.worker.client.LlmRouter;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Routing policies, merges, limits and the records a run leaves, executed by a real worker engine. */
 @QuarkusTest
@@ -22,6 +33,8 @@ class CoordinatorTest {
     WorkerLifecycle lifecycle;
     @Inject
     TestRuns runs;
+    @Inject
+    JobWakeup wakeup;
 
     private WorkerEngine engine;
 
@@ -125,5 +138,114 @@ class CoordinatorTest {
         assertThat(runs.count("SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 0", run))
                 .isEqualTo(1);
         assertThat(finish(run)).isEqualTo("succeeded");
+    }
+
+    /** Fails the first {@code failures} calls with the given retryability, then answers. */
+    private static final class FlakyProvider implements LlmProvider {
+        final AtomicInteger calls = new AtomicInteger();
+        final int failures;
+        final boolean retryable;
+
+        FlakyProvider(int failures, boolean retryable) {
+            this.failures = failures;
+            this.retryable = retryable;
+        }
+
+        @Override
+        public String name() {
+            return "flaky";
+        }
+
+        @Override
+        public Uni<LlmResponse> complete(LlmRequest request) {
+            if (calls.incrementAndGet() <= failures) {
+                return Uni.createFrom().failure(new LlmException(retryable ? "HTTP 503" : "HTTP 400", retryable,
+                        null));
+            }
+            return Uni.createFrom().item(new LlmResponse("answer after " + calls.get() + " calls", 1, 4, "flaky"));
+        }
+    }
+
+    private WorkerEngine engineWith(LlmProvider provider) {
+        var e = lifecycle.newEngine(UUID.randomUUID(), lifecycle.settings(1),
+                new LlmRouter(Map.of(provider.name(), provider), Map.of(), provider.name()));
+        e.start().await().atMost(Duration.ofSeconds(10));
+        return e;
+    }
+
+    @Test
+    void retryableProviderErrorsAreRetriedWithBackoff() {
+        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+        var flaky = new FlakyProvider(2, true);
+        engine = engineWith(flaky);
+        UUID run = runs.run(runs.session("flaky"), "{}");
+        assertThat(finish(run)).isEqualTo("succeeded");
+        assertThat(flaky.calls.get()).isEqualTo(3);
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).asText())
+                .isEqualTo("answer after 3 calls");
+    }
+
+    @Test
+    void nonRetryableProviderErrorsFailTheRunAtOnce() {
+        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+        var flaky = new FlakyProvider(1, false);
+        engine = engineWith(flaky);
+        UUID run = runs.run(runs.session("flaky"), "{}");
+        assertThat(finish(run)).isEqualTo("failed");
+        assertThat(flaky.calls.get()).isEqualTo(1);
+        var error = runs.json("SELECT error::text FROM runs WHERE id = $1", run);
+        assertThat(error.get("type").asText()).isEqualTo("llm_error");
+        assertThat(error.get("executor").asText()).isEqualTo("ask");
+    }
+
+    @Test
+    void aStepPastItsOwnTimeoutFailsTheRun() {
+        UUID run = runs.run(runs.session("step-timeout"), "{}");
+        assertThat(finish(run)).isEqualTo("failed");
+        var error = runs.json("SELECT error::text FROM runs WHERE id = $1", run);
+        assertThat(error.get("type").asText()).isEqualTo("step_timeout");
+        assertThat(error.get("message").asText()).contains("did not finish within 200 ms");
+    }
+
+    @Test
+    void aRunExecutesThePinnedVersionEvenWhenTheFileNowSaysOtherwise() {
+        // an older document-review, known only from flow_versions (an earlier deployment loaded it)
+        String old = "name: document-review\nrouting_policy: sequential\nexecutors:\n"
+                + "  - id: general_reviewer\n    type: llm\n    model: legacy-model\n";
+        runs.pool().preparedQuery("INSERT INTO flow_versions (flow_name, version, source) VALUES ($1, $2, $3)")
+                .execute(Tuple.of("document-review", "legacy01", old)).await().atMost(Duration.ofSeconds(5));
+        UUID session = runs.session("document-review");
+        runs.pool().preparedQuery("UPDATE assistants SET flow_version = 'legacy01' WHERE id = "
+                + "(SELECT assistant_id FROM sessions WHERE id = $1)").execute(Tuple.of(session))
+                .await().atMost(Duration.ofSeconds(5));
+        UUID run = runs.run(session, "{\"document\": \"a contract with liability\"}");
+        assertThat(finish(run)).isEqualTo("succeeded");
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).asText())
+                .startsWith("General review (legacy-model)");
+    }
+
+    @Test
+    void aNotifyWakesAnIdleWorkerWithoutWaitingForThePoll() {
+        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+        var base = lifecycle.settings(2);
+        var noPolling = new WorkerSettings(2, base.lease(), base.heartbeatInterval(), Duration.ofHours(1),
+                Duration.ofHours(1), base.maxAttempts());
+        engine = lifecycle.newEngine(UUID.randomUUID(), noPolling, new CountingProvider().router());
+        engine.start().await().atMost(Duration.ofSeconds(10));
+        UUID run = runs.run(runs.session("support-triage"), "{}");
+        wakeup.jobsCommitted();
+        assertThat(finish(run)).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aRunInterruptedMoreOftenThanAllowedFails() {
+        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+        UUID run = runs.run(runs.session("support-triage"), "{}");
+        runs.pool().query("UPDATE jobs SET attempt = max_attempts").execute().await().atMost(Duration.ofSeconds(5));
+        engine = lifecycle.newEngine(UUID.randomUUID(), 1);
+        engine.start().await().atMost(Duration.ofSeconds(10));
+        assertThat(finish(run)).isEqualTo("failed");
+        assertThat(runs.json("SELECT error::text FROM runs WHERE id = $1", run).get("type").asText())
+                .isEqualTo("attempts_exhausted");
     }
 }
