@@ -41,18 +41,14 @@ public class AssistantRepository {
     public Uni<Optional<ObjectNode>> find(String workspace, UUID id) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM assistants WHERE id = $1 AND workspace_id = $2")
                 .execute(Tuple.of(id, workspace))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(view(rows.iterator().next())) : Optional.empty());
+                .map(rows -> Rows.first(rows, AssistantRepository::view));
     }
 
     public Uni<List<ObjectNode>> list(String workspace, int limit, int offset) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM assistants WHERE workspace_id = $1 "
                 + "ORDER BY created_at DESC, id LIMIT $2 OFFSET $3")
                 .execute(Tuple.of(workspace, limit, offset))
-                .map(rows -> {
-                    var out = new java.util.ArrayList<ObjectNode>();
-                    rows.forEach(r -> out.add(view(r)));
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, AssistantRepository::view));
     }
 
     static ObjectNode view(Row r) {

@@ -1,6 +1,10 @@
 package dev.forge.gateway.repository;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,11 +12,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 
 /** Row-to-JSON helpers shared by the gateway's repositories. */
 final class Rows {
 
     private Rows() {
+    }
+
+    static <T> List<T> list(RowSet<Row> rows, Function<Row, T> view) {
+        var out = new ArrayList<T>(rows.size());
+        rows.forEach(r -> out.add(view.apply(r)));
+        return out;
+    }
+
+    static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> view) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(view.apply(it.next())) : Optional.empty();
     }
 
     static JsonNode json(Row row, String column) {

@@ -1,7 +1,6 @@
 package dev.forge.gateway.repository;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -57,78 +56,68 @@ public class RunRepository {
     public Uni<Optional<ObjectNode>> find(String workspace, UUID id) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs r WHERE r.id = $1 AND r.workspace_id = $2")
                 .execute(Tuple.of(id, workspace))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(view(rows.iterator().next())) : Optional.empty());
+                .map(rows -> Rows.first(rows, RunRepository::view));
     }
 
-    /** Newest first; {@code before} is the cursor (created_at, id) of the last item of the previous page. */
+    /** Newest first. */
     public Uni<List<ObjectNode>> list(String workspace, UUID sessionId, String status, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs r WHERE r.workspace_id = $1 "
                 + "AND ($2::uuid IS NULL OR r.session_id = $2) AND ($3::text IS NULL OR r.status = $3) "
                 + "ORDER BY r.created_at DESC, r.id DESC LIMIT $4")
                 .execute(Tuple.from(Arrays.asList(workspace, sessionId, status, limit)))
-                .map(rows -> {
-                    var out = new ArrayList<ObjectNode>();
-                    rows.forEach(r -> out.add(view(r)));
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, RunRepository::view));
     }
 
     public Uni<List<ObjectNode>> checkpoints(UUID runId) {
         return pool.preparedQuery("SELECT id, step_index, state::text AS state, metadata::text AS metadata, "
                 + "created_at FROM workflow_checkpoints WHERE run_id = $1 ORDER BY step_index")
                 .execute(Tuple.of(runId))
-                .map(rows -> {
-                    var out = new ArrayList<ObjectNode>();
-                    rows.forEach(r -> {
-                        var node = JsonNodeFactory.instance.objectNode();
-                        node.put("id", r.getUUID("id").toString());
-                        node.put("step_index", r.getInteger("step_index"));
-                        node.set("state", Rows.json(r, "state"));
-                        node.set("metadata", Rows.json(r, "metadata"));
-                        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
-                        out.add(node);
-                    });
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, RunRepository::checkpointView));
     }
 
     public Uni<List<ObjectNode>> messages(UUID runId) {
         return pool.preparedQuery("SELECT seq, role, executor_id, content::text AS content, created_at FROM messages "
                 + "WHERE run_id = $1 ORDER BY seq")
                 .execute(Tuple.of(runId))
-                .map(rows -> {
-                    var out = new ArrayList<ObjectNode>();
-                    rows.forEach(r -> {
-                        var node = JsonNodeFactory.instance.objectNode();
-                        node.put("seq", r.getInteger("seq"));
-                        node.put("role", r.getString("role"));
-                        node.put("executor_id", r.getString("executor_id"));
-                        node.set("content", Rows.json(r, "content"));
-                        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
-                        out.add(node);
-                    });
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, RunRepository::messageView));
     }
 
     public Uni<List<ObjectNode>> edges(UUID runId) {
         return pool.preparedQuery("SELECT seq, step_index, from_executor, to_executor, message::text AS message, "
                 + "created_at FROM run_edges WHERE run_id = $1 ORDER BY seq")
                 .execute(Tuple.of(runId))
-                .map(rows -> {
-                    var out = new ArrayList<ObjectNode>();
-                    rows.forEach(r -> {
-                        var node = JsonNodeFactory.instance.objectNode();
-                        node.put("order", r.getInteger("seq"));
-                        node.put("step_index", r.getInteger("step_index"));
-                        node.put("from", r.getString("from_executor"));
-                        node.put("to", r.getString("to_executor"));
-                        node.set("message", Rows.json(r, "message"));
-                        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
-                        out.add(node);
-                    });
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, RunRepository::edgeView));
+    }
+
+    static ObjectNode checkpointView(Row r) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("id", r.getUUID("id").toString());
+        node.put("step_index", r.getInteger("step_index"));
+        node.set("state", Rows.json(r, "state"));
+        node.set("metadata", Rows.json(r, "metadata"));
+        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
+        return node;
+    }
+
+    static ObjectNode messageView(Row r) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("seq", r.getInteger("seq"));
+        node.put("role", r.getString("role"));
+        node.put("executor_id", r.getString("executor_id"));
+        node.set("content", Rows.json(r, "content"));
+        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
+        return node;
+    }
+
+    static ObjectNode edgeView(Row r) {
+        var node = JsonNodeFactory.instance.objectNode();
+        node.put("order", r.getInteger("seq"));
+        node.put("step_index", r.getInteger("step_index"));
+        node.put("from", r.getString("from_executor"));
+        node.put("to", r.getString("to_executor"));
+        node.set("message", Rows.json(r, "message"));
+        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
+        return node;
     }
 
     static ObjectNode view(Row r) {

@@ -1,6 +1,5 @@
 package dev.forge.gateway.repository;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +43,7 @@ public class SessionRepository {
     public Uni<Optional<ObjectNode>> find(String workspace, UUID id) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM sessions WHERE id = $1 AND workspace_id = $2")
                 .execute(Tuple.of(id, workspace))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(view(rows.iterator().next())) : Optional.empty());
+                .map(rows -> Rows.first(rows, SessionRepository::view));
     }
 
     public Uni<List<ObjectNode>> list(String workspace, UUID assistantId, String status, int limit, int offset) {
@@ -52,11 +51,7 @@ public class SessionRepository {
                 + "AND ($2::uuid IS NULL OR assistant_id = $2) AND ($3::text IS NULL OR status = $3) "
                 + "ORDER BY created_at DESC, id LIMIT $4 OFFSET $5")
                 .execute(Tuple.from(java.util.Arrays.asList(workspace, assistantId, status, limit, offset)))
-                .map(rows -> {
-                    var out = new ArrayList<ObjectNode>();
-                    rows.forEach(r -> out.add(view(r)));
-                    return out;
-                });
+                .map(rows -> Rows.list(rows, SessionRepository::view));
     }
 
     static ObjectNode view(Row r) {

@@ -92,6 +92,26 @@ public final class Requests {
         }
     }
 
+    /** An optional UUID query parameter; a malformed one is a 422. */
+    public static UUID queryUuid(String name, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid(name + " must be a UUID");
+        }
+    }
+
+    /** An optional query parameter restricted to known values. */
+    public static String queryOneOf(String name, String raw, Set<String> allowed) {
+        if (raw != null && !allowed.contains(raw)) {
+            throw ApiProblem.invalid(name + " must be one of " + allowed.stream().sorted().toList());
+        }
+        return raw;
+    }
+
     public static UUID pathId(String what, String raw) {
         try {
             return UUID.fromString(raw);

@@ -130,18 +130,8 @@ public class RunService {
     }
 
     public Uni<List<ObjectNode>> list(String workspace, String sessionId, String status, int limit) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiProblem.invalid("status must be one of " + STATUSES.stream().sorted().toList());
-        }
-        UUID session = null;
-        if (sessionId != null) {
-            try {
-                session = UUID.fromString(sessionId);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("session_id must be a UUID");
-            }
-        }
-        return runs.list(workspace, session, status, limit);
+        return runs.list(workspace, Requests.queryUuid("session_id", sessionId),
+                Requests.queryOneOf("status", status, STATUSES), limit);
     }
 
     public Uni<List<ObjectNode>> checkpoints(String workspace, String id) {

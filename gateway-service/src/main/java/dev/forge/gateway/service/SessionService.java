@@ -49,17 +49,7 @@ public class SessionService {
     }
 
     public Uni<List<ObjectNode>> list(String workspace, String assistantId, String status, int limit, int offset) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiProblem.invalid("status must be one of " + STATUSES.stream().sorted().toList());
-        }
-        UUID assistant = null;
-        if (assistantId != null) {
-            try {
-                assistant = UUID.fromString(assistantId);
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalid("assistant_id must be a UUID");
-            }
-        }
-        return sessions.list(workspace, assistant, status, limit, offset);
+        return sessions.list(workspace, Requests.queryUuid("assistant_id", assistantId),
+                Requests.queryOneOf("status", status, STATUSES), limit, offset);
     }
 }

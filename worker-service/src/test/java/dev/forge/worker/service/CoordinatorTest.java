@@ -100,6 +100,14 @@ class CoordinatorTest {
     }
 
     @Test
+    void firstMergeKeepsTheFirstMessageInArrivalOrder() {
+        UUID run = runs.run(runs.session("merge-first"), "{}");
+        assertThat(finish(run)).isEqualTo("succeeded");
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).toString())
+                .isEqualTo("{\"market\":{\"summary\":\"growing demand\",\"sources\":3}}");
+    }
+
+    @Test
     void sequentialPipelinePassesEachOutputOnAndHonoursMaxTokens() {
         UUID run = runs.run(runs.session("support-triage"), "{\"ticket\": \"cannot log in\"}",
                 "{\"max_tokens\": 3, \"models\": {\"polish\": \"claude-haiku-9\"}}");
