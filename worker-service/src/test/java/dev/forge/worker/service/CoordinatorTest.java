@@ -103,8 +103,9 @@ class CoordinatorTest {
     void firstMergeKeepsTheFirstMessageInArrivalOrder() {
         UUID run = runs.run(runs.session("merge-first"), "{}");
         assertThat(finish(run)).isEqualTo("succeeded");
-        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).toString())
-                .isEqualTo("{\"market\":{\"summary\":\"growing demand\",\"sources\":3}}");
+        var output = runs.json("SELECT output::text FROM runs WHERE id = $1", run);
+        assertThat(output.get("market").get("sources").asInt()).isEqualTo(3);
+        assertThat(output.has("technical")).isFalse();
     }
 
     @Test
