@@ -44,12 +44,15 @@ public class Coordinator {
     private final FlowCatalog catalog;
     private final Executors executors;
     private final CoordinatorSettings settings;
+    private final RunMetrics metrics;
 
-    public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings) {
+    public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
+            RunMetrics metrics) {
         this.runs = runs;
         this.catalog = catalog;
         this.executors = new Executors(llms);
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** Everything one execution needs, threaded through the step loop. */
@@ -193,7 +196,12 @@ public class Coordinator {
                     + cap, spec.id(), state.stepIndex).replaceWith(false);
         }
         return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
-                stateJson, metadata, edges, messageSeq, content));
+                stateJson, metadata, edges, messageSeq, content))
+                .invoke(held -> {
+                    if (held) {
+                        metrics.stepExecuted(spec.type().yamlName(), Duration.between(started, Instant.now()));
+                    }
+                });
     }
 
     private Uni<Void> stepFailed(Context ctx, RunState state, ExecutorSpec spec, Throwable failure) {
@@ -231,18 +239,30 @@ public class Coordinator {
             error.put("step", step);
         }
         LOG.warnf("Run %s failed: %s", run.id(), message);
-        return runs.finish(job, workerId, run, "failed", null, error).replaceWithVoid();
+        return runs.finish(job, workerId, run, "failed", null, error)
+                .invoke(held -> {
+                    if (held) {
+                        metrics.runFinished("failed");
+                    }
+                }).replaceWithVoid();
     }
 
     private Uni<Void> finish(Context ctx, String status, JsonNode output, JsonNode error) {
         return runs.finish(ctx.job(), ctx.workerId(), ctx.run(), status, output, error)
-                .flatMap(held -> held ? Uni.createFrom().voidItem() : lost(ctx));
+                .flatMap(held -> {
+                    if (!held) {
+                        return lost(ctx);
+                    }
+                    metrics.runFinished(status);
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private Uni<Void> lost(Context ctx) {
         LOG.warnf("Run %s: lease epoch %d no longer held by worker %s; stopping without writing", ctx.run().id(),
                 ctx.job().epoch(), ctx.workerId());
         ctx.control().stop("lease lost");
+        metrics.leaseLost();
         return Uni.createFrom().voidItem();
     }
 

@@ -88,7 +88,8 @@ public class WorkerLifecycle {
     }
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
-        var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config));
+        var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
+                new RunMetrics(registry));
         return new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
     }
 

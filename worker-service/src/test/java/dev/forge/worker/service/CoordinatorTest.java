@@ -35,6 +35,8 @@ class CoordinatorTest {
     TestRuns runs;
     @Inject
     JobWakeup wakeup;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private WorkerEngine engine;
 
@@ -81,6 +83,9 @@ class CoordinatorTest {
         assertThat(roles).containsExactly("user:", "assistant:classifier", "assistant:financial_reviewer");
         assertThat(runs.one("SELECT s.status FROM sessions s JOIN runs r ON r.session_id = s.id WHERE r.id = $1", run)
                 .getString(0)).isEqualTo("idle");
+        assertThat(registry.get("forge.runs.finished").tag("status", "succeeded").counter().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("forge.steps").tag("type", "conditional").timer().count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
