@@ -10,6 +10,7 @@ import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import dev.forge.core.auth.Role;
 import dev.forge.gateway.service.ApiProblem;
 import dev.forge.gateway.service.RunService;
 import dev.forge.proto.run.v1.CreateRunRequest;
@@ -24,13 +25,14 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class RunGrpcService implements dev.forge.proto.run.v1.RunService {
 
-    private static final String WORKSPACE = "default";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RunService runs;
+    private final GrpcAuth auth;
 
-    public RunGrpcService(RunService runs) {
+    public RunGrpcService(RunService runs, GrpcAuth auth) {
         this.runs = runs;
+        this.auth = auth;
     }
 
     @Override
@@ -60,19 +62,24 @@ public class RunGrpcService implements dev.forge.proto.run.v1.RunService {
                 overrides.set("parameters", toJson(o.getParameters()));
             }
         }
-        return Uni.createFrom().deferred(() -> runs.create(WORKSPACE, body, null))
+        return auth.require("CreateRun", Role.ADMIN, Role.OPERATOR, Role.DEVELOPER)
+                .flatMap(caller -> runs.create(caller.workspace(), body, null))
                 .map(RunGrpcService::toProto)
                 .onFailure().transform(RunGrpcService::status);
     }
 
     @Override
     public Uni<Run> getRun(GetRunRequest request) {
-        return Uni.createFrom().deferred(() -> runs.get(WORKSPACE, request.getRunId()))
+        return auth.require("GetRun", Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER)
+                .flatMap(caller -> runs.get(caller.workspace(), request.getRunId()))
                 .map(RunGrpcService::toProto)
                 .onFailure().transform(RunGrpcService::status);
     }
 
     static Throwable status(Throwable t) {
+        if (t instanceof io.grpc.StatusRuntimeException) {
+            return t;
+        }
         if (t instanceof ApiProblem p) {
             var code = switch (p.status()) {
                 case 404 -> Status.NOT_FOUND;

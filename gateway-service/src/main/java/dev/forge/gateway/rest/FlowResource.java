@@ -13,10 +13,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.auth.Role;
+import dev.forge.gateway.security.Allow;
 import dev.forge.gateway.service.ApiProblem;
 
 /** The system flows this gateway loaded. */
-@Path("/flows")
+@Path("/v1/flows")
+@Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
 @Produces(MediaType.APPLICATION_JSON)
 public class FlowResource {
 

@@ -65,7 +65,7 @@ public class ProblemMappers {
                 "the server could not complete the request", uri)).build();
     }
 
-    static ObjectNode problem(int status, String type, String title, String detail, UriInfo uri) {
+    public static ObjectNode problem(int status, String type, String title, String detail, UriInfo uri) {
         var node = JsonNodeFactory.instance.objectNode();
         node.put("type", TYPE_BASE + type);
         node.put("title", title);

@@ -18,60 +18,71 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunService;
+import dev.forge.core.auth.Role;
+import dev.forge.gateway.security.Allow;
+import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
-@Path("/runs")
+@Path("/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class RunResource {
 
     private final RunService runs;
     private final GatewayConfig config;
+    private final CallerContext caller;
 
-    public RunResource(RunService runs, GatewayConfig config) {
+    public RunResource(RunService runs, GatewayConfig config, CallerContext caller) {
+        this.caller = caller;
         this.runs = runs;
         this.config = config;
     }
 
     /** Creates a background run: 202 with the run and its Location; a new session is made when none is named. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body) {
-        return runs.create(Workspaces.DEFAULT, body, null).map(RunResource::accepted);
+        return runs.create(caller.workspace(), body, null).map(RunResource::accepted);
     }
 
     static Response accepted(ObjectNode run) {
-        return Response.accepted(run).location(URI.create("/runs/" + run.get("id").asText())).build();
+        return Response.accepted(run).location(URI.create("/v1/runs/" + run.get("id").asText())).build();
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("session_id") String sessionId, @QueryParam("status") String status,
             @QueryParam("limit") Integer limit) {
-        return runs.list(Workspaces.DEFAULT, sessionId, status, Paging.limit(limit, config.maxPageSize()));
+        return runs.list(caller.workspace(), sessionId, status, Paging.limit(limit, config.maxPageSize()));
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
     public Uni<ObjectNode> get(@PathParam("id") String id) {
-        return runs.get(Workspaces.DEFAULT, id);
+        return runs.get(caller.workspace(), id);
     }
 
     /** Every checkpoint of the run, in step order, with the full state at that step. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/checkpoints")
     public Uni<List<ObjectNode>> checkpoints(@PathParam("id") String id) {
-        return runs.checkpoints(Workspaces.DEFAULT, id);
+        return runs.checkpoints(caller.workspace(), id);
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/messages")
     public Uni<List<ObjectNode>> messages(@PathParam("id") String id) {
-        return runs.messages(Workspaces.DEFAULT, id);
+        return runs.messages(caller.workspace(), id);
     }
 
     /** The communication graph: every message between executors, in order. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/graph")
     public Uni<List<ObjectNode>> graph(@PathParam("id") String id) {
-        return runs.graph(Workspaces.DEFAULT, id);
+        return runs.graph(caller.workspace(), id);
     }
 }

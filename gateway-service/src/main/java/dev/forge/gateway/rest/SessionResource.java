@@ -19,9 +19,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunService;
 import dev.forge.gateway.service.SessionService;
+import dev.forge.core.auth.Role;
+import dev.forge.gateway.security.Allow;
+import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
-@Path("/sessions")
+@Path("/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
@@ -29,45 +32,52 @@ public class SessionResource {
     private final SessionService sessions;
     private final RunService runs;
     private final GatewayConfig config;
+    private final CallerContext caller;
 
-    public SessionResource(SessionService sessions, RunService runs, GatewayConfig config) {
+    public SessionResource(SessionService sessions, RunService runs, GatewayConfig config, CallerContext caller) {
+        this.caller = caller;
         this.sessions = sessions;
         this.runs = runs;
         this.config = config;
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body) {
-        return sessions.create(Workspaces.DEFAULT, body).map(s -> Response
-                .created(URI.create("/sessions/" + s.get("id").asText())).entity(s).build());
+        return sessions.create(caller.workspace(), body).map(s -> Response
+                .created(URI.create("/v1/sessions/" + s.get("id").asText())).entity(s).build());
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("assistant_id") String assistantId,
             @QueryParam("status") String status, @QueryParam("limit") Integer limit,
             @QueryParam("offset") Integer offset) {
-        return sessions.list(Workspaces.DEFAULT, assistantId, status, Paging.limit(limit, config.maxPageSize()),
+        return sessions.list(caller.workspace(), assistantId, status, Paging.limit(limit, config.maxPageSize()),
                 Paging.offset(offset));
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
     public Uni<ObjectNode> get(@PathParam("id") String id) {
-        return sessions.get(Workspaces.DEFAULT, id);
+        return sessions.get(caller.workspace(), id);
     }
 
     /** A run in this session: it executes after the session's earlier runs, never beside them. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/runs")
     public Uni<Response> createRun(@PathParam("id") String id, JsonNode body) {
-        return runs.create(Workspaces.DEFAULT, body, id).map(RunResource::accepted);
+        return runs.create(caller.workspace(), body, id).map(RunResource::accepted);
     }
 
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/runs")
     public Uni<List<ObjectNode>> listRuns(@PathParam("id") String id, @QueryParam("status") String status,
             @QueryParam("limit") Integer limit) {
-        return sessions.get(Workspaces.DEFAULT, id).flatMap(s -> runs.list(Workspaces.DEFAULT, id, status,
+        return sessions.get(caller.workspace(), id).flatMap(s -> runs.list(caller.workspace(), id, status,
                 Paging.limit(limit, config.maxPageSize())));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -18,23 +19,28 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class EndToEndTest {
 
+    @org.junit.jupiter.api.BeforeEach
+    void auth() {
+        TestAuth.actAsAdmin();
+    }
+
     private static String assistant(String flow) {
         return given().contentType(ContentType.JSON).body("{\"name\": \"e2e\", \"flow\": \"" + flow + "\"}")
-                .post("/assistants").then().statusCode(201).extract().path("id");
+                .post("/v1/assistants").then().statusCode(201).extract().path("id");
     }
 
     private static String createRun(String assistant, String inputJson) {
         return given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"input\": " + inputJson + "}")
-                .post("/runs").then().statusCode(202).extract().path("id");
+                .post("/v1/runs").then().statusCode(202).extract().path("id");
     }
 
     private static JsonPath awaitTerminal(String run, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String status = given().get("/runs/" + run).then().statusCode(200).extract().path("status");
+            String status = given().get("/v1/runs/" + run).then().statusCode(200).extract().path("status");
             return !status.equals("pending") && !status.equals("running");
         });
-        return given().get("/runs/" + run).then().extract().jsonPath();
+        return given().get("/v1/runs/" + run).then().extract().jsonPath();
     }
 
     @Test
@@ -60,21 +66,21 @@ class EndToEndTest {
                 assertThat(run.getString("started_at")).isNotNull();
                 assertThat(run.getInt("step_index")).isEqualTo(4);
 
-                var checkpoints = given().get("/runs/" + entry.getValue() + "/checkpoints").then().statusCode(200)
+                var checkpoints = given().get("/v1/runs/" + entry.getValue() + "/checkpoints").then().statusCode(200)
                         .extract().jsonPath();
                 assertThat(checkpoints.getList("step_index", Integer.class)).containsExactly(0, 1, 2, 3, 4);
                 assertThat(checkpoints.getString("[4].state.status.aggregator")).isEqualTo("done");
                 // time travel: the state after step 1 holds the classifier's answer and nothing later
                 assertThat(checkpoints.getMap("[1].state.outputs")).containsOnlyKeys("classifier");
 
-                var graph = given().get("/runs/" + entry.getValue() + "/graph").then().statusCode(200)
+                var graph = given().get("/v1/runs/" + entry.getValue() + "/graph").then().statusCode(200)
                         .extract().jsonPath();
                 assertThat(graph.getList("from", String.class))
                         .containsExactly("classifier", "router", entry.getKey());
                 assertThat(graph.getList("to", String.class))
                         .containsExactly("router", entry.getKey(), "aggregator");
 
-                var messages = given().get("/runs/" + entry.getValue() + "/messages").then().statusCode(200)
+                var messages = given().get("/v1/runs/" + entry.getValue() + "/messages").then().statusCode(200)
                         .extract().jsonPath();
                 assertThat(messages.getList("role", String.class))
                         .containsExactly("user", "assistant", "assistant");
@@ -90,7 +96,7 @@ class EndToEndTest {
         try {
             run = createRun(assistant, "{\"doc\": \"d\"}");
             // 'fetch' is committed and the worker is inside the 1.5 s slow step
-            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/runs/" + run + "/checkpoints")
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + run + "/checkpoints")
                     .then().extract().jsonPath().getList("$").size() == 2);
             first.kill();
         } finally {
@@ -102,13 +108,13 @@ class EndToEndTest {
             assertThat(done.getInt("attempt")).isEqualTo(2);
             assertThat(done.getList("route", String.class)).containsExactly("fetch", "slow_step", "finish");
 
-            var checkpoints = given().get("/runs/" + run + "/checkpoints").then().extract().jsonPath();
+            var checkpoints = given().get("/v1/runs/" + run + "/checkpoints").then().extract().jsonPath();
             assertThat(checkpoints.getList("step_index", Integer.class)).containsExactly(0, 1, 2, 3);
             List<String> workers = checkpoints.getList("metadata.worker", String.class);
             assertThat(workers.get(1)).isEqualTo(first.workerId().toString());
             assertThat(workers.subList(2, 4)).containsOnly(second.workerId().toString());
             // the finished step is not executed again: one assistant message per executor
-            var messages = given().get("/runs/" + run + "/messages").then().extract().jsonPath();
+            var messages = given().get("/v1/runs/" + run + "/messages").then().extract().jsonPath();
             assertThat(messages.getList("executor_id", String.class)).containsExactly(null, "fetch", "slow_step",
                     "finish");
         }

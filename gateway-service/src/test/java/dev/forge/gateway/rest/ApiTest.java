@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,12 +40,13 @@ class ApiTest {
     private String assistant() {
         return given().contentType(ContentType.JSON)
                 .body("{\"name\": \"reviewer\", \"flow\": \"document-review\", \"metadata\": {\"team\": \"legal\"}}")
-                .post("/assistants").then().statusCode(201)
+                .post("/v1/assistants").then().statusCode(201)
                 .extract().path("id");
     }
 
     @BeforeEach
     void clean() {
+        TestAuth.actAsAdmin();
         pool.query("TRUNCATE jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, assistants")
                 .execute().await().atMost(Duration.ofSeconds(5));
     }
@@ -53,20 +55,20 @@ class ApiTest {
     void assistantsAreCreatedWithThePinnedFlowVersionAndListed() {
         String id = given().contentType(ContentType.JSON)
                 .body("{\"name\": \"reviewer\", \"flow\": \"document-review\"}")
-                .post("/assistants").then().statusCode(201)
-                .header("Location", containsString("/assistants/"))
+                .post("/v1/assistants").then().statusCode(201)
+                .header("Location", containsString("/v1/assistants/"))
                 .body("flow.name", equalTo("document-review"))
-                .body("flow.version", equalTo(given().get("/flows/document-review").path("version")))
+                .body("flow.version", equalTo(given().get("/v1/flows/document-review").path("version")))
                 .body("version", equalTo(1))
                 .extract().path("id");
-        given().get("/assistants/" + id).then().statusCode(200).body("name", equalTo("reviewer"));
-        given().get("/assistants").then().statusCode(200).body("id", hasItem(id));
-        given().get("/flows").then().statusCode(200).body("name", hasItem("research-fanout"));
+        given().get("/v1/assistants/" + id).then().statusCode(200).body("name", equalTo("reviewer"));
+        given().get("/v1/assistants").then().statusCode(200).body("id", hasItem(id));
+        given().get("/v1/flows").then().statusCode(200).body("name", hasItem("research-fanout"));
     }
 
     @Test
     void unknownFlowAndMissingFieldsAreListed() {
-        given().contentType(ContentType.JSON).body("{\"flow\": \"nope\", \"colour\": 1}").post("/assistants")
+        given().contentType(ContentType.JSON).body("{\"flow\": \"nope\", \"colour\": 1}").post("/v1/assistants")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("type", endsWith("/validation-failed"))
                 .body("errors", hasSize(3))
@@ -81,15 +83,15 @@ class ApiTest {
         String assistant = assistant();
         String session = given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"metadata\": {\"user\": \"u1\"}}")
-                .post("/sessions").then().statusCode(201).body("status", equalTo("idle"))
+                .post("/v1/sessions").then().statusCode(201).body("status", equalTo("idle"))
                 .extract().path("id");
-        given().get("/sessions/" + session).then().statusCode(200).body("metadata.user", equalTo("u1"));
-        given().queryParam("assistant_id", assistant).queryParam("status", "idle").get("/sessions").then()
+        given().get("/v1/sessions/" + session).then().statusCode(200).body("metadata.user", equalTo("u1"));
+        given().queryParam("assistant_id", assistant).queryParam("status", "idle").get("/v1/sessions").then()
                 .statusCode(200).body("id", hasItem(session));
-        given().queryParam("status", "sleepy").get("/sessions").then().statusCode(422)
+        given().queryParam("status", "sleepy").get("/v1/sessions").then().statusCode(422)
                 .contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("{\"assistant_id\": \"00000000-0000-0000-0000-000000000001\"}")
-                .post("/sessions").then().statusCode(404).contentType("application/problem+json")
+                .post("/v1/sessions").then().statusCode(404).contentType("application/problem+json")
                 .body("type", endsWith("/not-found")).body("detail", containsString("assistant"));
     }
 
@@ -98,33 +100,33 @@ class ApiTest {
         String assistant = assistant();
         String id = given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"a contract\"}}")
-                .post("/runs").then().statusCode(202)
-                .header("Location", containsString("/runs/"))
+                .post("/v1/runs").then().statusCode(202)
+                .header("Location", containsString("/v1/runs/"))
                 .body("status", equalTo("pending"))
                 .body("input.document", equalTo("a contract"))
                 .body("flow.name", equalTo("document-review"))
                 .extract().path("id");
         assertThat(counts()).containsExactly(1, 1, 1, 1);
-        String session = given().get("/runs/" + id).then().statusCode(200).extract().path("session_id");
+        String session = given().get("/v1/runs/" + id).then().statusCode(200).extract().path("session_id");
         // a second run in the same session, by path
-        given().contentType(ContentType.JSON).body("{\"input\": {}}").post("/sessions/" + session + "/runs").then()
+        given().contentType(ContentType.JSON).body("{\"input\": {}}").post("/v1/sessions/" + session + "/runs").then()
                 .statusCode(202).body("session_id", equalTo(session));
-        given().get("/sessions/" + session + "/runs").then().statusCode(200).body("$", hasSize(2));
-        given().queryParam("session_id", session).queryParam("status", "pending").get("/runs").then()
+        given().get("/v1/sessions/" + session + "/runs").then().statusCode(200).body("$", hasSize(2));
+        given().queryParam("session_id", session).queryParam("status", "pending").get("/v1/runs").then()
                 .statusCode(200).body("$", hasSize(2));
-        given().get("/runs/" + id + "/checkpoints").then().statusCode(200).body("$", hasSize(0));
+        given().get("/v1/runs/" + id + "/checkpoints").then().statusCode(200).body("$", hasSize(0));
     }
 
     @Test
     void malformedJsonIsA400ProblemAndWritesNothing() {
         assistant();
         var before = counts();
-        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"x\", \"input\": {").post("/runs").then()
+        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"x\", \"input\": {").post("/v1/runs").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("type", endsWith("/malformed-json"))
                 .body("status", equalTo(400))
                 .body("detail", startsWith("request body is not valid JSON"))
-                .body("instance", equalTo("/runs"));
+                .body("instance", equalTo("/v1/runs"));
         assertThat(counts()).containsExactly(before);
     }
 
@@ -133,10 +135,10 @@ class ApiTest {
         var before = counts();
         given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"7d0b1e2c-0000-4000-8000-000000000000\", \"input\": {}}")
-                .post("/runs").then().statusCode(404).contentType("application/problem+json")
+                .post("/v1/runs").then().statusCode(404).contentType("application/problem+json")
                 .body("detail", equalTo("assistant '7d0b1e2c-0000-4000-8000-000000000000' does not exist"));
         given().contentType(ContentType.JSON).body("{\"input\": {}}")
-                .post("/sessions/7d0b1e2c-0000-4000-8000-000000000000/runs").then().statusCode(404);
+                .post("/v1/sessions/7d0b1e2c-0000-4000-8000-000000000000/runs").then().statusCode(404);
         assertThat(counts()).containsExactly(before);
     }
 
@@ -147,7 +149,7 @@ class ApiTest {
         var big = "x".repeat(70_000);
         given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"" + big + "\"}}")
-                .post("/runs").then().statusCode(413).contentType("application/problem+json")
+                .post("/v1/runs").then().statusCode(413).contentType("application/problem+json")
                 .body("type", endsWith("/payload-too-large"))
                 .body("detail", containsString("exceeds the limit of 65536 bytes"));
         assertThat(counts()).containsExactly(before);
@@ -160,31 +162,31 @@ class ApiTest {
         given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"input\": [1], \"priority\": 9, "
                         + "\"overrides\": {\"max_tokens\": 0, \"models\": {\"ghost\": \"m\"}}}")
-                .post("/runs").then().statusCode(422).contentType("application/problem+json")
+                .post("/v1/runs").then().statusCode(422).contentType("application/problem+json")
                 .body("errors", hasItem(containsString("'input' must be a JSON object")))
                 .body("errors", hasItem(containsString("'priority' is not a known field")))
                 .body("errors", hasItem(containsString("overrides.max_tokens must be a positive whole number")));
         given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"overrides\": {\"models\": {\"router\": \"m\"}}}")
-                .post("/runs").then().statusCode(422)
+                .post("/v1/runs").then().statusCode(422)
                 .body("detail", containsString("executor 'router' is conditional, not llm"));
-        given().contentType(ContentType.JSON).body("[]").post("/runs").then().statusCode(422)
+        given().contentType(ContentType.JSON).body("[]").post("/v1/runs").then().statusCode(422)
                 .body("detail", containsString("must be a JSON object"));
-        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"not-a-uuid\"}").post("/runs").then()
+        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"not-a-uuid\"}").post("/v1/runs").then()
                 .statusCode(422).body("detail", containsString("must be a UUID"));
         assertThat(counts()).containsExactly(before);
     }
 
     @Test
     void unknownRunsAndPathsAreProblems() {
-        given().get("/runs/4f1e0f43-0000-4000-8000-000000000000").then().statusCode(404)
+        given().get("/v1/runs/4f1e0f43-0000-4000-8000-000000000000").then().statusCode(404)
                 .contentType("application/problem+json");
-        given().get("/runs/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
-        given().get("/runs/not-a-uuid/checkpoints").then().statusCode(404);
-        given().get("/no/such/path").then().statusCode(404).contentType("application/problem+json");
-        given().queryParam("limit", 0).get("/runs").then().statusCode(422);
-        given().queryParam("status", "exploded").get("/runs").then().statusCode(422);
-        given().contentType(ContentType.TEXT).body("hello").post("/runs").then().statusCode(415)
+        given().get("/v1/runs/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
+        given().get("/v1/runs/not-a-uuid/checkpoints").then().statusCode(404);
+        given().get("/v1/no/such/path").then().statusCode(404).contentType("application/problem+json");
+        given().queryParam("limit", 0).get("/v1/runs").then().statusCode(422);
+        given().queryParam("status", "exploded").get("/v1/runs").then().statusCode(422);
+        given().contentType(ContentType.TEXT).body("hello").post("/v1/runs").then().statusCode(415)
                 .contentType("application/problem+json");
     }
 

@@ -1,0 +1,175 @@
+package dev.forge.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.forge.gateway.TestAuth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+/** Authentication, the role × endpoint matrix, API key administration and workspace isolation. */
+@QuarkusTest
+class AuthTest {
+
+    private static final List<String> ROLES = List.of("admin", "operator", "developer", "viewer");
+    private static final Set<String> ALL = Set.copyOf(ROLES);
+    private static final Set<String> BUILD = Set.of("admin", "developer");
+    private static final Set<String> RUN = Set.of("admin", "operator", "developer");
+    private static final Set<String> ADMIN = Set.of("admin");
+
+    private static Map<String, String> keys;
+    private static String assistant;
+    private static String session;
+    private static String run;
+
+    /** One endpoint: how to call it and which roles it admits. */
+    record Endpoint(String method, String path, String body, Set<String> admitted) {
+    }
+
+    @BeforeEach
+    void setUp() {
+        RestAssured.requestSpecification = null;
+        if (keys != null) {
+            return;
+        }
+        keys = new java.util.HashMap<>();
+        for (String role : ROLES) {
+            keys.put(role, TestAuth.key(role, "default"));
+        }
+        assistant = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
+                .body("{\"name\": \"auth\", \"flow\": \"support-triage\"}").post("/v1/assistants").then()
+                .statusCode(201).extract().path("id");
+        run = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
+                .body("{\"assistant_id\": \"" + assistant + "\"}").post("/v1/runs").then().statusCode(202)
+                .extract().path("id");
+        session = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).get("/v1/runs/" + run).then().extract()
+                .path("session_id");
+    }
+
+    private static List<Endpoint> endpoints() {
+        String newAssistant = "{\"name\": \"m\", \"flow\": \"support-triage\"}";
+        String newSession = "{\"assistant_id\": \"" + assistant + "\"}";
+        String newRun = "{\"assistant_id\": \"" + assistant + "\"}";
+        return List.of(
+                new Endpoint("POST", "/v1/assistants", newAssistant, BUILD),
+                new Endpoint("GET", "/v1/assistants", null, ALL),
+                new Endpoint("GET", "/v1/assistants/" + assistant, null, ALL),
+                new Endpoint("POST", "/v1/sessions", newSession, RUN),
+                new Endpoint("GET", "/v1/sessions", null, ALL),
+                new Endpoint("GET", "/v1/sessions/" + session, null, ALL),
+                new Endpoint("POST", "/v1/sessions/" + session + "/runs", "{}", RUN),
+                new Endpoint("GET", "/v1/sessions/" + session + "/runs", null, ALL),
+                new Endpoint("POST", "/v1/runs", newRun, RUN),
+                new Endpoint("GET", "/v1/runs", null, ALL),
+                new Endpoint("GET", "/v1/runs/" + run, null, ALL),
+                new Endpoint("GET", "/v1/runs/" + run + "/checkpoints", null, ALL),
+                new Endpoint("GET", "/v1/runs/" + run + "/messages", null, ALL),
+                new Endpoint("GET", "/v1/runs/" + run + "/graph", null, ALL),
+                new Endpoint("GET", "/v1/flows", null, ALL),
+                new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
+                new Endpoint("GET", "/v1/api-keys", null, ADMIN),
+                new Endpoint("POST", "/v1/api-keys", "{\"name\": \"k\", \"role\": \"viewer\"}", ADMIN),
+                new Endpoint("DELETE", "/v1/api-keys/00000000-0000-4000-8000-000000000000", null, ADMIN));
+    }
+
+    private static int call(Endpoint e, String key) {
+        var spec = given();
+        if (key != null) {
+            spec = spec.header("Authorization", key);
+        }
+        if (e.body() != null) {
+            spec = spec.contentType(ContentType.JSON).body(e.body());
+        }
+        return spec.request(e.method(), e.path()).then().extract().statusCode();
+    }
+
+    @Test
+    void everyEndpointForEveryRole() {
+        var failures = new java.util.ArrayList<String>();
+        for (var e : endpoints()) {
+            int anonymous = call(e, null);
+            int forged = call(e, "Bearer fk_00000000_0000000000000000000000000000000000000000");
+            if (anonymous != 401 || forged != 401) {
+                failures.add(e.method() + " " + e.path() + " without/with a bad key: " + anonymous + "/" + forged);
+            }
+            for (String role : ROLES) {
+                int status = call(e, "Bearer " + keys.get(role));
+                boolean admitted = e.admitted().contains(role);
+                if (admitted ? (status == 401 || status == 403) : status != 403) {
+                    failures.add(e.method() + " " + e.path() + " as " + role + ": " + status + " (expected "
+                            + (admitted ? "admitted" : "403") + ")");
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void refusalsAreProblems() {
+        given().get("/v1/runs").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("type", endsWith("/unauthorized"));
+        given().header("Authorization", "Bearer " + keys.get("viewer")).contentType(ContentType.JSON)
+                .body("{\"assistant_id\": \"" + assistant + "\"}").post("/v1/runs").then().statusCode(403)
+                .contentType("application/problem+json").body("type", endsWith("/forbidden"))
+                .body("detail", containsString("role 'viewer' may not POST"));
+        // health stays open for probes
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void keysAreShownOnceStoredHashedAndRevocable() {
+        var created = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
+                .body("{\"name\": \"ci\", \"role\": \"developer\"}").post("/v1/api-keys").then().statusCode(201)
+                .body("key", notNullValue()).extract().jsonPath();
+        String secret = created.getString("key");
+        String id = created.getString("id");
+        assertThat(secret).startsWith(created.getString("prefix"));
+        given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).get("/v1/api-keys").then().statusCode(200)
+                .body("id", hasItem(id)).body("key", everyItem(org.hamcrest.Matchers.nullValue()))
+                .body(not(containsString(secret.substring(12))));
+        given().header("Authorization", "Bearer " + secret).get("/v1/runs").then().statusCode(200);
+        given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).delete("/v1/api-keys/" + id).then().statusCode(204);
+        given().header("Authorization", "Bearer " + secret).get("/v1/runs").then().statusCode(401);
+        given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).delete("/v1/api-keys/" + id).then().statusCode(404);
+        given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
+                .body("{\"name\": \"x\", \"role\": \"superuser\"}").post("/v1/api-keys").then().statusCode(422)
+                .body("detail", containsString("'role' must be one of"));
+    }
+
+    @Test
+    void anotherWorkspaceSeesNothing() {
+        String other = TestAuth.key("admin", "acme");
+        var asOther = TestAuth.as(other);
+        given().spec(asOther).get("/v1/assistants/" + assistant).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().spec(asOther).get("/v1/sessions/" + session).then().statusCode(404);
+        given().spec(asOther).get("/v1/runs/" + run).then().statusCode(404);
+        given().spec(asOther).get("/v1/runs/" + run + "/checkpoints").then().statusCode(404);
+        given().spec(asOther).get("/v1/runs/" + run + "/messages").then().statusCode(404);
+        given().spec(asOther).get("/v1/sessions/" + session + "/runs").then().statusCode(404);
+        given().spec(asOther).get("/v1/runs").then().statusCode(200).body("id", not(hasItem(run)));
+        given().spec(asOther).get("/v1/assistants").then().statusCode(200).body("id", not(hasItem(assistant)));
+        // nor can it start runs on them
+        given().spec(asOther).contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\"}")
+                .post("/v1/runs").then().statusCode(404);
+        given().spec(asOther).contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")
+                .then().statusCode(404);
+        // its own keys only
+        given().spec(asOther).get("/v1/api-keys").then().statusCode(200)
+                .body("workspace_id", everyItem(org.hamcrest.Matchers.equalTo("acme")));
+    }
+}
