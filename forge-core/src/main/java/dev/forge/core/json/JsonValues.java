@@ -61,6 +61,42 @@ public final class JsonValues {
         return node.isTextual() ? node.asText() : node.toString();
     }
 
+    /** SHA-256 of the JSON with object keys sorted at every level: equal documents hash equal, whatever the order. */
+    public static String canonicalHash(JsonNode node) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical(node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    static String canonical(JsonNode node) {
+        if (node == null) {
+            return "null";
+        }
+        if (node.isObject()) {
+            var keys = new ArrayList<String>();
+            node.fieldNames().forEachRemaining(keys::add);
+            keys.sort(null);
+            var sb = new StringBuilder("{");
+            for (int i = 0; i < keys.size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(JsonNodeFactory.instance.textNode(keys.get(i)))
+                        .append(':').append(canonical(node.get(keys.get(i))));
+            }
+            return sb.append('}').toString();
+        }
+        if (node.isArray()) {
+            var sb = new StringBuilder("[");
+            for (int i = 0; i < node.size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(canonical(node.get(i)));
+            }
+            return sb.append(']').toString();
+        }
+        return node.toString();
+    }
+
     public static JsonNode fromPlain(Object value) {
         return value == null ? JsonNodeFactory.instance.nullNode() : MAPPER.valueToTree(value);
     }

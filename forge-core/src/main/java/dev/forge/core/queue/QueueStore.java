@@ -187,6 +187,20 @@ public class QueueStore {
                 .map(List::copyOf);
     }
 
+    /** Which of these runs have a pending cancel request (the backstop for a missed control message). */
+    public Uni<Set<UUID>> cancelRequested(List<UUID> runIds) {
+        if (runIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return pool.preparedQuery("SELECT id FROM runs WHERE id = ANY($1) AND cancel_requested_at IS NOT NULL")
+                .execute(Tuple.of(runIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    var out = new java.util.HashSet<UUID>();
+                    rows.forEach(r -> out.add(r.getUUID(0)));
+                    return out;
+                });
+    }
+
     /** Runnable and leased counts, for health and metrics. */
     public Uni<JsonObject> depth() {
         return pool.query("SELECT count(*) FILTER (WHERE locked_by IS NULL) AS runnable, "

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.core.queue.ControlChannel;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,7 +27,7 @@ public class RunRepository {
     private static final String COLUMNS = "r.id, r.workspace_id, r.session_id, r.assistant_id, r.assistant_version, "
             + "r.flow_name, r.flow_version, r.status, r.input::text AS input, r.overrides::text AS overrides, "
             + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, r.current_step, "
-            + "r.created_at, r.started_at, r.finished_at, "
+            + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
             + "(SELECT c.state->'trace' FROM workflow_checkpoints c WHERE c.run_id = r.id "
             + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS route";
 
@@ -38,12 +39,92 @@ public class RunRepository {
 
     /** Inserts a pending run; call inside the transaction that also enqueues its job. */
     public Uni<Void> insert(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID assistantId,
-            int assistantVersion, String flowName, String flowVersion, JsonNode input, JsonNode overrides) {
+            int assistantVersion, String flowName, String flowVersion, JsonNode input, JsonNode overrides,
+            String multitaskStrategy) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
-                + "flow_name, flow_version, input, overrides) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb)")
+                + "flow_name, flow_version, input, overrides, multitask_strategy) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10)")
                 .execute(Tuple.from(List.of(id, workspace, sessionId, assistantId, assistantVersion, flowName,
-                        flowVersion, input.toString(), overrides.toString())))
+                        flowVersion, input.toString(), overrides.toString(), multitaskStrategy)))
                 .replaceWithVoid();
+    }
+
+    /** Locks a session row for the rest of the transaction (serialises run creation per session). */
+    public Uni<Boolean> lockSession(SqlClient tx, String workspace, UUID sessionId) {
+        return tx.preparedQuery("SELECT 1 FROM sessions WHERE id = $1 AND workspace_id = $2 FOR UPDATE")
+                .execute(Tuple.of(sessionId, workspace)).map(rows -> rows.size() == 1);
+    }
+
+    /** Runs of the session that have not finished, oldest first. */
+    public Uni<List<UUID>> unfinished(SqlClient tx, UUID sessionId) {
+        return tx.preparedQuery("SELECT id FROM runs WHERE session_id = $1 AND status IN ('pending', 'running') "
+                + "ORDER BY created_at, id").execute(Tuple.of(sessionId))
+                .map(rows -> Rows.list(rows, r -> r.getUUID(0)));
+    }
+
+    /** What a cancel request did. */
+    public enum CancelOutcome { NOT_FOUND, ALREADY_FINISHED, CANCELLED, REQUESTED }
+
+    /**
+     * Cancels a run inside the caller's transaction: a run whose job nobody holds is cancelled here and never starts;
+     * a run a worker holds gets a cancel request, and the worker is told through the control channel on commit.
+     */
+    public Uni<CancelOutcome> cancel(SqlClient tx, String workspace, UUID runId) {
+        return tx.preparedQuery("SELECT status, session_id FROM runs WHERE id = $1 AND workspace_id = $2 FOR UPDATE")
+                .execute(Tuple.of(runId, workspace))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(CancelOutcome.NOT_FOUND);
+                    }
+                    var row = rows.iterator().next();
+                    var status = row.getString("status");
+                    if (!status.equals("pending") && !status.equals("running")) {
+                        return Uni.createFrom().item(CancelOutcome.ALREADY_FINISHED);
+                    }
+                    UUID session = row.getUUID("session_id");
+                    return tx.preparedQuery("DELETE FROM jobs WHERE run_id = $1 AND locked_by IS NULL")
+                            .execute(Tuple.of(runId))
+                            .flatMap(deleted -> deleted.rowCount() == 1
+                                    ? tx.preparedQuery("UPDATE runs SET status = 'cancelled', finished_at = now(), "
+                                            + "updated_at = now(), cancel_requested_at = now(), error = "
+                                            + "'{\"type\": \"cancelled\", \"message\": \"the run was cancelled before it "
+                                            + "finished\"}'::jsonb WHERE id = $1").execute(Tuple.of(runId))
+                                            .flatMap(x -> status.equals("running")
+                                                    ? tx.preparedQuery("UPDATE sessions SET status = 'idle', "
+                                                            + "updated_at = now() WHERE id = $1")
+                                                            .execute(Tuple.of(session)).replaceWithVoid()
+                                                    : Uni.createFrom().voidItem())
+                                            .flatMap(x -> event(tx, workspace, runId, session, "run.cancelled",
+                                                    JsonNodeFactory.instance.objectNode().put("by", "request")))
+                                            .replaceWith(CancelOutcome.CANCELLED)
+                                    : tx.preparedQuery("UPDATE runs SET cancel_requested_at = COALESCE("
+                                            + "cancel_requested_at, now()), updated_at = now() WHERE id = $1")
+                                            .execute(Tuple.of(runId))
+                                            .flatMap(x -> tx.preparedQuery("SELECT pg_notify($1, $2)")
+                                                    .execute(Tuple.of(ControlChannel.CHANNEL,
+                                                            ControlChannel.cancel(runId))))
+                                            .flatMap(x -> event(tx, workspace, runId, session,
+                                                    "run.cancel_requested", JsonNodeFactory.instance.objectNode()))
+                                            .replaceWith(CancelOutcome.REQUESTED));
+                });
+    }
+
+    /** Records an idempotency key for a run created in this transaction; false when the key is already taken. */
+    public Uni<Boolean> claimIdempotencyKey(SqlClient tx, String workspace, String key, String requestHash,
+            UUID runId) {
+        return tx.preparedQuery("INSERT INTO idempotency_keys (workspace_id, key, request_hash, run_id) "
+                + "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(workspace, key, requestHash, runId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The request hash and run an idempotency key stands for. */
+    public record IdempotentRequest(String requestHash, UUID runId) {
+    }
+
+    public Uni<Optional<IdempotentRequest>> findIdempotencyKey(String workspace, String key) {
+        return pool.preparedQuery("SELECT request_hash, run_id FROM idempotency_keys WHERE workspace_id = $1 "
+                + "AND key = $2").execute(Tuple.of(workspace, key))
+                .map(rows -> Rows.first(rows, r -> new IdempotentRequest(r.getString(0), r.getUUID(1))));
     }
 
     public Uni<Void> event(SqlClient tx, String workspace, UUID runId, UUID sessionId, String type,
@@ -141,6 +222,8 @@ public class RunRepository {
         Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
         Rows.time(node, "started_at", r.getOffsetDateTime("started_at"));
         Rows.time(node, "finished_at", r.getOffsetDateTime("finished_at"));
+        Rows.time(node, "cancel_requested_at", r.getOffsetDateTime("cancel_requested_at"));
+        node.put("multitask_strategy", r.getString("multitask_strategy"));
         var started = r.getOffsetDateTime("started_at");
         var finished = r.getOffsetDateTime("finished_at");
         if (started != null && finished != null) {

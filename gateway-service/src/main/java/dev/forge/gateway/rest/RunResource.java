@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,12 +42,30 @@ public class RunResource {
     /** Creates a background run: 202 with the run and its Location; a new session is made when none is named. */
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
-    public Uni<Response> create(JsonNode body) {
-        return runs.create(caller.workspace(), body, null).map(RunResource::accepted);
+    public Uni<Response> create(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return runs.create(caller.workspace(), body, null, idempotencyKey).map(RunResource::accepted);
     }
 
-    static Response accepted(ObjectNode run) {
-        return Response.accepted(run).location(URI.create("/v1/runs/" + run.get("id").asText())).build();
+    /** 202 for a new run; 200 with {@code Idempotent-Replayed: true} when a retried request answers the original. */
+    static Response accepted(RunService.Created created) {
+        var run = created.run();
+        var response = created.replayed() ? Response.ok(run).header("Idempotent-Replayed", "true")
+                : Response.accepted(run);
+        return response.location(URI.create("/v1/runs/" + run.get("id").asText())).build();
+    }
+
+    /**
+     * Cancels a run. A pending run never starts; a running run stops within a second and ends cancelled; a finished
+     * run answers 409. With {@code wait=true} the answer comes once the run has ended (up to 10 s).
+     */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/{id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<ObjectNode> cancel(@PathParam("id") String id, @QueryParam("wait") boolean wait) {
+        return runs.cancel(caller.workspace(), id).flatMap(run -> wait
+                ? runs.awaitTerminal(caller.workspace(), id, java.time.Duration.ofSeconds(10))
+                : Uni.createFrom().item(run));
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })

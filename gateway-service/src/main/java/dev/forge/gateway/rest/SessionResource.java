@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -68,8 +69,9 @@ public class SessionResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/runs")
-    public Uni<Response> createRun(@PathParam("id") String id, JsonNode body) {
-        return runs.create(caller.workspace(), body, id).map(RunResource::accepted);
+    public Uni<Response> createRun(@PathParam("id") String id, JsonNode body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return runs.create(caller.workspace(), body, id, idempotencyKey).map(RunResource::accepted);
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })

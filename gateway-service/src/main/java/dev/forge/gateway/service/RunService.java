@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
+import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.gateway.config.GatewayConfig;
@@ -29,7 +30,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class RunService {
 
-    private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides");
+    private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides",
+            "multitask_strategy");
+    private static final Set<String> MULTITASK = Set.of("enqueue", "reject", "interrupt");
     private static final Set<String> STATUSES = Set.of("pending", "running", "succeeded", "failed", "cancelled",
             "timed_out");
 
@@ -56,10 +59,33 @@ public class RunService {
 
     /** What a create request resolved to, before anything is written. */
     private record Plan(UUID assistantId, int assistantVersion, String flowName, String flowVersion,
-            UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides) {
+            UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides, String multitask) {
+    }
+
+    /** The run a create request produced, or the original one an idempotent retry stands for. */
+    public record Created(ObjectNode run, boolean replayed) {
+    }
+
+    /** The key was used before: rolls the transaction back so the original run can be answered. */
+    private static final class KeyTaken extends RuntimeException {
+        KeyTaken() {
+            super("idempotency key taken", null, false, false);
+        }
     }
 
     public Uni<ObjectNode> create(String workspace, JsonNode body, String sessionIdFromPath) {
+        return create(workspace, body, sessionIdFromPath, null).map(Created::run);
+    }
+
+    /**
+     * Creates a run. With an idempotency key, a repeat of the same request answers the original run, and another
+     * request under the same key is refused with 409.
+     */
+    public Uni<Created> create(String workspace, JsonNode body, String sessionIdFromPath, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255
+                || !idempotencyKey.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
+            throw ApiProblem.invalid("Idempotency-Key must be 1-255 printable ASCII characters without spaces");
+        }
         var req = Requests.of(body, FIELDS);
         var assistantId = req.uuid("assistant_id", false);
         var sessionId = sessionIdFromPath != null ? java.util.Optional.of(Requests.pathId("session",
@@ -72,6 +98,10 @@ public class RunService {
                 : JsonNodeFactory.instance.objectNode();
         var overrides = RunOverridesJson.parse(overridesJson);
         overrides.problems().forEach(req::error);
+        var multitask = req.text("multitask_strategy", false, 20).orElse("enqueue");
+        if (!MULTITASK.contains(multitask)) {
+            req.error("'multitask_strategy' must be one of " + MULTITASK.stream().sorted().toList());
+        }
         if (assistantId.isEmpty() && sessionId.isEmpty() && !body.has("assistant_id") && !body.has("session_id")) {
             req.error("'assistant_id' is required when no session is given");
         }
@@ -85,9 +115,9 @@ public class RunService {
                         throw ApiProblem.invalid("session " + sessionId.get() + " belongs to assistant " + owner
                                 + ", not " + assistantId.get());
                     }
-                    return planFor(workspace, owner, sessionId.get(), false, input, overridesJson);
+                    return planFor(workspace, owner, sessionId.get(), false, input, overridesJson, multitask);
                 })
-                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson);
+                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask);
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
             var problems = BlueprintFactory.check(flow, overrides.overrides());
@@ -96,32 +126,121 @@ public class RunService {
                         : problems.size() + " problems in the overrides", problems);
             }
             return p;
-        })).flatMap(p -> insert(workspace, p));
-    }
-
-    private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
-            JsonNode overrides) {
-        return assistants.find(workspace, assistantId).map(found -> {
-            var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
-            return new Plan(assistantId, a.get("version").asInt(), a.get("flow").get("name").asText(),
-                    a.get("flow").get("version").asText(), sessionId, newSession, input, overrides);
+        })).flatMap(p -> {
+            // the request as the key remembers it: the body plus the session the path named
+            var identity = body.deepCopy();
+            if (sessionIdFromPath != null) {
+                ((ObjectNode) identity).put("session_id", sessionIdFromPath);
+            }
+            String requestHash = JsonValues.canonicalHash(identity);
+            return insert(workspace, p, idempotencyKey, requestHash)
+                    .map(run -> new Created(run, false))
+                    .onFailure(KeyTaken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
         });
     }
 
-    private Uni<ObjectNode> insert(String workspace, Plan p) {
+    private Uni<Created> replay(String workspace, String key, String requestHash) {
+        return runs.findIdempotencyKey(workspace, key).flatMap(found -> {
+            var original = found.orElseThrow(() -> new IllegalStateException("idempotency key vanished: " + key));
+            if (!original.requestHash().equals(requestHash)) {
+                throw new ApiProblem(409, "idempotency-key-reused", "Idempotency key reused",
+                        "Idempotency-Key '" + key + "' was used for a different request (run "
+                                + original.runId() + ")", null);
+            }
+            return get(workspace, original.runId().toString()).map(run -> new Created(run, true));
+        });
+    }
+
+    private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
+            JsonNode overrides, String multitask) {
+        return assistants.find(workspace, assistantId).map(found -> {
+            var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
+            return new Plan(assistantId, a.get("version").asInt(), a.get("flow").get("name").asText(),
+                    a.get("flow").get("version").asText(), sessionId, newSession, input, overrides, multitask);
+        });
+    }
+
+    private Uni<ObjectNode> insert(String workspace, Plan p, String idempotencyKey, String requestHash) {
         var runId = UUID.randomUUID();
         return pool.withTransaction(tx -> (p.newSession()
                 ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(), JsonNodeFactory.instance.objectNode())
                         .replaceWithVoid()
-                : Uni.createFrom().voidItem())
+                : busySession(tx, workspace, p))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
-                        p.flowName(), p.flowVersion(), p.input(), p.overrides()))
+                        p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",
                         JsonNodeFactory.instance.objectNode().put("flow", p.flowName())
-                                .put("flow_version", p.flowVersion()))))
+                                .put("flow_version", p.flowVersion()).put("multitask_strategy", p.multitask())))
+                .flatMap(x -> idempotencyKey == null ? Uni.createFrom().voidItem()
+                        : runs.claimIdempotencyKey(tx, workspace, idempotencyKey, requestHash, runId)
+                                .invoke(claimed -> {
+                                    if (!claimed) {
+                                        throw new KeyTaken();
+                                    }
+                                }).replaceWithVoid()))
                 .invoke(wakeup::jobsCommitted)
                 .flatMap(x -> get(workspace, runId.toString()));
+    }
+
+    /**
+     * The multitask strategy for a session that may be busy, under a lock on the session row so concurrent creates
+     * see each other: enqueue waits its turn, reject refuses (409), interrupt cancels what is unfinished first.
+     */
+    private Uni<Void> busySession(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace, Plan p) {
+        return runs.lockSession(tx, workspace, p.sessionId()).flatMap(exists -> {
+            if (!exists) {
+                throw ApiProblem.notFound("session", p.sessionId().toString());
+            }
+            if (p.multitask().equals("enqueue")) {
+                return Uni.createFrom().voidItem();
+            }
+            return runs.unfinished(tx, p.sessionId()).flatMap(active -> {
+                if (active.isEmpty()) {
+                    return Uni.createFrom().voidItem();
+                }
+                if (p.multitask().equals("reject")) {
+                    throw new ApiProblem(409, "session-busy", "Session busy", "session " + p.sessionId()
+                            + " has " + active.size() + " unfinished run(s) (" + active.get(0)
+                            + (active.size() > 1 ? ", …" : "") + "); multitask_strategy 'reject' refuses a new one",
+                            null);
+                }
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (UUID run : active) {
+                    chain = chain.flatMap(x -> runs.cancel(tx, workspace, run)).replaceWithVoid();
+                }
+                return chain;
+            });
+        });
+    }
+
+    /** Cancels a run: pending → cancelled at once; running → stopped by its worker within a second; else 409. */
+    public Uni<ObjectNode> cancel(String workspace, String id) {
+        UUID runId = Requests.pathId("run", id);
+        return pool.withTransaction(tx -> runs.cancel(tx, workspace, runId))
+                .flatMap(outcome -> switch (outcome) {
+                    case NOT_FOUND -> Uni.createFrom().failure(ApiProblem.notFound("run", id));
+                    case ALREADY_FINISHED -> get(workspace, id).map(run -> {
+                        throw new ApiProblem(409, "run-finished", "Run already finished", "run " + id + " is "
+                                + run.get("status").asText() + "; only pending or running runs can be cancelled",
+                                null);
+                    });
+                    case CANCELLED, REQUESTED -> get(workspace, id);
+                });
+    }
+
+    /** Polls until the run is terminal or the time is up; answers the run as it is then. */
+    public Uni<ObjectNode> awaitTerminal(String workspace, String id, java.time.Duration timeout) {
+        var deadline = java.time.Instant.now().plus(timeout);
+        return get(workspace, id).flatMap(run -> {
+            var status = run.get("status").asText();
+            if (!status.equals("pending") && !status.equals("running") || java.time.Instant.now().isAfter(deadline)) {
+                return Uni.createFrom().item(run);
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50))
+                    .flatMap(x -> awaitTerminal(workspace, id, java.time.Duration.between(java.time.Instant.now(),
+                            deadline)));
+        });
     }
 
     public Uni<ObjectNode> get(String workspace, String id) {

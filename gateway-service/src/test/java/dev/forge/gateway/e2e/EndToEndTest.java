@@ -119,4 +119,32 @@ class EndToEndTest {
                     "finish");
         }
     }
+
+    @Test
+    void cancellingARunningRunStopsItWithinASecond() throws Exception {
+        try (var worker = WorkerProcess.start(51194)) {
+            String assistant = assistant("slow-pipeline");
+            String run = createRun(assistant, "{}");
+            // inside the 1.5 s slow step
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + run + "/checkpoints")
+                    .then().extract().jsonPath().getList("$").size() == 2);
+            long asked = System.nanoTime();
+            given().post("/v1/runs/" + run + "/cancel").then().statusCode(200)
+                    .body("cancel_requested_at", org.hamcrest.Matchers.notNullValue());
+            var done = awaitTerminal(run, Duration.ofSeconds(5));
+            long tookMs = (System.nanoTime() - asked) / 1_000_000;
+            assertThat(done.getString("status")).isEqualTo("cancelled");
+            assertThat(tookMs).as("cancel took %d ms", tookMs).isLessThan(1000);
+            assertThat(done.getString("error.type")).isEqualTo("cancelled");
+            // the interrupted step wrote nothing, and the next run of the session can start
+            Thread.sleep(1600);
+            assertThat(given().get("/v1/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("$"))
+                    .hasSize(2);
+            given().post("/v1/runs/" + run + "/cancel").then().statusCode(409);
+            String session = done.getString("session_id");
+            String next = given().contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")
+                    .then().statusCode(202).extract().path("id");
+            assertThat(awaitTerminal(next, Duration.ofSeconds(20)).getString("status")).isEqualTo("succeeded");
+        }
+    }
 }

@@ -47,7 +47,8 @@ class ApiTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        pool.query("TRUNCATE jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, assistants")
+        pool.query("TRUNCATE idempotency_keys, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
+                + "assistants")
                 .execute().await().atMost(Duration.ofSeconds(5));
     }
 
@@ -194,5 +195,69 @@ class ApiTest {
     void healthEndpointsAnswer() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private String newRun(String assistant) {
+        return given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\"}").post("/v1/runs")
+                .then().statusCode(202).extract().path("id");
+    }
+
+    @Test
+    void cancellingAPendingRunMeansItNeverStartsAndCancellingTwiceIs409() {
+        String run = newRun(assistant());
+        given().post("/v1/runs/" + run + "/cancel").then().statusCode(200)
+                .body("status", equalTo("cancelled")).body("error.type", equalTo("cancelled"));
+        assertThat(count("jobs")).as("no job left for a worker to claim").isZero();
+        given().post("/v1/runs/" + run + "/cancel").then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/run-finished")).body("detail", containsString("is cancelled"));
+        given().post("/v1/runs/4f1e0f43-0000-4000-8000-000000000000/cancel").then().statusCode(404);
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheOriginalRunOrRefusesAnotherRequest() {
+        String assistant = assistant();
+        String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"a\": 1, \"b\": [1, 2]}}";
+        String first = given().header("Idempotency-Key", "order-42").contentType(ContentType.JSON).body(body)
+                .post("/v1/runs").then().statusCode(202).extract().path("id");
+        // the same request again (keys in another order): the original run, nothing new written
+        var before = counts();
+        String reordered = "{\"input\": {\"b\": [1, 2], \"a\": 1}, \"assistant_id\": \"" + assistant + "\"}";
+        given().header("Idempotency-Key", "order-42").contentType(ContentType.JSON).body(reordered).post("/v1/runs")
+                .then().statusCode(200).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        assertThat(counts()).containsExactly(before);
+        // another request under the same key
+        given().header("Idempotency-Key", "order-42").contentType(ContentType.JSON)
+                .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"a\": 2}}").post("/v1/runs")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/idempotency-key-reused")).body("detail", containsString(first));
+        assertThat(counts()).containsExactly(before);
+        given().header("Idempotency-Key", "has space").contentType(ContentType.JSON).body(body).post("/v1/runs")
+                .then().statusCode(422);
+    }
+
+    @Test
+    void multitaskStrategiesOnABusySession() {
+        String assistant = assistant();
+        String first = newRun(assistant);
+        String session = given().get("/v1/runs/" + first).then().extract().path("session_id");
+        var before = counts();
+        given().contentType(ContentType.JSON).body("{\"multitask_strategy\": \"reject\"}")
+                .post("/v1/sessions/" + session + "/runs").then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/session-busy"));
+        assertThat(counts()).containsExactly(before);
+
+        String queued = given().contentType(ContentType.JSON).body("{\"multitask_strategy\": \"enqueue\"}")
+                .post("/v1/sessions/" + session + "/runs").then().statusCode(202).extract().path("id");
+        given().get("/v1/runs/" + first).then().body("status", equalTo("pending"));
+
+        String latest = given().contentType(ContentType.JSON).body("{\"multitask_strategy\": \"interrupt\"}")
+                .post("/v1/sessions/" + session + "/runs").then().statusCode(202)
+                .body("multitask_strategy", equalTo("interrupt")).extract().path("id");
+        given().get("/v1/runs/" + first).then().body("status", equalTo("cancelled"));
+        given().get("/v1/runs/" + queued).then().body("status", equalTo("cancelled"));
+        given().get("/v1/runs/" + latest).then().body("status", equalTo("pending"));
+        assertThat(count("jobs")).isEqualTo(1);
+        given().contentType(ContentType.JSON).body("{\"multitask_strategy\": \"shove\"}")
+                .post("/v1/sessions/" + session + "/runs").then().statusCode(422);
     }
 }

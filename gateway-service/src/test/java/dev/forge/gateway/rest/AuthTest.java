@@ -79,6 +79,7 @@ class AuthTest {
                 new Endpoint("GET", "/v1/runs/" + run + "/checkpoints", null, ALL),
                 new Endpoint("GET", "/v1/runs/" + run + "/messages", null, ALL),
                 new Endpoint("GET", "/v1/runs/" + run + "/graph", null, ALL),
+                new Endpoint("POST", "/v1/runs/" + run + "/cancel", null, RUN),
                 new Endpoint("GET", "/v1/flows", null, ALL),
                 new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
                 new Endpoint("GET", "/v1/api-keys", null, ADMIN),

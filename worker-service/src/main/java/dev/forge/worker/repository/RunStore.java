@@ -36,7 +36,8 @@ public class RunStore {
 
     public Uni<Optional<RunRecord>> load(UUID runId) {
         return pool.preparedQuery("SELECT id, session_id, workspace_id, status, input::text AS input, "
-                + "overrides::text AS overrides, flow_name, flow_version, started_at FROM runs WHERE id = $1")
+                + "overrides::text AS overrides, flow_name, flow_version, started_at, "
+                + "cancel_requested_at IS NOT NULL AS cancel_requested FROM runs WHERE id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -46,7 +47,7 @@ public class RunStore {
                     return Optional.of(new RunRecord(r.getUUID("id"), r.getUUID("session_id"),
                             r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
                             json(r.getString("overrides")), r.getString("flow_name"), r.getString("flow_version"),
-                            r.getOffsetDateTime("started_at")));
+                            r.getOffsetDateTime("started_at"), r.getBoolean("cancel_requested")));
                 });
     }
 
@@ -117,6 +118,7 @@ public class RunStore {
     public Uni<Boolean> finish(ClaimedJob job, UUID workerId, RunRecord run, String status, JsonNode output,
             JsonNode error) {
         String sessionStatus = status.equals("succeeded") || status.equals("cancelled") ? "idle" : "error";
+        // the session only changes when no other run of it is waiting (enqueued runs keep it busy)
         String severity = status.equals("succeeded") ? "info" : "error";
         return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = $2, output = $3::text::jsonb, "
                 + "error = $4::text::jsonb, finished_at = now(), updated_at = now() "

@@ -70,6 +70,9 @@ public class Coordinator {
             if (run.terminal()) {
                 return runs.dropJob(job, workerId).replaceWithVoid();
             }
+            if (run.cancelRequested()) {
+                return cancelled(job, workerId, run);
+            }
             if (job.attempt() > job.maxAttempts()) {
                 // handed back after errors more often than allowed: give up instead of retrying forever
                 return fail(job, workerId, run, "attempts_exhausted", "the run was interrupted " + (job.attempt() - 1)
@@ -112,6 +115,9 @@ public class Coordinator {
             LOG.infof("Run %s stops on this worker: %s", ctx.run().id(), ctx.control().stopReason());
             return Uni.createFrom().voidItem();
         }
+        if (ctx.control().cancelRequested()) {
+            return cancelled(ctx.job(), ctx.workerId(), ctx.run());
+        }
         if (ctx.deadline() != null && Instant.now().isAfter(ctx.deadline())) {
             return timedOut(ctx, state, null);
         }
@@ -123,13 +129,14 @@ public class Coordinator {
         var inbox = List.copyOf(state.inbox.getOrDefault(next.id(), List.of()));
         Instant stepStarted = Instant.now();
         int retries = next.retries() != null ? next.retries() : settings.stepRetries();
-        return step(ctx, next, inbox, state)
+        // the step races the run's cancellation, so a cancel interrupts it instead of waiting for it
+        return Uni.combine().any().<StepResult>of(step(ctx, next, inbox, state), ctx.control().interruption())
                 .onFailure(e -> e instanceof StepException se && se.retryable())
                 .retry().withBackOff(settings.retryBackoff(), settings.retryBackoffMax()).withJitter(0.3)
                 .atMost(retries)
                 .onItemOrFailure().transformToUni((result, failure) -> {
-                    if (ctx.control().stopped()) {
-                        // lease lost or work handed back while the step ran: its result is not ours to write
+                    if (ctx.control().stopped() || ctx.control().cancelRequested()) {
+                        // lease lost, work handed back or run cancelled while the step ran: its result is not written
                         return loop(ctx, state);
                     }
                     if (failure != null) {
@@ -243,6 +250,17 @@ public class Coordinator {
                 .invoke(held -> {
                     if (held) {
                         metrics.runFinished("failed");
+                    }
+                }).replaceWithVoid();
+    }
+
+    private Uni<Void> cancelled(ClaimedJob job, UUID workerId, RunRecord run) {
+        var error = NODES.objectNode().put("type", "cancelled").put("message", "the run was cancelled by request");
+        LOG.infof("Run %s cancelled", run.id());
+        return runs.finish(job, workerId, run, "cancelled", null, error)
+                .invoke(held -> {
+                    if (held) {
+                        metrics.runFinished("cancelled");
                     }
                 }).replaceWithVoid();
     }

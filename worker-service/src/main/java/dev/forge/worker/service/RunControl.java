@@ -1,13 +1,27 @@
 package dev.forge.worker.service;
 
-/** Signals from the worker to one running Coordinator; checked between steps. */
+import java.util.concurrent.CompletableFuture;
+
+import io.smallrye.mutiny.Uni;
+
+/** Signals from the worker to one running Coordinator. */
 public final class RunControl {
 
+    /** Thrown into a running step when its run is cancelled. */
+    static final class CancelledException extends RuntimeException {
+        CancelledException() {
+            super("cancelled", null, false, false);
+        }
+    }
+
     private volatile String stopReason;
+    private volatile boolean cancelRequested;
+    private final CompletableFuture<Void> interrupted = new CompletableFuture<>();
 
     /** Stop at the next step boundary without writing anything more (lease lost, or work handed back). */
     public void stop(String reason) {
         this.stopReason = reason;
+        interrupted.complete(null);
     }
 
     public boolean stopped() {
@@ -16,5 +30,23 @@ public final class RunControl {
 
     public String stopReason() {
         return stopReason;
+    }
+
+    /** A user cancelled the run: interrupt the running step and end the run cancelled. */
+    public void cancel() {
+        cancelRequested = true;
+        interrupted.complete(null);
+    }
+
+    public boolean cancelRequested() {
+        return cancelRequested && stopReason == null;
+    }
+
+    /** Fails as soon as the run is cancelled or stopped; raced against each step so it is interrupted at once. */
+    <T> Uni<T> interruption() {
+        // a dependent stage per subscription: Mutiny cancels the stage it was given when the step wins the race,
+        // and that must not cancel the run's own signal
+        return Uni.createFrom().completionStage(() -> interrupted.thenApply(x -> x)).onItem().transformToUni(
+                x -> Uni.createFrom().<T>failure(new CancelledException()));
     }
 }

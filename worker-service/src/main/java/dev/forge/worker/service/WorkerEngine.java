@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.queue.ClaimedJob;
+import dev.forge.core.queue.ControlChannel;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.repository.WorkerStore;
 import io.smallrye.mutiny.Uni;
@@ -110,6 +111,8 @@ public class WorkerEngine {
     private Uni<Void> listen() {
         subscriber.reconnectPolicy(retries -> 1000L);
         subscriber.channel(QueueStore.CHANNEL).handler(payload -> wake());
+        subscriber.channel(ControlChannel.CHANNEL).handler(payload -> ControlChannel.cancelled(payload)
+                .ifPresent(this::cancel));
         return subscriber.connect();
     }
 
@@ -168,6 +171,14 @@ public class WorkerEngine {
                 e -> LOG.warnf("Could not hand back job %d: %s (its lease will expire)", job.jobId(), e.getMessage()));
     }
 
+    /** Cancels the run if this worker executes it. */
+    void cancel(UUID runId) {
+        active.values().stream().filter(a -> a.job().runId().equals(runId)).forEach(a -> {
+            LOG.infof("Run %s cancelled by request", runId);
+            a.control().cancel();
+        });
+    }
+
     /** One statement extends every lease; a job whose lease moved on is told to stop. */
     void heartbeat() {
         var held = active.values().stream().map(Active::job).toList();
@@ -179,6 +190,10 @@ public class WorkerEngine {
                             a.control().stop("lease lost");
                         }
                     }
+                    return queue.cancelRequested(active.values().stream().map(a -> a.job().runId()).toList());
+                })
+                .flatMap(cancelled -> {
+                    cancelled.forEach(this::cancel);
                     return workers.heartbeat(id, active.size(), draining ? "draining" : "active");
                 })
                 .subscribe().with(ok -> lastHeartbeatMillis.set(System.currentTimeMillis()),

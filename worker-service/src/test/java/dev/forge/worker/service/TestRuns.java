@@ -33,7 +33,8 @@ public class TestRuns {
     }
 
     public void reset() {
-        pool.query("TRUNCATE jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, assistants, "
+        pool.query("TRUNCATE idempotency_keys, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
+                + "assistants, "
                 + "workers").execute().await().atMost(WAIT);
     }
 
