@@ -1,11 +1,10 @@
 package dev.forge.gateway.grpc;
 
-import java.util.Arrays;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.ApiKeyService;
+import dev.forge.gateway.security.AuthProblem;
+import dev.forge.gateway.security.Authenticator;
 import dev.forge.gateway.security.Caller;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
@@ -14,29 +13,16 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class GrpcAuth {
 
-    private final ApiKeyService keys;
+    private final Authenticator authenticator;
 
-    public GrpcAuth(ApiKeyService keys) {
-        this.keys = keys;
+    public GrpcAuth(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     /** Call at method entry (reads the current gRPC context), then chain the method's work on the result. */
     public Uni<Caller> require(String method, Role... admitted) {
-        String header = GrpcAuthInterceptor.AUTHORIZATION_VALUE.get();
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            return Uni.createFrom().failure(Status.UNAUTHENTICATED
-                    .withDescription("'authorization: Bearer <api key>' metadata is required").asRuntimeException());
-        }
-        return keys.authenticate(header.substring(7).trim()).map(caller -> {
-            if (caller.isEmpty()) {
-                throw Status.UNAUTHENTICATED.withDescription("the API key is not valid or has been revoked")
-                        .asRuntimeException();
-            }
-            if (Arrays.stream(admitted).noneMatch(r -> r == caller.get().role())) {
-                throw Status.PERMISSION_DENIED.withDescription("role '" + caller.get().role().wireName()
-                        + "' may not call " + method).asRuntimeException();
-            }
-            return caller.get();
-        });
+        return authenticator.require(GrpcAuthInterceptor.AUTHORIZATION_VALUE.get(), "call " + method, admitted)
+                .onFailure(AuthProblem.class).transform(f -> (((AuthProblem) f).forbidden() ? Status.PERMISSION_DENIED
+                        : Status.UNAUTHENTICATED).withDescription(f.getMessage()).asRuntimeException());
     }
 }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -52,6 +53,34 @@ public class RunResource {
         var response = created.replayed() ? Response.ok(run).header("Idempotent-Replayed", "true")
                 : Response.accepted(run);
         return response.location(URI.create("/v1/runs/" + run.get("id").asText())).build();
+    }
+
+    /**
+     * Creates a run and answers once it has ended: 200 with the finished run, or — when {@code timeout} seconds
+     * (default 60, at most 300) pass first — 202 with the run as it is and {@code Forge-Wait-Timed-Out: true}.
+     */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/wait")
+    public Uni<Response> createAndWait(JsonNode body, @QueryParam("timeout") Integer timeoutSeconds,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        int timeout = timeoutSeconds == null ? 60 : timeoutSeconds;
+        if (timeout < 1 || timeout > 300) {
+            throw dev.forge.gateway.service.ApiProblem.invalid("timeout must be between 1 and 300 seconds");
+        }
+        String workspace = caller.workspace();
+        return runs.create(workspace, body, null, idempotencyKey)
+                .flatMap(created -> runs.awaitTerminal(workspace, created.run().get("id").asText(),
+                        java.time.Duration.ofSeconds(timeout)))
+                .map(run -> {
+                    var status = run.get("status").asText();
+                    var location = URI.create("/v1/runs/" + run.get("id").asText());
+                    if (status.equals("pending") || status.equals("running")) {
+                        return Response.accepted(run).location(location).header("Forge-Wait-Timed-Out", "true")
+                                .build();
+                    }
+                    return Response.ok(run).location(location).build();
+                });
     }
 
     /**

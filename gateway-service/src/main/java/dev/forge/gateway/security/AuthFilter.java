@@ -1,7 +1,5 @@
 package dev.forge.gateway.security;
 
-import java.util.Arrays;
-
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -19,11 +17,11 @@ import io.smallrye.mutiny.Uni;
  */
 public class AuthFilter {
 
-    private final ApiKeyService keys;
+    private final Authenticator authenticator;
     private final CallerContext context;
 
-    public AuthFilter(ApiKeyService keys, CallerContext context) {
-        this.keys = keys;
+    public AuthFilter(Authenticator authenticator, CallerContext context) {
+        this.authenticator = authenticator;
         this.context = context;
     }
 
@@ -37,25 +35,17 @@ public class AuthFilter {
             allow = resource.getResourceClass().getAnnotation(Allow.class);
         }
         Role[] admitted = allow == null ? new Role[0] : allow.value();
-        String header = request.getHeaderString("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            return Uni.createFrom().item(unauthorized(request, "an 'Authorization: Bearer <api key>' header is "
-                    + "required"));
-        }
-        String token = header.substring(7).trim();
-        return keys.authenticate(token).map(caller -> {
-            if (caller.isEmpty()) {
-                return unauthorized(request, "the API key is not valid or has been revoked");
-            }
-            if (Arrays.stream(admitted).noneMatch(r -> r == caller.get().role())) {
-                return problem(request, 403, "forbidden", "Forbidden", "role '" + caller.get().role().wireName()
-                        + "' may not " + request.getMethod() + " " + request.getUriInfo().getPath()
-                        + (admitted.length == 0 ? "" : " (admitted: " + Arrays.stream(admitted).map(Role::wireName)
-                                .toList() + ")"));
-            }
-            context.set(caller.get());
-            return null;
-        });
+        String action = request.getMethod() + " " + request.getUriInfo().getPath();
+        return authenticator.require(request.getHeaderString("Authorization"), action, admitted)
+                .map(caller -> {
+                    context.set(caller);
+                    return (Response) null;
+                })
+                .onFailure(AuthProblem.class).recoverWithItem(failure -> {
+                    var auth = (AuthProblem) failure;
+                    return auth.forbidden() ? problem(request, 403, "forbidden", "Forbidden", auth.getMessage())
+                            : unauthorized(request, auth.getMessage());
+                });
     }
 
     private static Response unauthorized(ContainerRequestContext request, String detail) {

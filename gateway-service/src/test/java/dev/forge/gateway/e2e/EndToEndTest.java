@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.forge.gateway.SseClient;
+import dev.forge.gateway.SseClientTestPredicates;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -145,6 +147,78 @@ class EndToEndTest {
             String next = given().contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")
                     .then().statusCode(202).extract().path("id");
             assertThat(awaitTerminal(next, Duration.ofSeconds(20)).getString("status")).isEqualTo("succeeded");
+        }
+    }
+
+
+    @Test
+    void streamsResumeMidRunAndAfterTheEndWithoutLossOrDuplicates() throws Exception {
+        try (var worker = WorkerProcess.start(51195)) {
+            String run = createRun(assistant("slow-pipeline"), "{}");
+            String key = dev.forge.gateway.TestAuth.ADMIN_KEY;
+            // first connection: dropped right after the first step completed, while the slow step runs
+            var first = SseClient.get("/v1/runs/" + run + "/stream", key, null,
+                    e -> e.name().equals("step.completed"));
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.names().get(0)).isEqualTo("metadata");
+            assertThat(first.names()).doesNotContain("end");
+            String lastSeen = first.ids().get(first.ids().size() - 1);
+
+            // reconnect with Last-Event-ID: the rest, to the end
+            var second = SseClient.get("/v1/runs/" + run + "/stream", key, lastSeen, SseClientTestPredicates.END);
+            assertThat(second.names().get(0)).isEqualTo("metadata");
+            assertThat(second.names().get(second.names().size() - 1)).isEqualTo("end");
+            assertThat(second.events().get(second.events().size() - 1).data()).contains("\"status\":\"succeeded\"");
+
+            // the whole history, replayed after the end
+            var full = SseClient.get("/v1/runs/" + run + "/stream", key, null, SseClientTestPredicates.END);
+            var stitched = new java.util.ArrayList<>(first.ids());
+            stitched.addAll(second.ids());
+            assertThat(stitched).isEqualTo(full.ids()).doesNotHaveDuplicates();
+            assertThat(full.ids().stream().map(Long::parseLong).toList()).isSorted();
+            assertThat(full.names()).contains("run.started", "step.started", "step.completed", "message",
+                    "run.succeeded");
+            assertThat(full.names().stream().filter(n -> n.equals("step.completed")).count()).isEqualTo(3);
+
+            // resuming after the end: from a middle event, and from the terminal one
+            String middle = full.ids().get(3);
+            var tail = SseClient.get("/v1/runs/" + run + "/stream", key, middle, SseClientTestPredicates.END);
+            assertThat(tail.ids()).isEqualTo(full.ids().subList(4, full.ids().size()));
+            var nothingLeft = SseClient.get("/v1/runs/" + run + "/stream", key,
+                    full.ids().get(full.ids().size() - 1), SseClientTestPredicates.END);
+            assertThat(nothingLeft.names()).containsExactly("metadata", "end");
+
+            var missing = SseClient.get("/v1/runs/6c1f0f43-0000-4000-8000-000000000000/stream", key, null,
+                    SseClientTestPredicates.END);
+            assertThat(missing.status()).isEqualTo(404);
+            var badId = SseClient.get("/v1/runs/" + run + "/stream", key, "abc", SseClientTestPredicates.END);
+            assertThat(badId.status()).isEqualTo(422);
+        }
+    }
+
+    @Test
+    void createAndStreamAndCreateAndWait() throws Exception {
+        try (var worker = WorkerProcess.start(51196)) {
+            String assistant = assistant("document-review");
+            String key = dev.forge.gateway.TestAuth.ADMIN_KEY;
+            var streamed = SseClient.post("/v1/runs/stream", key, "{\"assistant_id\": \"" + assistant
+                    + "\", \"input\": {\"document\": \"a contract with an indemnification clause\"}}",
+                    SseClientTestPredicates.END);
+            assertThat(streamed.status()).isEqualTo(200);
+            assertThat(streamed.response().headers().firstValue("Location")).get().asString()
+                    .matches("/v1/runs/[0-9a-f-]+/stream");
+            assertThat(streamed.names()).contains("step.completed", "run.succeeded", "end");
+            assertThat(streamed.events().stream().filter(e -> e.name().equals("step.started"))
+                    .map(SseClient.Event::data).toList()).anySatisfy(d -> assertThat(d).contains("legal_reviewer"));
+
+            given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant
+                    + "\", \"input\": {\"document\": \"revenue and EBITDA\"}}").post("/v1/runs/wait").then()
+                    .statusCode(200).body("status", org.hamcrest.Matchers.equalTo("succeeded"))
+                    .body("output", org.hamcrest.Matchers.startsWith("Financial review"));
+            given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant("slow-pipeline")
+                    + "\"}").queryParam("timeout", 1).post("/v1/runs/wait").then().statusCode(202)
+                    .header("Forge-Wait-Timed-Out", "true")
+                    .body("status", org.hamcrest.Matchers.oneOf("pending", "running"));
         }
     }
 }

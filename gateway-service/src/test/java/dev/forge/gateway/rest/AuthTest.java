@@ -79,6 +79,7 @@ class AuthTest {
                 new Endpoint("GET", "/v1/runs/" + run + "/checkpoints", null, ALL),
                 new Endpoint("GET", "/v1/runs/" + run + "/messages", null, ALL),
                 new Endpoint("GET", "/v1/runs/" + run + "/graph", null, ALL),
+                new Endpoint("POST", "/v1/runs/wait?timeout=1", newRun, RUN),
                 new Endpoint("POST", "/v1/runs/" + run + "/cancel", null, RUN),
                 new Endpoint("GET", "/v1/flows", null, ALL),
                 new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
@@ -117,6 +118,27 @@ class AuthTest {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void streamsCheckKeysAndRolesBeforeStreaming() throws Exception {
+        var metadataOnly = (java.util.function.Predicate<dev.forge.gateway.SseClient.Event>) e -> true;
+        for (String role : ROLES) {
+            var stream = dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream", keys.get(role), null,
+                    metadataOnly);
+            assertThat(stream.status()).as(role).isEqualTo(200);
+            assertThat(stream.names()).containsExactly("metadata");
+            var created = dev.forge.gateway.SseClient.post("/v1/runs/stream", keys.get(role),
+                    "{\"assistant_id\": \"" + assistant + "\"}", metadataOnly);
+            assertThat(created.status()).as(role).isEqualTo(RUN.contains(role) ? 200 : 403);
+        }
+        assertThat(dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream", "fk_bad", null, metadataOnly)
+                .status()).isEqualTo(401);
+        var otherWorkspace = dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream",
+                TestAuth.key("viewer", "elsewhere"), null, metadataOnly);
+        assertThat(otherWorkspace.status()).isEqualTo(404);
+        assertThat(otherWorkspace.response().headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(otherWorkspace.errorBody()).contains("\"status\":404").contains("does not exist");
     }
 
     @Test

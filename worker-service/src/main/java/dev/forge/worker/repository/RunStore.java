@@ -1,5 +1,8 @@
 package dev.forge.worker.repository;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,7 +67,8 @@ public class RunStore {
      * Starts a run: its first checkpoint (step 0), status running, the input as the first user message, the session
      * busy, and a run.started event, in one fenced transaction — a run is never running without its first checkpoint.
      */
-    public Uni<Boolean> start(ClaimedJob job, UUID workerId, RunRecord run, JsonNode initialState) {
+    public Uni<Boolean> start(ClaimedJob job, UUID workerId, RunRecord run, JsonNode initialState,
+            String firstExecutor) {
         return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), 0, initialState,
                 Map.of("kind", "start", "worker", workerId.toString(), "attempt", job.attempt()))
                 .flatMap(x -> tx.preparedQuery("UPDATE runs SET status = 'running', started_at = COALESCE(started_at, "
@@ -75,8 +79,10 @@ public class RunStore {
                         + "VALUES ($1, $2, 0, 'user', $3::text::jsonb) ON CONFLICT (run_id, seq) DO NOTHING")
                         .execute(Tuple.of(run.id(), run.sessionId(), run.input().toString())))
                 .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
-                .flatMap(x -> event(tx, run, "run.started", "info", Map.of("worker", workerId.toString(),
-                        "attempt", job.attempt()))));
+                .flatMap(x -> events(tx, run, List.of(
+                        new Event("run.started", "info", Map.of("worker", workerId.toString(), "attempt",
+                                job.attempt())),
+                        new Event("step.started", "info", Map.of("step", 1, "executor", firstExecutor))))));
     }
 
     /** Resuming after another worker lost the run: record the attempt. */
@@ -85,8 +91,8 @@ public class RunStore {
                 + "updated_at = now() WHERE id = $1 AND status IN ('pending', 'running')")
                 .execute(Tuple.of(run.id(), job.attempt()))
                 .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
-                .flatMap(x -> event(tx, run, "run.resumed", "warning", Map.of("worker", workerId.toString(),
-                        "attempt", job.attempt(), "from_step", fromStep))));
+                .flatMap(x -> events(tx, run, List.of(new Event("run.resumed", "warning", Map.of("worker",
+                        workerId.toString(), "attempt", job.attempt(), "from_step", fromStep))))));
     }
 
     /** Commits one step: checkpoint, edges, assistant message and run progress together. */
@@ -107,8 +113,33 @@ public class RunStore {
                                 .replaceWithVoid())
                 .flatMap(x -> tx.preparedQuery("UPDATE runs SET step_index = $2, current_step = $3, updated_at = now() "
                         + "WHERE id = $1").execute(Tuple.of(run.id(), step.stepIndex(), step.executorId())))
-                .flatMap(x -> event(tx, run, "step.completed", "info", Map.of("step", step.stepIndex(),
-                        "executor", step.executorId()))));
+                .flatMap(x -> events(tx, run, stepEvents(step))));
+    }
+
+    private static List<Event> stepEvents(StepWrite step) {
+        var out = new ArrayList<Event>();
+        var completed = new LinkedHashMap<String, Object>();
+        completed.put("step", step.stepIndex());
+        completed.put("executor", step.executorId());
+        completed.put("type", step.executorType());
+        completed.put("duration_ms", step.metadata().get("duration_ms"));
+        completed.put("output", summary(step.output()));
+        out.add(new Event("step.completed", "info", completed));
+        if (step.messageContent() != null) {
+            out.add(new Event("message", "info", Map.of("seq", step.messageSeq(), "role", "assistant",
+                    "executor", step.executorId(), "text", step.messageContent().path("text").asText())));
+        }
+        if (step.nextExecutor() != null) {
+            out.add(new Event("step.started", "info", Map.of("step", step.stepIndex() + 1, "executor",
+                    step.nextExecutor())));
+        }
+        return out;
+    }
+
+    /** Short text of an output for events; the full value is in the checkpoint. */
+    static String summary(JsonNode output) {
+        String text = JsonValues.text(output);
+        return text.length() <= 280 ? text : text.substring(0, 277) + "...";
     }
 
     /**
@@ -128,8 +159,9 @@ public class RunStore {
                 .flatMap(updated -> queue.complete(tx, job, workerId)
                         .flatMap(x -> updated.rowCount() == 0 ? Uni.createFrom().voidItem()
                                 : sessionStatus(tx, run.sessionId(), sessionStatus)
-                                        .flatMap(y -> event(tx, run, "run." + status, severity,
-                                                error == null ? Map.of() : Map.of("error", error))))));
+                                        .flatMap(y -> events(tx, run, List.of(new Event("run." + status, severity,
+                                                error == null ? Map.of("output", summary(output))
+                                                        : Map.of("error", error))))))));
     }
 
     /** The run was already terminal (e.g. finished just before a lease loss): drop its job. */
@@ -157,12 +189,15 @@ public class RunStore {
                 .execute(Tuple.of(sessionId, status)).replaceWithVoid();
     }
 
-    private Uni<Void> event(SqlConnection tx, RunRecord run, String type, String severity,
-            Map<String, Object> payload) {
+    /** A run event to record with the state change it reports. */
+    private record Event(String type, String severity, Map<String, Object> payload) {
+    }
+
+    private Uni<Void> events(SqlConnection tx, RunRecord run, List<Event> events) {
         return tx.preparedQuery("INSERT INTO events (workspace_id, run_id, session_id, type, severity, source, "
                 + "payload) VALUES ($1, $2, $3, $4, $5, 'worker', $6::text::jsonb)")
-                .execute(Tuple.of(run.workspaceId(), run.id(), run.sessionId(), type, severity,
-                        JsonValues.fromPlain(payload).toString()))
+                .executeBatch(events.stream().map(e -> Tuple.of(run.workspaceId(), run.id(), run.sessionId(),
+                        e.type(), e.severity(), JsonValues.fromPlain(e.payload()).toString())).toList())
                 .replaceWithVoid();
     }
 

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Everything one step commits together: the checkpoint (state after the step and its metadata), the messages it
  * sent (communication graph), the assistant message it produced, and the run's progress.
  */
-public record StepWrite(int stepIndex, String executorId, JsonNode state, Map<String, Object> metadata,
-        List<Edge> edges, Integer messageSeq, JsonNode messageContent) {
+public record StepWrite(int stepIndex, String executorId, String executorType, JsonNode output, JsonNode state,
+        Map<String, Object> metadata, List<Edge> edges, Integer messageSeq, JsonNode messageContent,
+        String nextExecutor) {
 
     /** One message between executors. */
     public record Edge(int seq, String from, String to, JsonNode message) {

@@ -105,7 +105,7 @@ public class Coordinator {
             }
             var state = initialState(run, flow);
             var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()));
-            return runs.start(job, workerId, run, write(state))
+            return runs.start(job, workerId, run, write(state), flow.entry().id())
                     .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
         });
     }
@@ -202,8 +202,10 @@ public class Coordinator {
                     + stateJson.toString().length() + " bytes after step '" + spec.id() + "', over max_state_bytes "
                     + cap, spec.id(), state.stepIndex).replaceWith(false);
         }
+        var next = pickNext(state, ctx);
         return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
-                stateJson, metadata, edges, messageSeq, content))
+                spec.type().yamlName(), result.output(), stateJson, metadata, edges, messageSeq, content,
+                next == null ? null : next.id()))
                 .invoke(held -> {
                     if (held) {
                         metrics.stepExecuted(spec.type().yamlName(), Duration.between(started, Instant.now()));

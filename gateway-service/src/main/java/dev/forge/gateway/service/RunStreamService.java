@@ -1,0 +1,110 @@
+package dev.forge.gateway.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.json.JsonValues;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A run's events as a stream, read from the events table: every event is committed before it is streamed, ids are
+ * the table's, so a client resuming after any id — mid-run, after the end, on another gateway — gets exactly the
+ * events after it. New events are picked up by polling the run's rows (an index range scan).
+ */
+@ApplicationScoped
+public class RunStreamService {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final int BATCH = 500;
+
+    private final Pool pool;
+    private final Vertx vertx;
+
+    public RunStreamService(Pool pool, Vertx vertx) {
+        this.pool = pool;
+        this.vertx = vertx;
+    }
+
+    /** Events of the run after {@code afterId}, ending with its terminal event. */
+    public Multi<RunEvent> events(UUID runId, long afterId) {
+        return Multi.createFrom().emitter(emitter -> {
+            var cancelled = new AtomicBoolean();
+            emitter.onTermination(() -> cancelled.set(true));
+            pump(emitter, runId, afterId, cancelled);
+        });
+    }
+
+    private void pump(MultiEmitter<? super RunEvent> emitter, UUID runId, long afterId, AtomicBoolean cancelled) {
+        if (cancelled.get()) {
+            return;
+        }
+        fetch(runId, afterId).subscribe().with(batch -> {
+            long last = afterId;
+            for (var event : batch) {
+                if (cancelled.get()) {
+                    return;
+                }
+                emitter.emit(event);
+                last = event.id();
+                if (event.terminal()) {
+                    emitter.complete();
+                    return;
+                }
+            }
+            long next = last;
+            if (batch.size() == BATCH) {
+                pump(emitter, runId, next, cancelled);
+            } else if (batch.isEmpty()) {
+                // nothing new: a finished run's terminal event committed with its status, so it was already sent
+                // (or the client resumed after it) and the stream is complete
+                finished(runId).subscribe().with(done -> {
+                    if (done) {
+                        emitter.complete();
+                    } else {
+                        vertx.setTimer(POLL.toMillis(), t -> pump(emitter, runId, next, cancelled));
+                    }
+                }, emitter::fail);
+            } else {
+                vertx.setTimer(POLL.toMillis(), t -> pump(emitter, runId, next, cancelled));
+            }
+        }, emitter::fail);
+    }
+
+    private Uni<Boolean> finished(UUID runId) {
+        return pool.preparedQuery("SELECT status NOT IN ('pending', 'running') FROM runs WHERE id = $1")
+                .execute(Tuple.of(runId))
+                .map(rows -> !rows.iterator().hasNext() || rows.iterator().next().getBoolean(0));
+    }
+
+    private Uni<List<RunEvent>> fetch(UUID runId, long afterId) {
+        return pool.preparedQuery("SELECT id, type, severity, payload::text AS payload, created_at FROM events "
+                + "WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT " + BATCH)
+                .execute(Tuple.of(runId, afterId))
+                .map(rows -> {
+                    var out = new ArrayList<RunEvent>(rows.size());
+                    rows.forEach(r -> {
+                        ObjectNode payload;
+                        try {
+                            payload = (ObjectNode) JsonValues.MAPPER.readTree(r.getString("payload"));
+                        } catch (Exception e) {
+                            throw new IllegalStateException("stored event payload is invalid", e);
+                        }
+                        out.add(new RunEvent(r.getLong("id"), runId, r.getString("type"), r.getString("severity"),
+                                payload, r.getOffsetDateTime("created_at").toInstant().toString()));
+                    });
+                    return out;
+                });
+    }
+}
