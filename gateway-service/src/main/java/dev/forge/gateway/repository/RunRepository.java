@@ -28,6 +28,7 @@ public class RunRepository {
             + "r.flow_name, r.flow_version, r.status, r.input::text AS input, r.overrides::text AS overrides, "
             + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, r.current_step, "
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
+            + "r.parent_run_id, r.forked_from_step, "
             + "(SELECT c.state->'trace' FROM workflow_checkpoints c WHERE c.run_id = r.id "
             + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS route";
 
@@ -47,6 +48,47 @@ public class RunRepository {
                 .execute(Tuple.from(List.of(id, workspace, sessionId, assistantId, assistantVersion, flowName,
                         flowVersion, input.toString(), overrides.toString(), multitaskStrategy)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Inserts a fork of a run: pending, pinned to the parent's flow version, starting from a copy of the parent's
+     * checkpoint at {@code step} (so the worker continues from that state).
+     */
+    public Uni<Void> insertFork(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID parentId, int step,
+            JsonNode overrides) {
+        return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
+                + "flow_name, flow_version, input, overrides, parent_run_id, forked_from_step, step_index) "
+                + "SELECT $1, $2, $3, p.assistant_id, p.assistant_version, p.flow_name, p.flow_version, p.input, "
+                + "$4::text::jsonb, p.id, $5, $5 FROM runs p WHERE p.id = $6")
+                .execute(Tuple.from(List.of(id, workspace, sessionId, overrides.toString(), step, parentId)))
+                .flatMap(x -> tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, "
+                        + "metadata) SELECT $1, $2, step_index, state, jsonb_build_object('kind', 'fork', "
+                        + "'forked_from_run', $5::text, 'forked_from_step', step_index) FROM workflow_checkpoints "
+                        + "WHERE run_id = $3 AND step_index = $4")
+                        .execute(Tuple.of(UUID.randomUUID(), id, parentId, step, parentId.toString())))
+                .replaceWithVoid();
+    }
+
+    /** The checkpoint of a run at one step. */
+    public Uni<Optional<ObjectNode>> checkpoint(UUID runId, int step) {
+        return pool.preparedQuery("SELECT id, step_index, state::text AS state, metadata::text AS metadata, "
+                + "created_at FROM workflow_checkpoints WHERE run_id = $1 AND step_index = $2")
+                .execute(Tuple.of(runId, step))
+                .map(rows -> Rows.first(rows, RunRepository::checkpointView));
+    }
+
+    /** The step indexes a run has checkpoints for. */
+    public Uni<List<Integer>> checkpointSteps(UUID runId) {
+        return pool.preparedQuery("SELECT step_index FROM workflow_checkpoints WHERE run_id = $1 ORDER BY step_index")
+                .execute(Tuple.of(runId)).map(rows -> Rows.list(rows, r -> r.getInteger(0)));
+    }
+
+    /** Executor statuses (pending, done, skipped) in the run's latest checkpoint. */
+    public Uni<Optional<JsonNode>> latestStatuses(UUID runId) {
+        return pool.preparedQuery("SELECT (state->'status')::text AS status FROM workflow_checkpoints "
+                + "WHERE run_id = $1 ORDER BY updated_at DESC, step_index DESC LIMIT 1")
+                .execute(Tuple.of(runId))
+                .map(rows -> Rows.first(rows, r -> Rows.json(r, "status")));
     }
 
     /** Locks a session row for the rest of the transaction (serialises run creation per session). */
@@ -224,6 +266,9 @@ public class RunRepository {
         Rows.time(node, "finished_at", r.getOffsetDateTime("finished_at"));
         Rows.time(node, "cancel_requested_at", r.getOffsetDateTime("cancel_requested_at"));
         node.put("multitask_strategy", r.getString("multitask_strategy"));
+        var parent = r.getUUID("parent_run_id");
+        node.put("parent_run_id", parent == null ? null : parent.toString());
+        node.put("forked_from_step", r.getInteger("forked_from_step"));
         var started = r.getOffsetDateTime("started_at");
         var finished = r.getOffsetDateTime("finished_at");
         if (started != null && finished != null) {

@@ -126,11 +126,56 @@ public class RunResource {
         return runs.messages(caller.workspace(), id);
     }
 
-    /** The communication graph: every message between executors, in order. */
+    /**
+     * The communication graph: every message between executors, in order, as JSON (default), or as Mermaid
+     * ({@code format=mermaid}) or Graphviz DOT ({@code format=dot}) text for rendering.
+     */
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/graph")
-    public Uni<List<ObjectNode>> graph(@PathParam("id") String id) {
-        return runs.graph(caller.workspace(), id);
+    @Produces({ MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN })
+    public Uni<Response> graph(@PathParam("id") String id, @QueryParam("format") String format) {
+        String f = format == null ? "json" : format;
+        return switch (f) {
+            case "json" -> runs.graph(caller.workspace(), id)
+                    .map(edges -> Response.ok(edges, MediaType.APPLICATION_JSON_TYPE).build());
+            case "mermaid", "dot" -> runs.graphText(caller.workspace(), id, f)
+                    .map(text -> Response.ok(text, f.equals("dot") ? "text/vnd.graphviz; charset=utf-8"
+                            : "text/vnd.mermaid; charset=utf-8").build());
+            default -> throw dev.forge.gateway.service.ApiProblem.invalid("format must be json, mermaid or dot");
+        };
+    }
+
+    /** Time travel: the full state after step N. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+    @GET
+    @Path("/{id}/checkpoints/{step}")
+    public Uni<ObjectNode> checkpoint(@PathParam("id") String id, @PathParam("step") String step) {
+        int n;
+        try {
+            n = Integer.parseInt(step);
+        } catch (NumberFormatException e) {
+            throw dev.forge.gateway.service.ApiProblem.notFound("checkpoint", step);
+        }
+        return runs.checkpoint(caller.workspace(), id, n);
+    }
+
+    /**
+     * Fork: a new run continuing from this run's state at {@code step}, with {@code overrides} (merged over the
+     * parent's) — {@code {"step": 1, "overrides": {...}, "new_session": false}}. 202 with the new run.
+     */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/{id}/fork")
+    public Uni<Response> fork(@PathParam("id") String id, JsonNode body) {
+        return runs.fork(caller.workspace(), id, body, false).map(RunResource::accepted);
+    }
+
+    /** Replay: re-execute everything after {@code step} with the parent's exact configuration, as a new run. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/{id}/replay")
+    public Uni<Response> replay(@PathParam("id") String id, JsonNode body) {
+        return runs.fork(caller.workspace(), id, body, true).map(RunResource::accepted);
     }
 }

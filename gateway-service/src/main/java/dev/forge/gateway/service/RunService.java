@@ -264,4 +264,101 @@ public class RunService {
     public Uni<List<ObjectNode>> graph(String workspace, String id) {
         return get(workspace, id).flatMap(run -> runs.edges(UUID.fromString(id)));
     }
+
+    /** The communication graph as Mermaid ({@code mermaid}) or Graphviz ({@code dot}) text. */
+    public Uni<String> graphText(String workspace, String id, String format) {
+        return get(workspace, id).flatMap(run -> {
+            UUID runId = UUID.fromString(id);
+            return flows.resolve(run.get("flow").get("name").asText(), run.get("flow").get("version").asText())
+                    .flatMap(flow -> runs.latestStatuses(runId).flatMap(statuses -> runs.edges(runId)
+                            .map(edges -> format.equals("dot")
+                                    ? GraphRenderer.dot(flow, statuses.orElse(null), edges)
+                                    : GraphRenderer.mermaid(flow, statuses.orElse(null), edges))));
+        });
+    }
+
+    /** The checkpoint of a run at step N: the full state after N steps (time travel). */
+    public Uni<ObjectNode> checkpoint(String workspace, String id, int step) {
+        return get(workspace, id).flatMap(run -> runs.checkpoint(UUID.fromString(id), step))
+                .flatMap(found -> found.isPresent() ? Uni.createFrom().item(found.get())
+                        : runs.checkpointSteps(UUID.fromString(id)).map(steps -> {
+                            throw new ApiProblem(404, "not-found", "Not found", "run " + id + " has no checkpoint "
+                                    + "at step " + step + (steps.isEmpty() ? " (it has none yet)"
+                                            : " (it has steps " + steps.get(0) + " to " + steps.get(steps.size() - 1)
+                                                    + ")"), null);
+                        }));
+    }
+
+    private static final Set<String> FORK_FIELDS = Set.of("step", "overrides", "new_session");
+
+    /**
+     * Fork (with overrides) or replay (without) a run from the checkpoint at step N: a new pending run, linked to its
+     * parent, pinned to the parent's flow version and input, starting from the parent's state at step N. The
+     * original run is never touched.
+     */
+    public Uni<Created> fork(String workspace, String id, JsonNode body, boolean replay) {
+        var req = Requests.of(body, replay ? Set.of("step", "new_session") : FORK_FIELDS);
+        Integer step = null;
+        var stepNode = body.get("step");
+        if (stepNode == null || !stepNode.isIntegralNumber() || stepNode.asLong() < 0
+                || stepNode.asLong() > Integer.MAX_VALUE) {
+            req.error("'step' is required: the index of the checkpoint to continue from (0 or more)");
+        } else {
+            step = stepNode.asInt();
+        }
+        boolean newSession = body.path("new_session").asBoolean(false);
+        if (body.has("new_session") && !body.get("new_session").isBoolean()) {
+            req.error("'new_session' must be true or false");
+        }
+        JsonNode forkOverrides = body.has("overrides") && !body.get("overrides").isNull() ? body.get("overrides")
+                : JsonNodeFactory.instance.objectNode();
+        if (!forkOverrides.isObject()) {
+            req.error("'overrides' must be a JSON object");
+        }
+        req.check();
+        int from = step;
+        return get(workspace, id).flatMap(parent -> runs.checkpoint(UUID.fromString(id), from).flatMap(cp -> {
+            if (cp.isEmpty()) {
+                return checkpoint(workspace, id, from).replaceWith((Created) null);
+            }
+            // the fork keeps the parent's overrides unless it replaces them key by key
+            var merged = parent.get("overrides").isObject() ? (ObjectNode) parent.get("overrides").deepCopy()
+                    : JsonNodeFactory.instance.objectNode();
+            merged.setAll((ObjectNode) forkOverrides);
+            var parsed = RunOverridesJson.parse(merged);
+            if (!parsed.problems().isEmpty()) {
+                throw ApiProblem.invalid(parsed.problems().size() == 1 ? parsed.problems().get(0)
+                        : parsed.problems().size() + " problems in the overrides", parsed.problems());
+            }
+            return flows.resolve(parent.get("flow").get("name").asText(), parent.get("flow").get("version").asText())
+                    .flatMap(flow -> {
+                        var problems = BlueprintFactory.check(flow, parsed.overrides());
+                        if (!problems.isEmpty()) {
+                            throw ApiProblem.invalid(problems.size() == 1 ? problems.get(0)
+                                    : problems.size() + " problems in the overrides", problems);
+                        }
+                        return insertFork(workspace, parent, from, merged, newSession);
+                    });
+        }));
+    }
+
+    private Uni<Created> insertFork(String workspace, ObjectNode parent, int step, JsonNode overrides,
+            boolean newSession) {
+        UUID runId = UUID.randomUUID();
+        UUID parentId = UUID.fromString(parent.get("id").asText());
+        UUID assistantId = UUID.fromString(parent.get("assistant_id").asText());
+        UUID sessionId = newSession ? UUID.randomUUID() : UUID.fromString(parent.get("session_id").asText());
+        return pool.withTransaction(tx -> (newSession
+                ? sessions.insert(tx, sessionId, workspace, assistantId, JsonNodeFactory.instance.objectNode())
+                        .replaceWithVoid()
+                : runs.lockSession(tx, workspace, sessionId).replaceWithVoid())
+                .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides))
+                .flatMap(x -> queue.enqueue(tx, runId, sessionId, config.runMaxAttempts()))
+                .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",
+                        JsonNodeFactory.instance.objectNode().put("forked_from_run", parentId.toString())
+                                .put("forked_from_step", step))))
+                .invoke(wakeup::jobsCommitted)
+                .flatMap(x -> get(workspace, runId.toString()))
+                .map(run -> new Created(run, false));
+    }
 }

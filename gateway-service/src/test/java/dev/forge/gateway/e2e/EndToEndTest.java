@@ -221,4 +221,75 @@ class EndToEndTest {
                     .body("status", org.hamcrest.Matchers.oneOf("pending", "running"));
         }
     }
+
+    @Test
+    void timeTravelForkFromAMiddleStepTakesAnotherRouteAndReplayRepeatsTheFirst() throws Exception {
+        try (var worker = WorkerProcess.start(51197)) {
+            String original = createRun(assistant("escalation"), "{\"ticket\": \"export broken\"}");
+            var done = awaitTerminal(original, Duration.ofSeconds(30));
+            assertThat(done.getList("route", String.class))
+                    .containsExactly("summarize_ticket", "severity", "route", "self_serve");
+            var originalCheckpoints = given().get("/v1/runs/" + original + "/checkpoints").then().extract()
+                    .jsonPath().getList("id");
+
+            // time travel: the state after step 1 holds only the summary
+            given().get("/v1/runs/" + original + "/checkpoints/1").then().statusCode(200)
+                    .body("state.outputs.keySet()", org.hamcrest.Matchers.contains("summarize_ticket"));
+            given().get("/v1/runs/" + original + "/checkpoints/99").then().statusCode(404)
+                    .body("detail", org.hamcrest.Matchers.containsString("steps 0 to 4"));
+
+            // fork after the summary with a stricter severity model: the other branch
+            String fork = given().contentType(ContentType.JSON)
+                    .body("{\"step\": 1, \"overrides\": {\"models\": {\"severity\": \"strict-v2\"}}}")
+                    .post("/v1/runs/" + original + "/fork").then().statusCode(202)
+                    .body("parent_run_id", org.hamcrest.Matchers.equalTo(original))
+                    .body("forked_from_step", org.hamcrest.Matchers.equalTo(1))
+                    .extract().path("id");
+            var forked = awaitTerminal(fork, Duration.ofSeconds(30));
+            assertThat(forked.getString("status")).isEqualTo("succeeded");
+            assertThat(forked.getList("route", String.class))
+                    .containsExactly("summarize_ticket", "severity", "route", "escalate");
+            assertThat(forked.getString("output")).isEqualTo("Escalated to the on-call engineer.");
+            // the fork continued from the copied state: the summary was not produced again
+            var forkMessages = given().get("/v1/runs/" + fork + "/messages").then().extract().jsonPath()
+                    .getList("executor_id", String.class);
+            assertThat(forkMessages).containsExactly("severity", "escalate");
+            assertThat(given().get("/v1/runs/" + fork + "/checkpoints").then().extract().jsonPath()
+                    .getList("step_index", Integer.class)).containsExactly(1, 2, 3, 4);
+
+            // replay from step 2 repeats the original configuration and route
+            String replay = given().contentType(ContentType.JSON).body("{\"step\": 2}")
+                    .post("/v1/runs/" + original + "/replay").then().statusCode(202).extract().path("id");
+            var replayed = awaitTerminal(replay, Duration.ofSeconds(30));
+            assertThat(replayed.getList("route", String.class)).isEqualTo(done.getList("route", String.class));
+            assertThat(replayed.getString("output")).isEqualTo(done.getString("output"));
+
+            // the original is untouched
+            var after = given().get("/v1/runs/" + original).then().extract().jsonPath();
+            assertThat(after.getString("output")).isEqualTo(done.getString("output"));
+            assertThat(given().get("/v1/runs/" + original + "/checkpoints").then().extract().jsonPath()
+                    .getList("id")).isEqualTo(originalCheckpoints);
+
+            // bad forks change nothing
+            given().contentType(ContentType.JSON).body("{}").post("/v1/runs/" + original + "/fork").then()
+                    .statusCode(422).body("detail", org.hamcrest.Matchers.containsString("'step' is required"));
+            given().contentType(ContentType.JSON).body("{\"step\": 1, \"overrides\": {\"models\": {\"ghost\": \"m\"}}}")
+                    .post("/v1/runs/" + original + "/fork").then().statusCode(422);
+            given().contentType(ContentType.JSON).body("{\"step\": 1, \"overrides\": {}}")
+                    .post("/v1/runs/" + original + "/replay").then().statusCode(422);
+            given().contentType(ContentType.JSON).body("{\"step\": 42}").post("/v1/runs/" + original + "/fork")
+                    .then().statusCode(404);
+
+            // the communication graph as text
+            String mermaid = given().queryParam("format", "mermaid").get("/v1/runs/" + fork + "/graph").then()
+                    .statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/vnd.mermaid"))
+                    .extract().asString();
+            assertThat(mermaid).startsWith("flowchart LR").contains("n_route -->|").contains("n_escalate")
+                    .contains(":::skipped");
+            String dot = given().queryParam("format", "dot").get("/v1/runs/" + original + "/graph").then()
+                    .statusCode(200).extract().asString();
+            assertThat(dot).startsWith("digraph run {").contains("\"route\" -> \"self_serve\" [label=\"3\"]");
+            given().queryParam("format", "png").get("/v1/runs/" + original + "/graph").then().statusCode(422);
+        }
+    }
 }

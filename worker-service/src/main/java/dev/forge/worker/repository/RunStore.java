@@ -85,14 +85,27 @@ public class RunStore {
                         new Event("step.started", "info", Map.of("step", 1, "executor", firstExecutor))))));
     }
 
-    /** Resuming after another worker lost the run: record the attempt. */
-    public Uni<Boolean> resume(ClaimedJob job, UUID workerId, RunRecord run, int fromStep) {
+    /**
+     * Continuing from an existing checkpoint: after another worker lost the run, or the first start of a fork (whose
+     * first checkpoint is the parent's state). Records the attempt and tells streams which step runs next.
+     */
+    public Uni<Boolean> resume(ClaimedJob job, UUID workerId, RunRecord run, int fromStep, String nextExecutor) {
+        boolean firstStart = run.startedAt() == null;
+        var events = new ArrayList<Event>();
+        events.add(firstStart
+                ? new Event("run.started", "info", Map.of("worker", workerId.toString(), "attempt", job.attempt(),
+                        "from_step", fromStep))
+                : new Event("run.resumed", "warning", Map.of("worker", workerId.toString(), "attempt",
+                        job.attempt(), "from_step", fromStep)));
+        if (nextExecutor != null) {
+            events.add(new Event("step.started", "info", Map.of("step", fromStep + 1, "executor", nextExecutor)));
+        }
         return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = 'running', attempt = $2, "
-                + "updated_at = now() WHERE id = $1 AND status IN ('pending', 'running')")
+                + "started_at = COALESCE(started_at, now()), updated_at = now() "
+                + "WHERE id = $1 AND status IN ('pending', 'running')")
                 .execute(Tuple.of(run.id(), job.attempt()))
                 .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
-                .flatMap(x -> events(tx, run, List.of(new Event("run.resumed", "warning", Map.of("worker",
-                        workerId.toString(), "attempt", job.attempt(), "from_step", fromStep))))));
+                .flatMap(x -> events(tx, run, events)));
     }
 
     /** Commits one step: checkpoint, edges, assistant message and run progress together. */

@@ -100,7 +100,9 @@ public class Coordinator {
                 var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()));
                 LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
                         job.attempt());
-                return runs.resume(job, workerId, run, state.stepIndex)
+                propagateSkips(state, topology);
+                var next = pickNext(state, ctx);
+                return runs.resume(job, workerId, run, state.stepIndex, next == null ? null : next.id())
                         .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
             }
             var state = initialState(run, flow);
