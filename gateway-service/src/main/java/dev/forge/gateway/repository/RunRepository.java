@@ -69,6 +69,23 @@ public class RunRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * Deletes finished runs with everything that hangs off them (checkpoints, messages, edges, jobs, idempotency
+     * keys); forks of them keep existing without the parent link. Events stay as the audit trail.
+     */
+    public Uni<Void> deleteRuns(SqlClient tx, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var array = ids.toArray(UUID[]::new);
+        return tx.preparedQuery("UPDATE runs SET parent_run_id = NULL WHERE parent_run_id = ANY($1)")
+                .execute(Tuple.of((Object) array))
+                .flatMap(x -> tx.preparedQuery("DELETE FROM workflow_checkpoints WHERE run_id = ANY($1)")
+                        .execute(Tuple.of((Object) array)))
+                .flatMap(x -> tx.preparedQuery("DELETE FROM runs WHERE id = ANY($1)").execute(Tuple.of((Object) array)))
+                .replaceWithVoid();
+    }
+
     /** The checkpoint of a run at one step. */
     public Uni<Optional<ObjectNode>> checkpoint(UUID runId, int step) {
         return pool.preparedQuery("SELECT id, step_index, state::text AS state, metadata::text AS metadata, "
@@ -182,12 +199,14 @@ public class RunRepository {
                 .map(rows -> Rows.first(rows, RunRepository::view));
     }
 
-    /** Newest first. */
-    public Uni<List<ObjectNode>> list(String workspace, UUID sessionId, String status, int limit) {
+    /** Newest first; the page after the cursor (created_at, id of the last item of the previous page). */
+    public Uni<List<ObjectNode>> list(String workspace, UUID sessionId, String status, java.time.OffsetDateTime
+            beforeCreated, UUID beforeId, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs r WHERE r.workspace_id = $1 "
                 + "AND ($2::uuid IS NULL OR r.session_id = $2) AND ($3::text IS NULL OR r.status = $3) "
-                + "ORDER BY r.created_at DESC, r.id DESC LIMIT $4")
-                .execute(Tuple.from(Arrays.asList(workspace, sessionId, status, limit)))
+                + "AND ($4::timestamptz IS NULL OR (r.created_at, r.id) < ($4, $5)) "
+                + "ORDER BY r.created_at DESC, r.id DESC LIMIT $6")
+                .execute(Tuple.from(Arrays.asList(workspace, sessionId, status, beforeCreated, beforeId, limit)))
                 .map(rows -> Rows.list(rows, RunRepository::view));
     }
 

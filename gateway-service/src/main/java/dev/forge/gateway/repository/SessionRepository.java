@@ -46,12 +46,28 @@ public class SessionRepository {
                 .map(rows -> Rows.first(rows, SessionRepository::view));
     }
 
-    public Uni<List<ObjectNode>> list(String workspace, UUID assistantId, String status, int limit, int offset) {
+    /** Newest first, filtered by assistant, status and metadata (JSON containment). */
+    public Uni<List<ObjectNode>> list(String workspace, UUID assistantId, String status, JsonNode metadata, int limit,
+            int offset) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM sessions WHERE workspace_id = $1 "
                 + "AND ($2::uuid IS NULL OR assistant_id = $2) AND ($3::text IS NULL OR status = $3) "
-                + "ORDER BY created_at DESC, id LIMIT $4 OFFSET $5")
-                .execute(Tuple.from(java.util.Arrays.asList(workspace, assistantId, status, limit, offset)))
+                + "AND ($4::text IS NULL OR metadata @> $4::text::jsonb) "
+                + "ORDER BY created_at DESC, id LIMIT $5 OFFSET $6")
+                .execute(Tuple.from(java.util.Arrays.asList(workspace, assistantId, status,
+                        metadata == null ? null : metadata.toString(), limit, offset)))
                 .map(rows -> Rows.list(rows, SessionRepository::view));
+    }
+
+    /** Messages of every run of the session, in the order they were written. */
+    public Uni<List<ObjectNode>> messages(UUID sessionId) {
+        return pool.preparedQuery("SELECT m.run_id, m.seq, m.role, m.executor_id, m.content::text AS content, "
+                + "m.created_at FROM messages m WHERE m.session_id = $1 ORDER BY m.id")
+                .execute(Tuple.of(sessionId))
+                .map(rows -> Rows.list(rows, r -> {
+                    var node = RunRepository.messageView(r);
+                    node.put("run_id", r.getUUID("run_id").toString());
+                    return node;
+                }));
     }
 
     static ObjectNode view(Row r) {

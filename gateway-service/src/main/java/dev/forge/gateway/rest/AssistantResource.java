@@ -4,7 +4,9 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -47,8 +49,33 @@ public class AssistantResource {
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
-    public Uni<List<ObjectNode>> list(@QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
-        return assistants.list(caller.workspace(), Paging.limit(limit, config.maxPageSize()), Paging.offset(offset));
+    public Uni<List<ObjectNode>> list(@QueryParam("name") String name, @QueryParam("metadata") String metadata,
+            @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        return assistants.list(caller.workspace(), name, metadata, Paging.limit(limit, config.maxPageSize()),
+                Paging.offset(offset));
+    }
+
+    /** A new version of the assistant (version + 1); runs keep the version they started with. */
+    @Allow({ Role.ADMIN, Role.DEVELOPER })
+    @PATCH
+    @Path("/{id}")
+    public Uni<ObjectNode> update(@PathParam("id") String id, JsonNode body) {
+        return assistants.update(caller.workspace(), id, body);
+    }
+
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+    @GET
+    @Path("/{id}/versions")
+    public Uni<List<ObjectNode>> versions(@PathParam("id") String id) {
+        return assistants.versions(caller.workspace(), id);
+    }
+
+    /** Deletes the assistant with its sessions and finished runs; 409 while a run of it is unfinished. */
+    @Allow({ Role.ADMIN, Role.DEVELOPER })
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return assistants.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,9 +102,29 @@ public class RunResource {
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
-    public Uni<List<ObjectNode>> list(@QueryParam("session_id") String sessionId, @QueryParam("status") String status,
-            @QueryParam("limit") Integer limit) {
-        return runs.list(caller.workspace(), sessionId, status, Paging.limit(limit, config.maxPageSize()));
+    public Uni<Response> list(@QueryParam("session_id") String sessionId, @QueryParam("status") String status,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit, @Context UriInfo uri) {
+        return runs.list(caller.workspace(), sessionId, status, cursor, Paging.limit(limit, config.maxPageSize()))
+                .map(page -> page(page, uri));
+    }
+
+    /** A page as a JSON array; the next page's cursor in {@code Forge-Next-Cursor} and a {@code Link: rel=next}. */
+    static Response page(RunService.Page page, UriInfo uri) {
+        var response = Response.ok(page.items());
+        if (page.nextCursor() != null) {
+            var next = uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build();
+            response.header("Forge-Next-Cursor", page.nextCursor()).header("Link", "<" + next.getRawPath()
+                    + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery()) + ">; rel=\"next\"");
+        }
+        return response.build();
+    }
+
+    /** Deletes a finished run with its checkpoints, messages and graph; 409 while it is unfinished. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return runs.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })

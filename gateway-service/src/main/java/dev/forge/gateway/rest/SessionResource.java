@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,10 +55,26 @@ public class SessionResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("assistant_id") String assistantId,
-            @QueryParam("status") String status, @QueryParam("limit") Integer limit,
-            @QueryParam("offset") Integer offset) {
-        return sessions.list(caller.workspace(), assistantId, status, Paging.limit(limit, config.maxPageSize()),
-                Paging.offset(offset));
+            @QueryParam("status") String status, @QueryParam("metadata") String metadata,
+            @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        return sessions.list(caller.workspace(), assistantId, status, metadata,
+                Paging.limit(limit, config.maxPageSize()), Paging.offset(offset));
+    }
+
+    /** Deletes the session and its finished runs; 409 while one of its runs is unfinished. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return sessions.delete(caller.workspace(), id).map(x -> Response.noContent().build());
+    }
+
+    /** Messages of all the session's runs, in order. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+    @GET
+    @Path("/{id}/messages")
+    public Uni<List<ObjectNode>> messages(@PathParam("id") String id) {
+        return sessions.messages(caller.workspace(), id);
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
@@ -77,9 +96,10 @@ public class SessionResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/runs")
-    public Uni<List<ObjectNode>> listRuns(@PathParam("id") String id, @QueryParam("status") String status,
-            @QueryParam("limit") Integer limit) {
-        return sessions.get(caller.workspace(), id).flatMap(s -> runs.list(caller.workspace(), id, status,
-                Paging.limit(limit, config.maxPageSize())));
+    public Uni<Response> listRuns(@PathParam("id") String id, @QueryParam("status") String status,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit, @Context UriInfo uri) {
+        String workspace = caller.workspace();
+        return sessions.get(workspace, id).flatMap(s -> runs.list(workspace, id, status, cursor,
+                Paging.limit(limit, config.maxPageSize()))).map(page -> RunResource.page(page, uri));
     }
 }

@@ -22,10 +22,12 @@ public class AssistantService {
 
     private final AssistantRepository assistants;
     private final FlowCatalog flows;
+    private final Deleter deleter;
 
-    public AssistantService(AssistantRepository assistants, FlowCatalog flows) {
+    public AssistantService(AssistantRepository assistants, FlowCatalog flows, Deleter deleter) {
         this.assistants = assistants;
         this.flows = flows;
+        this.deleter = deleter;
     }
 
     public Uni<ObjectNode> create(String workspace, JsonNode body) {
@@ -53,7 +55,51 @@ public class AssistantService {
                 .map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
     }
 
-    public Uni<List<ObjectNode>> list(String workspace, int limit, int offset) {
-        return assistants.list(workspace, limit, offset);
+    public Uni<List<ObjectNode>> list(String workspace, String name, String metadata, int limit, int offset) {
+        return assistants.list(workspace, name == null || name.isBlank() ? null : name,
+                Requests.queryJsonObject("metadata", metadata), limit, offset);
+    }
+
+    /** A new version of the assistant; {@code flow} re-pins to that flow's current version. */
+    public Uni<ObjectNode> update(String workspace, String id, JsonNode body) {
+        UUID assistantId = Requests.pathId("assistant", id);
+        var req = Requests.of(body, FIELDS);
+        var name = req.text("name", false, 200);
+        var description = req.text("description", false, 2000);
+        var flowName = req.text("flow", false, 200);
+        JsonNode config = body.has("config") ? req.object("config") : null;
+        JsonNode metadata = body.has("metadata") ? req.object("metadata") : null;
+        FlowBlueprint flow = null;
+        if (flowName.isPresent()) {
+            flow = flows.current(flowName.get()).orElse(null);
+            if (flow == null) {
+                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
+                        + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
+            }
+        }
+        if (body.size() == 0) {
+            req.error("nothing to update: give at least one of " + FIELDS.stream().sorted().toList());
+        }
+        req.check();
+        var pinned = flow;
+        return assistants.update(workspace, assistantId, name.orElse(null), description.orElse(null),
+                pinned == null ? null : pinned.name(), pinned == null ? null : pinned.version(), config, metadata)
+                .map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
+    }
+
+    public Uni<List<ObjectNode>> versions(String workspace, String id) {
+        return get(workspace, id).flatMap(a -> assistants.versions(UUID.fromString(id)));
+    }
+
+    /** Deletes the assistant with its sessions and runs; refused (409) while any of its runs is unfinished. */
+    public Uni<Void> delete(String workspace, String id) {
+        return get(workspace, id).flatMap(a -> assistants.unfinishedRuns(workspace, UUID.fromString(id)))
+                .flatMap(unfinished -> {
+                    if (unfinished > 0) {
+                        throw new ApiProblem(409, "has-unfinished-runs", "Assistant busy", "assistant " + id
+                                + " has " + unfinished + " unfinished run(s); cancel them first", null);
+                    }
+                    return deleter.deleteAssistant(workspace, UUID.fromString(id));
+                });
     }
 }

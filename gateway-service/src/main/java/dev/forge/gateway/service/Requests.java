@@ -112,6 +112,22 @@ public final class Requests {
         return raw;
     }
 
+    /** An optional query parameter holding a JSON object (e.g. a metadata filter). */
+    public static JsonNode queryJsonObject(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            var node = dev.forge.core.json.JsonValues.MAPPER.readTree(raw);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // reported below
+        }
+        throw ApiProblem.invalid(name + " must be a JSON object, e.g. {\"user\": \"u1\"}");
+    }
+
     public static UUID pathId(String what, String raw) {
         try {
             return UUID.fromString(raw);

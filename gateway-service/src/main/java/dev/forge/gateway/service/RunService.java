@@ -44,9 +44,11 @@ public class RunService {
     private final JobWakeup wakeup;
     private final FlowCatalog flows;
     private final GatewayConfig config;
+    private final Deleter deleter;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
-            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config) {
+            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter) {
+        this.deleter = deleter;
         this.pool = pool;
         this.runs = runs;
         this.sessions = sessions;
@@ -248,9 +250,41 @@ public class RunService {
                 .map(found -> found.orElseThrow(() -> ApiProblem.notFound("run", id)));
     }
 
-    public Uni<List<ObjectNode>> list(String workspace, String sessionId, String status, int limit) {
+    /** A page of runs and the cursor of the next page (null on the last page). */
+    public record Page(List<ObjectNode> items, String nextCursor) {
+    }
+
+    /** Newest first, filtered by session and status, {@code limit} per page, continuing after {@code cursor}. */
+    public Uni<Page> list(String workspace, String sessionId, String status, String cursor, int limit) {
+        java.time.OffsetDateTime beforeCreated = null;
+        UUID beforeId = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                var decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\\|", 2);
+                beforeCreated = java.time.OffsetDateTime.parse(decoded[0]);
+                beforeId = UUID.fromString(decoded[1]);
+            } catch (RuntimeException e) {
+                throw ApiProblem.invalid("cursor is not one this API returned");
+            }
+        }
         return runs.list(workspace, Requests.queryUuid("session_id", sessionId),
-                Requests.queryOneOf("status", status, STATUSES), limit);
+                Requests.queryOneOf("status", status, STATUSES), beforeCreated, beforeId, limit + 1)
+                .map(rows -> {
+                    if (rows.size() <= limit) {
+                        return new Page(rows, null);
+                    }
+                    var page = rows.subList(0, limit);
+                    var last = page.get(limit - 1);
+                    var raw = last.get("created_at").asText() + "|" + last.get("id").asText();
+                    return new Page(page, java.util.Base64.getUrlEncoder().withoutPadding()
+                            .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                });
+    }
+
+    /** Deletes a finished run with its checkpoints, messages and graph; 409 while it is unfinished. */
+    public Uni<Void> delete(String workspace, String id) {
+        return get(workspace, id).flatMap(run -> deleter.deleteRun(workspace, UUID.fromString(id)));
     }
 
     public Uni<List<ObjectNode>> checkpoints(String workspace, String id) {

@@ -22,10 +22,12 @@ public class SessionService {
 
     private final SessionRepository sessions;
     private final AssistantRepository assistants;
+    private final Deleter deleter;
 
-    public SessionService(SessionRepository sessions, AssistantRepository assistants) {
+    public SessionService(SessionRepository sessions, AssistantRepository assistants, Deleter deleter) {
         this.sessions = sessions;
         this.assistants = assistants;
+        this.deleter = deleter;
     }
 
     public Uni<ObjectNode> create(String workspace, JsonNode body) {
@@ -48,8 +50,20 @@ public class SessionService {
                 .map(found -> found.orElseThrow(() -> ApiProblem.notFound("session", id)));
     }
 
-    public Uni<List<ObjectNode>> list(String workspace, String assistantId, String status, int limit, int offset) {
+    public Uni<List<ObjectNode>> list(String workspace, String assistantId, String status, String metadata,
+            int limit, int offset) {
         return sessions.list(workspace, Requests.queryUuid("assistant_id", assistantId),
-                Requests.queryOneOf("status", status, STATUSES), limit, offset);
+                Requests.queryOneOf("status", status, STATUSES), Requests.queryJsonObject("metadata", metadata),
+                limit, offset);
+    }
+
+    /** Deletes the session with its runs; refused (409) while one of them is unfinished. */
+    public Uni<Void> delete(String workspace, String id) {
+        return get(workspace, id).flatMap(s -> deleter.deleteSession(workspace, UUID.fromString(id)));
+    }
+
+    /** Every message of the session's runs, in order. */
+    public Uni<List<ObjectNode>> messages(String workspace, String id) {
+        return get(workspace, id).flatMap(s -> sessions.messages(UUID.fromString(id)));
     }
 }

@@ -86,6 +86,11 @@ class EndToEndTest {
                         .extract().jsonPath();
                 assertThat(messages.getList("role", String.class))
                         .containsExactly("user", "assistant", "assistant");
+                var sessionMessages = given().get("/v1/sessions/" + run.getString("session_id") + "/messages").then()
+                        .statusCode(200).extract().jsonPath();
+                assertThat(sessionMessages.getList("run_id", String.class)).containsOnly(entry.getValue());
+                assertThat(sessionMessages.getList("executor_id", String.class)).containsExactly(null, "classifier",
+                        entry.getKey());
             }
         }
     }

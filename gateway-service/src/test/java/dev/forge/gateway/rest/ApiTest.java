@@ -47,7 +47,7 @@ class ApiTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        pool.query("TRUNCATE idempotency_keys, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
+        pool.query("TRUNCATE idempotency_keys, assistant_versions, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
                 + "assistants")
                 .execute().await().atMost(Duration.ofSeconds(5));
     }
@@ -259,5 +259,120 @@ class ApiTest {
         assertThat(count("jobs")).isEqualTo(1);
         given().contentType(ContentType.JSON).body("{\"multitask_strategy\": \"shove\"}")
                 .post("/v1/sessions/" + session + "/runs").then().statusCode(422);
+    }
+
+    @Test
+    void updatingAnAssistantMakesANewVersionAndRunsKeepTheirs() {
+        String assistant = assistant();
+        String before = newRun(assistant);
+        given().contentType(ContentType.JSON).body("{\"name\": \"reviewer v2\", \"config\": {\"tone\": \"dry\"}}")
+                .patch("/v1/assistants/" + assistant).then().statusCode(200)
+                .body("version", equalTo(2)).body("name", equalTo("reviewer v2")).body("config.tone", equalTo("dry"))
+                .body("metadata.team", equalTo("legal"));
+        String after = newRun(assistant);
+        given().get("/v1/runs/" + before).then().body("assistant_version", equalTo(1));
+        given().get("/v1/runs/" + after).then().body("assistant_version", equalTo(2));
+        given().get("/v1/assistants/" + assistant + "/versions").then().statusCode(200)
+                .body("version", org.hamcrest.Matchers.contains(2, 1))
+                .body("name", org.hamcrest.Matchers.contains("reviewer v2", "reviewer"));
+        given().contentType(ContentType.JSON).body("{}").patch("/v1/assistants/" + assistant).then().statusCode(422);
+        given().contentType(ContentType.JSON).body("{\"flow\": \"nope\"}").patch("/v1/assistants/" + assistant)
+                .then().statusCode(422);
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\"}")
+                .patch("/v1/assistants/00000000-0000-4000-8000-000000000009").then().statusCode(404);
+    }
+
+    @Test
+    void searchFiltersAreParametersNotCode() {
+        String assistant = assistant();
+        given().contentType(ContentType.JSON).body("{\"name\": \"%weird_name\", \"flow\": \"support-triage\"}")
+                .post("/v1/assistants").then().statusCode(201);
+        given().queryParam("name", "REVIEW").get("/v1/assistants").then().statusCode(200).body("id", hasItem(assistant))
+                .body("$", hasSize(1));
+        // wildcards are literal characters
+        given().queryParam("name", "%").get("/v1/assistants").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.contains("%weird_name"));
+        given().queryParam("name", "_").get("/v1/assistants").then().statusCode(200).body("$", hasSize(0));
+        given().queryParam("metadata", "{\"team\": \"legal\"}").get("/v1/assistants").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.contains(assistant));
+        var before = counts();
+        given().queryParam("metadata", "{\"team\": \"' OR 1=1 --\"}").get("/v1/assistants").then().statusCode(200)
+                .body("$", hasSize(0));
+        given().queryParam("metadata", "team=legal").get("/v1/assistants").then().statusCode(422)
+                .contentType("application/problem+json");
+        given().queryParam("status", "succeeded' OR '1'='1").get("/v1/runs").then().statusCode(422);
+        given().queryParam("session_id", "1; DROP TABLE runs").get("/v1/runs").then().statusCode(422);
+        given().queryParam("limit", "1e9").get("/v1/runs").then().statusCode(404);
+        given().get("/v1/runs/%27%20OR%201%3D1").then().statusCode(404).contentType("application/problem+json");
+        given().get("/v1/sessions/..%2F..%2Fetc").then().statusCode(404);
+        assertThat(counts()).containsExactly(before);
+
+        String session = given().contentType(ContentType.JSON)
+                .body("{\"assistant_id\": \"" + assistant + "\", \"metadata\": {\"user\": \"u7\", \"plan\": \"pro\"}}")
+                .post("/v1/sessions").then().statusCode(201).extract().path("id");
+        given().queryParam("metadata", "{\"user\": \"u7\"}").get("/v1/sessions").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.contains(session));
+        given().queryParam("metadata", "{\"user\": \"u8\"}").get("/v1/sessions").then().body("$", hasSize(0));
+    }
+
+    @Test
+    void runListsPageWithACursor() {
+        String assistant = assistant();
+        var created = new java.util.ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            created.add(newRun(assistant));
+        }
+        var seen = new java.util.ArrayList<String>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var spec = given().queryParam("limit", 2);
+            if (cursor != null) {
+                spec = spec.queryParam("cursor", cursor);
+            }
+            var response = spec.get("/v1/runs").then().statusCode(200).extract();
+            seen.addAll(response.jsonPath().getList("id", String.class));
+            cursor = response.header("Forge-Next-Cursor");
+            if (cursor != null) {
+                assertThat(response.header("Link")).contains("rel=\"next\"").contains("cursor=" + cursor);
+            }
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        java.util.Collections.reverse(created);
+        assertThat(seen).isEqualTo(created);
+        given().queryParam("cursor", "not-a-cursor").get("/v1/runs").then().statusCode(422);
+    }
+
+    @Test
+    void deletingRefusesUnfinishedWorkThenRemovesEverything() {
+        String assistant = assistant();
+        String run = newRun(assistant);
+        String session = given().get("/v1/runs/" + run).then().extract().path("session_id");
+        given().delete("/v1/runs/" + run).then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/has-unfinished-runs"));
+        given().delete("/v1/sessions/" + session).then().statusCode(409);
+        given().delete("/v1/assistants/" + assistant).then().statusCode(409);
+        assertThat(count("runs")).isEqualTo(1);
+
+        given().post("/v1/runs/" + run + "/cancel").then().statusCode(200);
+        given().delete("/v1/runs/" + run).then().statusCode(204);
+        given().get("/v1/runs/" + run).then().statusCode(404);
+
+        String second = given().contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")
+                .then().statusCode(202).extract().path("id");
+        given().post("/v1/runs/" + second + "/cancel").then().statusCode(200);
+        given().delete("/v1/sessions/" + session).then().statusCode(204);
+        given().get("/v1/sessions/" + session).then().statusCode(404);
+        given().get("/v1/runs/" + second).then().statusCode(404);
+
+        newRun(assistant);
+        given().post("/v1/runs/" + given().get("/v1/runs").then().extract().path("[0].id") + "/cancel").then()
+                .statusCode(200);
+        given().delete("/v1/assistants/" + assistant).then().statusCode(204);
+        given().get("/v1/assistants/" + assistant).then().statusCode(404);
+        assertThat(count("runs")).isZero();
+        assertThat(count("sessions")).isZero();
+        assertThat(count("workflow_checkpoints")).isZero();
     }
 }
