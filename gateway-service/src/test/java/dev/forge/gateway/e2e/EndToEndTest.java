@@ -21,6 +21,9 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class EndToEndTest {
 
+    @io.quarkus.grpc.GrpcClient("agent")
+    dev.forge.proto.agent.v1.AgentService grpc;
+
     @org.junit.jupiter.api.BeforeEach
     void auth() {
         TestAuth.actAsAdmin();
@@ -295,6 +298,66 @@ class EndToEndTest {
                     .statusCode(200).extract().asString();
             assertThat(dot).startsWith("digraph run {").contains("\"route\" -> \"self_serve\" [label=\"3\"]");
             given().queryParam("format", "png").get("/v1/runs/" + original + "/graph").then().statusCode(422);
+        }
+    }
+
+    private dev.forge.proto.agent.v1.AgentService grpcAsAdmin() {
+        var headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + dev.forge.gateway.TestAuth.ADMIN_KEY);
+        return io.quarkus.grpc.GrpcClientUtils.attachHeaders(grpc, headers);
+    }
+
+    @Test
+    void grpcEventStreamsResumeFromAnEventId() throws Exception {
+        try (var worker = WorkerProcess.start(51198)) {
+            var agent = grpcAsAdmin();
+            var assistant = agent.createAssistant(dev.forge.proto.agent.v1.CreateAssistantRequest.newBuilder()
+                    .setName("g").setFlow("slow-pipeline").build()).await().atMost(Duration.ofSeconds(10));
+            var run = agent.createRun(dev.forge.proto.agent.v1.CreateRunRequest.newBuilder()
+                    .setAssistantId(assistant.getId()).build()).await().atMost(Duration.ofSeconds(10));
+            var request = dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder().setRunId(run.getId());
+
+            // first subscription: dropped after the first completed step, mid-run
+            var seenStep = new java.util.concurrent.atomic.AtomicBoolean();
+            var first = agent.streamRunEvents(request.build())
+                    .select().first(e -> {
+                        boolean take = !seenStep.get();
+                        if (e.getType().equals("step.completed")) {
+                            seenStep.set(true);
+                        }
+                        return take;
+                    })
+                    .collect().asList().await().atMost(Duration.ofSeconds(20));
+            long last = first.get(first.size() - 1).getId();
+            // resumed: everything after the last id seen, to the terminal event
+            var rest = agent.streamRunEvents(request.setAfterEventId(last).build())
+                    .collect().asList().await().atMost(Duration.ofSeconds(30));
+            assertThat(rest.get(rest.size() - 1).getType()).isEqualTo("run.succeeded");
+
+            var all = agent.streamRunEvents(request.setAfterEventId(0).build())
+                    .collect().asList().await().atMost(Duration.ofSeconds(10));
+            var stitched = new java.util.ArrayList<Long>();
+            first.forEach(e -> stitched.add(e.getId()));
+            rest.forEach(e -> stitched.add(e.getId()));
+            assertThat(stitched).isEqualTo(all.stream().map(e -> e.getId()).toList()).doesNotHaveDuplicates();
+            assertThat(all.stream().filter(e -> e.getType().equals("step.completed")).map(e -> e.getData()
+                    .getFieldsOrThrow("executor").getStringValue()).toList())
+                    .containsExactly("fetch", "slow_step", "finish");
+
+            var waited = agent.waitRun(dev.forge.proto.agent.v1.WaitRunRequest.newBuilder().setId(run.getId())
+                    .build()).await().atMost(Duration.ofSeconds(10));
+            assertThat(waited.getStatus()).isEqualTo("succeeded");
+            assertThat(waited.getRouteList()).containsExactly("fetch", "slow_step", "finish");
+            assertThat(waited.getOutput().getStringValue()).isNotEmpty();
+            try {
+                agent.streamRunEvents(dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder()
+                        .setRunId("6a1f0f43-0000-4000-8000-000000000000").build())
+                        .collect().asList().await().atMost(Duration.ofSeconds(10));
+                org.junit.jupiter.api.Assertions.fail("expected NOT_FOUND");
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+            }
         }
     }
 }

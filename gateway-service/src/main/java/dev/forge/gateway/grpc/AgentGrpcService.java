@@ -1,0 +1,206 @@
+package dev.forge.gateway.grpc;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.auth.Role;
+import dev.forge.gateway.security.Caller;
+import dev.forge.gateway.service.ApiProblem;
+import dev.forge.gateway.service.AssistantService;
+import dev.forge.gateway.service.RunService;
+import dev.forge.gateway.service.RunStreamService;
+import dev.forge.gateway.service.SessionService;
+import dev.forge.proto.agent.v1.Assistant;
+import dev.forge.proto.agent.v1.CancelRunRequest;
+import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.CreateSessionRequest;
+import dev.forge.proto.agent.v1.GetAssistantRequest;
+import dev.forge.proto.agent.v1.GetRunRequest;
+import dev.forge.proto.agent.v1.GetSessionRequest;
+import dev.forge.proto.agent.v1.ListAssistantsRequest;
+import dev.forge.proto.agent.v1.ListAssistantsResponse;
+import dev.forge.proto.agent.v1.ListRunsRequest;
+import dev.forge.proto.agent.v1.ListRunsResponse;
+import dev.forge.proto.agent.v1.ListSessionsRequest;
+import dev.forge.proto.agent.v1.ListSessionsResponse;
+import dev.forge.proto.agent.v1.Run;
+import dev.forge.proto.agent.v1.RunEvent;
+import dev.forge.proto.agent.v1.Session;
+import dev.forge.proto.agent.v1.StreamRunEventsRequest;
+import dev.forge.proto.agent.v1.WaitRunRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * forge.agent.v1.AgentService: the same services, validation and transactions as the REST API, with gRPC status
+ * codes. Every method authenticates first (asynchronously) and acts in the caller's workspace.
+ */
+@GrpcService
+public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
+
+    private static final Role[] READ = { Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER };
+    private static final Role[] BUILD = { Role.ADMIN, Role.DEVELOPER };
+    private static final Role[] RUN = { Role.ADMIN, Role.OPERATOR, Role.DEVELOPER };
+
+    private final GrpcAuth auth;
+    private final AssistantService assistants;
+    private final SessionService sessions;
+    private final RunService runs;
+    private final RunStreamService streams;
+
+    public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions, RunService runs,
+            RunStreamService streams) {
+        this.auth = auth;
+        this.assistants = assistants;
+        this.sessions = sessions;
+        this.runs = runs;
+        this.streams = streams;
+    }
+
+    private <T> Uni<T> call(String method, Role[] roles,
+            java.util.function.Function<Caller, Uni<? extends T>> work) {
+        return auth.require(method, roles).flatMap(work).onFailure().transform(AgentGrpcService::status);
+    }
+
+    @Override
+    public Uni<Assistant> createAssistant(CreateAssistantRequest request) {
+        return call("CreateAssistant", BUILD, c -> assistants.create(c.workspace(), ProtoJson.body(request)))
+                .map(AgentGrpcService::assistant);
+    }
+
+    @Override
+    public Uni<Assistant> getAssistant(GetAssistantRequest request) {
+        return call("GetAssistant", READ, c -> assistants.get(c.workspace(), request.getId()))
+                .map(AgentGrpcService::assistant);
+    }
+
+    @Override
+    public Uni<ListAssistantsResponse> listAssistants(ListAssistantsRequest request) {
+        return call("ListAssistants", READ, c -> assistants.list(c.workspace(), request.getName(), null,
+                limit(request.getLimit()), Math.max(0, request.getOffset())))
+                .map(list -> ListAssistantsResponse.newBuilder()
+                        .addAllAssistants(list.stream().map(AgentGrpcService::assistant).toList()).build());
+    }
+
+    @Override
+    public Uni<Session> createSession(CreateSessionRequest request) {
+        return call("CreateSession", RUN, c -> sessions.create(c.workspace(), ProtoJson.body(request)))
+                .map(AgentGrpcService::session);
+    }
+
+    @Override
+    public Uni<Session> getSession(GetSessionRequest request) {
+        return call("GetSession", READ, c -> sessions.get(c.workspace(), request.getId()))
+                .map(AgentGrpcService::session);
+    }
+
+    @Override
+    public Uni<ListSessionsResponse> listSessions(ListSessionsRequest request) {
+        return call("ListSessions", READ, c -> sessions.list(c.workspace(), blankToNull(request.getAssistantId()),
+                blankToNull(request.getStatus()), null, limit(request.getLimit()), Math.max(0, request.getOffset())))
+                .map(list -> ListSessionsResponse.newBuilder()
+                        .addAllSessions(list.stream().map(AgentGrpcService::session).toList()).build());
+    }
+
+    @Override
+    public Uni<Run> createRun(CreateRunRequest request) {
+        var body = ProtoJson.body(request);
+        body.remove("idempotency_key");
+        String key = blankToNull(request.getIdempotencyKey());
+        return call("CreateRun", RUN, c -> runs.create(c.workspace(), body, null, key))
+                .map(created -> run(created.run()));
+    }
+
+    @Override
+    public Uni<Run> getRun(GetRunRequest request) {
+        return call("GetRun", READ, c -> runs.get(c.workspace(), request.getId())).map(AgentGrpcService::run);
+    }
+
+    @Override
+    public Uni<ListRunsResponse> listRuns(ListRunsRequest request) {
+        return call("ListRuns", READ, c -> runs.list(c.workspace(), blankToNull(request.getSessionId()),
+                blankToNull(request.getStatus()), blankToNull(request.getCursor()), limit(request.getLimit())))
+                .map(page -> ListRunsResponse.newBuilder()
+                        .addAllRuns(page.items().stream().map(AgentGrpcService::run).toList())
+                        .setNextCursor(page.nextCursor() == null ? "" : page.nextCursor()).build());
+    }
+
+    @Override
+    public Uni<Run> cancelRun(CancelRunRequest request) {
+        return call("CancelRun", RUN, c -> runs.cancel(c.workspace(), request.getId())).map(AgentGrpcService::run);
+    }
+
+    @Override
+    public Uni<Run> waitRun(WaitRunRequest request) {
+        int timeout = request.getTimeoutSeconds() == 0 ? 60 : request.getTimeoutSeconds();
+        return call("WaitRun", READ, c -> {
+            if (timeout < 1 || timeout > 300) {
+                throw ApiProblem.invalid("timeout_seconds must be between 1 and 300");
+            }
+            return runs.get(c.workspace(), request.getId())
+                    .flatMap(r -> runs.awaitTerminal(c.workspace(), request.getId(), Duration.ofSeconds(timeout)));
+        }).map(AgentGrpcService::run);
+    }
+
+    @Override
+    public Multi<RunEvent> streamRunEvents(StreamRunEventsRequest request) {
+        if (request.getAfterEventId() < 0) {
+            return Multi.createFrom().failure(Status.INVALID_ARGUMENT
+                    .withDescription("after_event_id must not be negative").asRuntimeException());
+        }
+        return call("StreamRunEvents", READ, c -> runs.get(c.workspace(), request.getRunId()))
+                .onItem().transformToMulti(run -> streams.events(
+                        java.util.UUID.fromString(run.get("id").asText()), request.getAfterEventId()))
+                .map(e -> {
+                    var b = RunEvent.newBuilder().setId(e.id()).setRunId(e.runId().toString()).setType(e.type())
+                            .setSeverity(e.severity()).setCreatedAt(e.createdAt());
+                    ProtoJson.fill(e.payload(), b.getDataBuilder());
+                    return b.build();
+                })
+                .onFailure().transform(AgentGrpcService::status);
+    }
+
+    static Throwable status(Throwable t) {
+        if (t instanceof StatusRuntimeException) {
+            return t;
+        }
+        if (t instanceof ApiProblem p) {
+            var code = switch (p.status()) {
+                case 404 -> Status.NOT_FOUND;
+                case 409 -> p.type().equals("idempotency-key-reused") ? Status.ALREADY_EXISTS
+                        : Status.FAILED_PRECONDITION;
+                case 400, 413, 415, 422 -> Status.INVALID_ARGUMENT;
+                default -> Status.INTERNAL;
+            };
+            var detail = p.errors().size() > 1 ? p.getMessage() + ": " + String.join("; ", p.errors())
+                    : p.getMessage();
+            return code.withDescription(detail).asRuntimeException();
+        }
+        return Status.INTERNAL.withDescription("the server could not complete the request").asRuntimeException();
+    }
+
+    private static int limit(int requested) {
+        return requested <= 0 ? 50 : Math.min(requested, 200);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static Assistant assistant(ObjectNode json) {
+        return ProtoJson.fill(json, Assistant.newBuilder()).build();
+    }
+
+    static Session session(ObjectNode json) {
+        return ProtoJson.fill(json, Session.newBuilder()).build();
+    }
+
+    static Run run(ObjectNode json) {
+        return ProtoJson.fill(json, Run.newBuilder()).build();
+    }
+}

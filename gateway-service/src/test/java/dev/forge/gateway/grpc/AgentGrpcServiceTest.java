@@ -1,0 +1,207 @@
+package dev.forge.gateway.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+
+import dev.forge.gateway.TestAuth;
+import dev.forge.proto.agent.v1.AgentService;
+import dev.forge.proto.agent.v1.CancelRunRequest;
+import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.CreateSessionRequest;
+import dev.forge.proto.agent.v1.GetAssistantRequest;
+import dev.forge.proto.agent.v1.GetRunRequest;
+import dev.forge.proto.agent.v1.GetSessionRequest;
+import dev.forge.proto.agent.v1.ListAssistantsRequest;
+import dev.forge.proto.agent.v1.ListRunsRequest;
+import dev.forge.proto.agent.v1.ListSessionsRequest;
+import dev.forge.proto.agent.v1.WaitRunRequest;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** forge.agent.v1.AgentService through a real client channel: operations, status codes, health, reflection. */
+@QuarkusTest
+class AgentGrpcServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @GrpcClient("agent")
+    AgentService client;
+
+    private AgentService admin;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void setUp() {
+        TestAuth.actAsAdmin();
+        admin = withKey(TestAuth.ADMIN_KEY);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", 52190).usePlaintext().build();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private AgentService withKey(String key) {
+        var headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return GrpcClientUtils.attachHeaders(client, headers);
+    }
+
+    private static Status.Code code(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+        return Status.Code.OK;
+    }
+
+    private static Struct struct(String key, String value) {
+        return Struct.newBuilder().putFields(key, Value.newBuilder().setStringValue(value).build()).build();
+    }
+
+    @Test
+    void assistantsSessionsAndRuns() {
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("grpc")
+                .setFlow("support-triage").setMetadata(struct("team", "ops")).build()).await().atMost(WAIT);
+        assertThat(assistant.getFlow().getName()).isEqualTo("support-triage");
+        assertThat(assistant.getVersion()).isEqualTo(1);
+        assertThat(admin.getAssistant(GetAssistantRequest.newBuilder().setId(assistant.getId()).build())
+                .await().atMost(WAIT).getMetadata().getFieldsOrThrow("team").getStringValue()).isEqualTo("ops");
+        assertThat(admin.listAssistants(ListAssistantsRequest.newBuilder().setName("grp").build())
+                .await().atMost(WAIT).getAssistantsList()).extracting(a -> a.getId()).contains(assistant.getId());
+
+        var session = admin.createSession(CreateSessionRequest.newBuilder().setAssistantId(assistant.getId())
+                .build()).await().atMost(WAIT);
+        assertThat(session.getStatus()).isEqualTo("idle");
+        assertThat(admin.getSession(GetSessionRequest.newBuilder().setId(session.getId()).build())
+                .await().atMost(WAIT).getAssistantId()).isEqualTo(assistant.getId());
+        assertThat(admin.listSessions(ListSessionsRequest.newBuilder().setAssistantId(assistant.getId()).build())
+                .await().atMost(WAIT).getSessionsCount()).isEqualTo(1);
+
+        var run = admin.createRun(CreateRunRequest.newBuilder().setSessionId(session.getId())
+                .setInput(struct("ticket", "help")).build()).await().atMost(WAIT);
+        assertThat(run.getStatus()).isEqualTo("pending");
+        assertThat(run.getInput().getFieldsOrThrow("ticket").getStringValue()).isEqualTo("help");
+        assertThat(admin.getRun(GetRunRequest.newBuilder().setId(run.getId()).build()).await().atMost(WAIT)
+                .getSessionId()).isEqualTo(session.getId());
+
+        // a busy session under "reject"
+        assertThat(code(() -> admin.createRun(CreateRunRequest.newBuilder().setSessionId(session.getId())
+                .setMultitaskStrategy("reject").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        // waiting on a run nobody executes times out with the run as it is
+        assertThat(admin.waitRun(WaitRunRequest.newBuilder().setId(run.getId()).setTimeoutSeconds(1).build())
+                .await().atMost(WAIT).getStatus()).isEqualTo("pending");
+        // cancel: pending → cancelled; again → FAILED_PRECONDITION
+        assertThat(admin.cancelRun(CancelRunRequest.newBuilder().setId(run.getId()).build()).await().atMost(WAIT)
+                .getStatus()).isEqualTo("cancelled");
+        assertThat(code(() -> admin.cancelRun(CancelRunRequest.newBuilder().setId(run.getId()).build())
+                .await().atMost(WAIT))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+        // paging
+        for (int i = 0; i < 3; i++) {
+            admin.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId()).build())
+                    .await().atMost(WAIT);
+        }
+        var page = admin.listRuns(ListRunsRequest.newBuilder().setLimit(2).build()).await().atMost(WAIT);
+        assertThat(page.getRunsCount()).isEqualTo(2);
+        assertThat(page.getNextCursor()).isNotEmpty();
+        var next = admin.listRuns(ListRunsRequest.newBuilder().setLimit(2).setCursor(page.getNextCursor()).build())
+                .await().atMost(WAIT);
+        assertThat(next.getRunsList()).extracting(r -> r.getId())
+                .doesNotContainAnyElementsOf(page.getRunsList().stream().map(r -> r.getId()).toList());
+    }
+
+    @Test
+    void idempotencyKeys() {
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("idem")
+                .setFlow("support-triage").build()).await().atMost(WAIT);
+        var request = CreateRunRequest.newBuilder().setAssistantId(assistant.getId()).setInput(struct("a", "1"))
+                .setIdempotencyKey("grpc-key-1").build();
+        var first = admin.createRun(request).await().atMost(WAIT);
+        assertThat(admin.createRun(request).await().atMost(WAIT).getId()).isEqualTo(first.getId());
+        assertThat(code(() -> admin.createRun(request.toBuilder().setInput(struct("a", "2")).build())
+                .await().atMost(WAIT))).isEqualTo(Status.Code.ALREADY_EXISTS);
+    }
+
+    @Test
+    void statusCodes() {
+        assertThat(code(() -> client.getRun(GetRunRequest.newBuilder().setId("x").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(code(() -> withKey("fk_bad_key").getRun(GetRunRequest.newBuilder().setId("x").build())
+                .await().atMost(WAIT))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        var viewer = withKey(TestAuth.key("viewer", "default"));
+        assertThat(code(() -> viewer.createRun(CreateRunRequest.newBuilder().build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> viewer.listRuns(ListRunsRequest.newBuilder().build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.OK);
+        assertThat(code(() -> admin.getRun(GetRunRequest.newBuilder()
+                .setId("6a1f0f43-0000-4000-8000-000000000000").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThatThrownBy(() -> admin.createRun(CreateRunRequest.newBuilder().build()).await().atMost(WAIT))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("'assistant_id' is required");
+                });
+        assertThat(code(() -> admin.createAssistant(CreateAssistantRequest.newBuilder().setName("x").setFlow("nope")
+                .build()).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> admin.listRuns(ListRunsRequest.newBuilder().setStatus("x' OR 1=1").build())
+                .await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void healthAndReflectionAreServed() throws Exception {
+        var health = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        var services = new CompletableFuture<java.util.List<String>>();
+        var requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<ServerReflectionResponse>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        services.complete(response.getListServicesResponse().getServiceList().stream()
+                                .map(s -> s.getName()).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertThat(services.get(10, TimeUnit.SECONDS)).contains("forge.agent.v1.AgentService",
+                "grpc.health.v1.Health");
+    }
+}
