@@ -154,7 +154,17 @@ class EndToEndTest {
             String session = done.getString("session_id");
             String next = given().contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")
                     .then().statusCode(202).extract().path("id");
-            assertThat(awaitTerminal(next, Duration.ofSeconds(20)).getString("status")).isEqualTo("succeeded");
+            // while it runs, a request with multitask_strategy "interrupt" cancels it and goes next
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + next + "/checkpoints")
+                    .then().extract().jsonPath().getList("$").size() == 2);
+            String interrupting = given().contentType(ContentType.JSON)
+                    .body("{\"multitask_strategy\": \"interrupt\"}").post("/v1/sessions/" + session + "/runs")
+                    .then().statusCode(202).extract().path("id");
+            assertThat(awaitTerminal(next, Duration.ofSeconds(5)).getString("status")).isEqualTo("cancelled");
+            var last = awaitTerminal(interrupting, Duration.ofSeconds(20));
+            assertThat(last.getString("status")).isEqualTo("succeeded");
+            assertThat(last.getString("started_at")).isGreaterThan(given().get("/v1/runs/" + next).then().extract()
+                    .path("finished_at").toString());
         }
     }
 

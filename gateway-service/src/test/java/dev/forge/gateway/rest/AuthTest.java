@@ -109,6 +109,25 @@ class AuthTest {
         return spec.request(e.method(), e.path()).then().extract().statusCode();
     }
 
+    /** The endpoint template a matrix entry exercises, e.g. "get /v1/runs/{id}". */
+    private static String template(Endpoint e) {
+        String path = e.path().replaceFirst("\\?.*$", "")
+                .replace(run, "{id}").replace(session, "{id}").replace(assistant, "{id}")
+                .replaceAll("00000000-0000-4000-8000-0000000000[0-9a-f]{2}", "{id}")
+                .replace("/checkpoints/0", "/checkpoints/{step}").replace("/flows/support-triage", "/flows/{name}");
+        return e.method().toLowerCase() + " " + path;
+    }
+
+    @Test
+    void theMatrixCoversEveryEndpointAndMatchesTheAnnotations() {
+        var covered = new java.util.HashMap<String, Set<String>>();
+        endpoints().forEach(e -> covered.put(template(e), e.admitted()));
+        var inCode = new java.util.HashMap<>(OpenApiTest.endpointsInCode());
+        OpenApiTest.ROUTES.keySet().forEach(inCode::remove);
+        assertThat(covered.keySet()).containsExactlyInAnyOrderElementsOf(inCode.keySet());
+        inCode.forEach((endpoint, roles) -> assertThat(covered.get(endpoint)).as(endpoint).isEqualTo(roles));
+    }
+
     @Test
     void everyEndpointForEveryRole() {
         var failures = new java.util.ArrayList<String>();
