@@ -37,17 +37,23 @@ public class AssistantService {
         var flowName = req.text("flow", true, 200);
         var config = req.object("config");
         var metadata = req.object("metadata");
-        FlowBlueprint flow = null;
-        if (flowName.isPresent()) {
-            flow = flows.current(flowName.get()).orElse(null);
-            if (flow == null) {
-                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
-                        + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
-            }
-        }
+        FlowBlueprint flow = loadedFlow(req, flowName);
         req.check();
         return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null), flow.name(),
                 flow.version(), config, metadata);
+    }
+
+    /** The loaded flow a request names (its current version), or a validation error naming the known ones. */
+    private FlowBlueprint loadedFlow(Requests req, java.util.Optional<String> flowName) {
+        if (flowName.isEmpty()) {
+            return null;
+        }
+        var flow = flows.current(flowName.get()).orElse(null);
+        if (flow == null) {
+            req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
+                    + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
+        }
+        return flow;
     }
 
     public Uni<ObjectNode> get(String workspace, String id) {
@@ -69,14 +75,7 @@ public class AssistantService {
         var flowName = req.text("flow", false, 200);
         JsonNode config = body.has("config") ? req.object("config") : null;
         JsonNode metadata = body.has("metadata") ? req.object("metadata") : null;
-        FlowBlueprint flow = null;
-        if (flowName.isPresent()) {
-            flow = flows.current(flowName.get()).orElse(null);
-            if (flow == null) {
-                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
-                        + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
-            }
-        }
+        FlowBlueprint flow = loadedFlow(req, flowName);
         if (body.size() == 0) {
             req.error("nothing to update: give at least one of " + FIELDS.stream().sorted().toList());
         }
