@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.forge.core.queue.ControlChannel;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -121,24 +120,27 @@ public class RunRepository {
                 .map(rows -> Rows.list(rows, r -> r.getUUID(0)));
     }
 
-    /** What a cancel request did. */
+    /** What a cancel request did; for REQUESTED, the worker holding the run (null while nobody holds it). */
+    public record Cancel(CancelOutcome outcome, UUID worker) {
+    }
+
     public enum CancelOutcome { NOT_FOUND, ALREADY_FINISHED, CANCELLED, REQUESTED }
 
     /**
      * Cancels a run inside the caller's transaction: a run whose job nobody holds is cancelled here and never starts;
      * a run a worker holds gets a cancel request, and the worker is told through the control channel on commit.
      */
-    public Uni<CancelOutcome> cancel(SqlClient tx, String workspace, UUID runId) {
+    public Uni<Cancel> cancel(SqlClient tx, String workspace, UUID runId) {
         return tx.preparedQuery("SELECT status, session_id FROM runs WHERE id = $1 AND workspace_id = $2 FOR UPDATE")
                 .execute(Tuple.of(runId, workspace))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().item(CancelOutcome.NOT_FOUND);
+                        return Uni.createFrom().item(new Cancel(CancelOutcome.NOT_FOUND, null));
                     }
                     var row = rows.iterator().next();
                     var status = row.getString("status");
                     if (!status.equals("pending") && !status.equals("running")) {
-                        return Uni.createFrom().item(CancelOutcome.ALREADY_FINISHED);
+                        return Uni.createFrom().item(new Cancel(CancelOutcome.ALREADY_FINISHED, null));
                     }
                     UUID session = row.getUUID("session_id");
                     return tx.preparedQuery("DELETE FROM jobs WHERE run_id = $1 AND locked_by IS NULL")
@@ -155,16 +157,16 @@ public class RunRepository {
                                                     : Uni.createFrom().voidItem())
                                             .flatMap(x -> event(tx, workspace, runId, session, "run.cancelled",
                                                     JsonNodeFactory.instance.objectNode().put("by", "request")))
-                                            .replaceWith(CancelOutcome.CANCELLED)
+                                            .replaceWith(new Cancel(CancelOutcome.CANCELLED, null))
                                     : tx.preparedQuery("UPDATE runs SET cancel_requested_at = COALESCE("
                                             + "cancel_requested_at, now()), updated_at = now() WHERE id = $1")
                                             .execute(Tuple.of(runId))
-                                            .flatMap(x -> tx.preparedQuery("SELECT pg_notify($1, $2)")
-                                                    .execute(Tuple.of(ControlChannel.CHANNEL,
-                                                            ControlChannel.cancel(runId))))
                                             .flatMap(x -> event(tx, workspace, runId, session,
                                                     "run.cancel_requested", JsonNodeFactory.instance.objectNode()))
-                                            .replaceWith(CancelOutcome.REQUESTED));
+                                            .flatMap(x -> tx.preparedQuery("SELECT locked_by FROM jobs WHERE run_id = $1")
+                                                    .execute(Tuple.of(runId)))
+                                            .map(holder -> new Cancel(CancelOutcome.REQUESTED,
+                                                    Rows.first(holder, r -> r.getUUID(0)).orElse(null))));
                 });
     }
 

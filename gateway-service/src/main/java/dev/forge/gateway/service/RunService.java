@@ -14,6 +14,8 @@ import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.messaging.ControlMessages;
+import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.gateway.config.GatewayConfig;
@@ -45,10 +47,15 @@ public class RunService {
     private final FlowCatalog flows;
     private final GatewayConfig config;
     private final Deleter deleter;
+    private final OutboxRelay relay;
+    private final ControlMessages control;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
-            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter) {
+            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
+            OutboxRelay relay, ControlMessages control) {
         this.deleter = deleter;
+        this.relay = relay;
+        this.control = control;
         this.pool = pool;
         this.runs = runs;
         this.sessions = sessions;
@@ -164,10 +171,12 @@ public class RunService {
 
     private Uni<ObjectNode> insert(String workspace, Plan p, String idempotencyKey, String requestHash) {
         var runId = UUID.randomUUID();
+        // filled inside the (sequential) transaction, used only after it committed
+        var interrupted = new java.util.ArrayList<Interrupted>();
         return pool.withTransaction(tx -> (p.newSession()
                 ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(), JsonNodeFactory.instance.objectNode())
                         .replaceWithVoid()
-                : busySession(tx, workspace, p))
+                : busySession(tx, workspace, p, interrupted))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
                         p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
@@ -181,7 +190,11 @@ public class RunService {
                                         throw new KeyTaken();
                                     }
                                 }).replaceWithVoid()))
-                .invoke(wakeup::jobsCommitted)
+                .invoke(() -> {
+                    wakeup.jobsCommitted();
+                    relay.wake();
+                    interrupted.forEach(i -> control.sendCancel(i.worker(), i.run()));
+                })
                 .flatMap(x -> get(workspace, runId.toString()));
     }
 
@@ -189,7 +202,12 @@ public class RunService {
      * The multitask strategy for a session that may be busy, under a lock on the session row so concurrent creates
      * see each other: enqueue waits its turn, reject refuses (409), interrupt cancels what is unfinished first.
      */
-    private Uni<Void> busySession(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace, Plan p) {
+    /** A running run that "interrupt" cancelled, and the worker to tell once the transaction committed. */
+    private record Interrupted(UUID run, UUID worker) {
+    }
+
+    private Uni<Void> busySession(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace, Plan p,
+            List<Interrupted> interrupted) {
         return runs.lockSession(tx, workspace, p.sessionId()).flatMap(exists -> {
             if (!exists) {
                 throw ApiProblem.notFound("session", p.sessionId().toString());
@@ -209,7 +227,11 @@ public class RunService {
                 }
                 Uni<Void> chain = Uni.createFrom().voidItem();
                 for (UUID run : active) {
-                    chain = chain.flatMap(x -> runs.cancel(tx, workspace, run)).replaceWithVoid();
+                    chain = chain.flatMap(x -> runs.cancel(tx, workspace, run)).invoke(c -> {
+                        if (c.worker() != null) {
+                            interrupted.add(new Interrupted(run, c.worker()));
+                        }
+                    }).replaceWithVoid();
                 }
                 return chain;
             });
@@ -220,6 +242,13 @@ public class RunService {
     public Uni<ObjectNode> cancel(String workspace, String id) {
         UUID runId = Requests.pathId("run", id);
         return pool.withTransaction(tx -> runs.cancel(tx, workspace, runId))
+                .invoke(c -> {
+                    relay.wake();
+                    if (c.worker() != null) {
+                        control.sendCancel(c.worker(), runId);
+                    }
+                })
+                .map(RunRepository.Cancel::outcome)
                 .flatMap(outcome -> switch (outcome) {
                     case NOT_FOUND -> Uni.createFrom().failure(ApiProblem.notFound("run", id));
                     case ALREADY_FINISHED -> get(workspace, id).map(run -> {
@@ -391,7 +420,10 @@ public class RunService {
                 .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",
                         JsonNodeFactory.instance.objectNode().put("forked_from_run", parentId.toString())
                                 .put("forked_from_step", step))))
-                .invoke(wakeup::jobsCommitted)
+                .invoke(() -> {
+                    wakeup.jobsCommitted();
+                    relay.wake();
+                })
                 .flatMap(x -> get(workspace, runId.toString()))
                 .map(run -> new Created(run, false));
     }

@@ -21,20 +21,63 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * A run's events as a stream, read from the events table: every event is committed before it is streamed, ids are
  * the table's, so a client resuming after any id — mid-run, after the end, on another gateway — gets exactly the
- * events after it. New events are picked up by polling the run's rows (an index range scan).
+ * events after it. A stream waiting for news is woken by the RabbitMQ fan-out ({@link #signal}); polling is only the
+ * fallback (every second, or every 100 ms while the broker is unreachable).
  */
 @ApplicationScoped
 public class RunStreamService {
 
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL_WITH_BROKER = Duration.ofSeconds(1);
+    private static final Duration POLL_WITHOUT_BROKER = Duration.ofMillis(100);
     private static final int BATCH = 500;
 
     private final Pool pool;
     private final Vertx vertx;
+    private final dev.forge.core.messaging.Rabbit rabbit;
+    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<Runnable>> waiting =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    public RunStreamService(Pool pool, Vertx vertx) {
+    public RunStreamService(Pool pool, Vertx vertx, dev.forge.core.messaging.Rabbit rabbit) {
         this.pool = pool;
         this.vertx = vertx;
+        this.rabbit = rabbit;
+    }
+
+    /** News for a run: wake the streams waiting on it. */
+    public void signal(UUID runId) {
+        var waiters = waiting.remove(runId);
+        if (waiters != null) {
+            waiters.forEach(Runnable::run);
+        }
+    }
+
+    /** Wake every waiting stream (after a broker reconnect: what was missed is in PostgreSQL). */
+    public void signalAll() {
+        for (var runId : java.util.List.copyOf(waiting.keySet())) {
+            signal(runId);
+        }
+    }
+
+    /** Runs {@code next} once: on the run's next signal or after the polling fallback, whichever comes first. */
+    private void awaitNews(UUID runId, Runnable next) {
+        var fired = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable once = () -> {
+            if (fired.compareAndSet(false, true)) {
+                next.run();
+            }
+        };
+        waiting.computeIfAbsent(runId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(once);
+        var poll = rabbit.connected() ? POLL_WITH_BROKER : POLL_WITHOUT_BROKER;
+        vertx.setTimer(poll.toMillis(), t -> {
+            var set = waiting.get(runId);
+            if (set != null) {
+                set.remove(once);
+                if (set.isEmpty()) {
+                    waiting.remove(runId, set);
+                }
+            }
+            once.run();
+        });
     }
 
     /** Events of the run after {@code afterId}, ending with its terminal event. */
@@ -73,11 +116,11 @@ public class RunStreamService {
                     if (done) {
                         emitter.complete();
                     } else {
-                        vertx.setTimer(POLL.toMillis(), t -> pump(emitter, runId, next, cancelled));
+                        awaitNews(runId, () -> pump(emitter, runId, next, cancelled));
                     }
                 }, emitter::fail);
             } else {
-                vertx.setTimer(POLL.toMillis(), t -> pump(emitter, runId, next, cancelled));
+                awaitNews(runId, () -> pump(emitter, runId, next, cancelled));
             }
         }, emitter::fail);
     }

@@ -132,7 +132,9 @@ class EndToEndTest {
 
     @Test
     void cancellingARunningRunStopsItWithinASecond() throws Exception {
-        try (var worker = WorkerProcess.start(51194)) {
+        // heartbeats only every 10 s: the cancel must arrive through the control exchange to beat 1 s
+        try (var worker = WorkerProcess.start(51194, java.util.List.of("-Dforge.worker.lease=60s",
+                "-Dforge.worker.heartbeat-interval=10s"))) {
             String assistant = assistant("slow-pipeline");
             String run = createRun(assistant, "{}");
             // inside the 1.5 s slow step

@@ -29,6 +29,11 @@ final class WorkerProcess implements AutoCloseable {
     private final UUID workerId;
 
     static WorkerProcess start(int port) throws IOException {
+        return start(port, List.of());
+    }
+
+    /** With extra {@code -D} settings, which override the defaults below. */
+    static WorkerProcess start(int port, List<String> extraProperties) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: package worker-service first "
                     + "(./mvnw verify builds it before the gateway)");
@@ -51,6 +56,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-Dforge.worker.poll-interval=200ms"));
         var id = UUID.randomUUID();
         cmd.add("-Dforge.worker.id=" + id);
+        cmd.addAll(extraProperties);
         cmd.addAll(List.of("-jar", JAR.toString()));
         var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         var worker = new WorkerProcess(port, process, log, id);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.core.queue.QueueStore;
 import io.smallrye.mutiny.Uni;
@@ -31,10 +32,12 @@ public class RunStore {
 
     private final Pool pool;
     private final QueueStore queue;
+    private final OutboxRelay relay;
 
-    public RunStore(Pool pool, QueueStore queue) {
+    public RunStore(Pool pool, QueueStore queue, OutboxRelay relay) {
         this.pool = pool;
         this.queue = queue;
+        this.relay = relay;
     }
 
     public Uni<Optional<RunRecord>> load(UUID runId) {
@@ -185,7 +188,12 @@ public class RunStore {
     private Uni<Boolean> fenced(ClaimedJob job, UUID workerId,
             java.util.function.Function<SqlConnection, Uni<?>> writes) {
         return pool.withTransaction(tx -> queue.fence(tx, job, workerId)
-                .flatMap(held -> held ? writes.apply(tx).replaceWith(true) : Uni.createFrom().item(false)));
+                .flatMap(held -> held ? writes.apply(tx).replaceWith(true) : Uni.createFrom().item(false)))
+                .invoke(held -> {
+                    if (held) {
+                        relay.wake(); // the events this transaction wrote go out now
+                    }
+                });
     }
 
     private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state,

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.core.messaging.ControlMessages;
+import dev.forge.core.messaging.Exchanges;
+import dev.forge.core.messaging.Rabbit;
 import dev.forge.core.queue.ClaimedJob;
-import dev.forge.core.queue.ControlChannel;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.repository.WorkerStore;
 import io.smallrye.mutiny.Uni;
@@ -93,6 +95,14 @@ public class WorkerEngine {
         return Instant.ofEpochMilli(lastHeartbeatMillis.get());
     }
 
+    /** Control messages addressed to this worker (cancel requests), from the control exchange. */
+    public void listenForControl(Rabbit rabbit) {
+        rabbit.subscribe(Exchanges.CONTROL, List.of(id.toString()), delivery -> {
+            ControlMessages.cancelledRun(delivery.body()).ifPresent(this::cancel);
+            delivery.ack().run();
+        });
+    }
+
     public Uni<Void> start() {
         var capabilities = new JsonObject().put("executors", List.of("llm", "conditional", "merge"));
         return workers.register(id, host, settings.slots(), capabilities)
@@ -111,8 +121,6 @@ public class WorkerEngine {
     private Uni<Void> listen() {
         subscriber.reconnectPolicy(retries -> 1000L);
         subscriber.channel(QueueStore.CHANNEL).handler(payload -> wake());
-        subscriber.channel(ControlChannel.CHANNEL).handler(payload -> ControlChannel.cancelled(payload)
-                .ifPresent(this::cancel));
         return subscriber.connect();
     }
 

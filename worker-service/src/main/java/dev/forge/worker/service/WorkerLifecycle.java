@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.messaging.Rabbit;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.config.WorkerConfig;
@@ -38,13 +39,14 @@ public class WorkerLifecycle {
     private final LlmRouter llms;
     private final Vertx vertx;
     private final MeterRegistry registry;
+    private final Rabbit rabbit;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
-            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -56,6 +58,7 @@ public class WorkerLifecycle {
         this.llms = llms;
         this.vertx = vertx;
         this.registry = registry;
+        this.rabbit = rabbit;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -90,7 +93,9 @@ public class WorkerLifecycle {
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
                 new RunMetrics(registry));
-        return new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
+        var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
+        engine.listenForControl(rabbit);
+        return engine;
     }
 
     /** This process's configured settings with the given slot count. */

@@ -1,0 +1,212 @@
+package dev.forge.core.messaging;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+
+import dev.forge.core.config.RabbitConfig;
+
+/**
+ * The broker connection: connects in the background (a service starts and serves without RabbitMQ), recovers the
+ * connection and its topology (exchanges, queues, bindings, consumers) after a broker restart, and tells listeners when
+ * it is back so they can catch up from PostgreSQL. The amqp-client blocks, so nothing here runs on an event loop:
+ * connecting happens on its own thread and consumers are called on the client's consumer threads.
+ */
+@ApplicationScoped
+public class Rabbit {
+
+    private static final Logger LOG = Logger.getLogger(Rabbit.class);
+
+    /** A consumer to (re)establish: an exclusive, auto-delete queue bound to an exchange. */
+    private record Subscription(String exchange, List<String> bindingKeys, Consumer<Delivery> handler) {
+    }
+
+    /** One received message; {@link #ack()} after processing. */
+    public record Delivery(String routingKey, byte[] body, Runnable ack) {
+    }
+
+    private final RabbitConfig config;
+    private final ExecutorService connector = Executors.newSingleThreadExecutor(r -> {
+        var t = new Thread(r, "forge-rabbit-connect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+    private volatile Connection connection;
+    private volatile Channel publishChannel;
+    private volatile boolean closed;
+
+    public Rabbit(RabbitConfig config) {
+        this.config = config;
+        if (config.enabled()) {
+            connector.submit(this::connectLoop);
+        }
+    }
+
+    public boolean connected() {
+        var c = connection;
+        return c != null && c.isOpen();
+    }
+
+    /** Called after every (re)connection, e.g. to catch up on what was missed. */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
+
+    /** Consumes {@code bindingKeys} of {@code exchange} on a queue of this process; survives broker restarts. */
+    public void subscribe(String exchange, List<String> bindingKeys, Consumer<Delivery> handler) {
+        var subscription = new Subscription(exchange, List.copyOf(bindingKeys), handler);
+        subscriptions.add(subscription);
+        var c = connection;
+        if (c != null && c.isOpen()) {
+            try {
+                consume(c, subscription);
+            } catch (IOException e) {
+                LOG.warnf("Could not subscribe to %s yet (%s); will on reconnect", exchange, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Publishes messages and waits for the broker's confirms; throws when the broker is unreachable or does not
+     * confirm in time. Callers serialise their use (one relay thread per process).
+     */
+    public synchronized void publishConfirmed(String exchange, List<Message> messages, long timeoutMs)
+            throws IOException, InterruptedException, TimeoutException {
+        var channel = publishChannel;
+        if (channel == null || !channel.isOpen()) {
+            throw new IOException("not connected to RabbitMQ");
+        }
+        for (var m : messages) {
+            channel.basicPublish(exchange, m.routingKey(), true, new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).messageId(m.id()).build(), m.body());
+        }
+        channel.waitForConfirmsOrDie(timeoutMs);
+    }
+
+    /** A message to publish. */
+    public record Message(String routingKey, String id, byte[] body) {
+    }
+
+    private void connectLoop() {
+        while (!closed) {
+            try {
+                var factory = new ConnectionFactory();
+                factory.setHost(config.host());
+                factory.setPort(config.port());
+                factory.setUsername(config.username());
+                factory.setPassword(config.password());
+                factory.setVirtualHost(config.virtualHost());
+                factory.setAutomaticRecoveryEnabled(true);
+                factory.setTopologyRecoveryEnabled(true);
+                factory.setNetworkRecoveryInterval(config.reconnectInterval().toMillis());
+                factory.setRequestedHeartbeat(10);
+                var c = factory.newConnection("forge");
+                try (var setup = c.createChannel()) {
+                    setup.exchangeDeclare(Exchanges.EVENTS, "topic", true);
+                    setup.exchangeDeclare(Exchanges.CONTROL, "direct", true);
+                }
+                var publish = c.createChannel();
+                publish.confirmSelect();
+                publishChannel = publish;
+                for (var s : subscriptions) {
+                    consume(c, s);
+                }
+                ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
+                    @Override
+                    public void handleRecovery(Recoverable recoverable) {
+                        LOG.info("RabbitMQ connection recovered");
+                        reconnectListeners.forEach(Rabbit::runQuietly);
+                    }
+
+                    @Override
+                    public void handleRecoveryStarted(Recoverable recoverable) {
+                        LOG.warn("RabbitMQ connection lost; recovering");
+                    }
+                });
+                connection = c;
+                LOG.infof("Connected to RabbitMQ at %s:%d", config.host(), config.port());
+                reconnectListeners.forEach(Rabbit::runQuietly);
+                return;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                LOG.warnf("RabbitMQ at %s:%d not reachable (%s); retrying", config.host(), config.port(),
+                        e.getMessage());
+                try {
+                    Thread.sleep(config.reconnectInterval().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void consume(Connection c, Subscription s) throws IOException {
+        var channel = c.createChannel();
+        channel.basicQos(256);
+        String queue = channel.queueDeclare("", false, true, true, null).getQueue();
+        for (var key : s.bindingKeys()) {
+            channel.queueBind(queue, s.exchange(), key);
+        }
+        channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                long deliveryTag = envelope.getDeliveryTag();
+                s.handler().accept(new Delivery(envelope.getRoutingKey(), body, () -> {
+                    try {
+                        channel.basicAck(deliveryTag, false);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debugf("ack failed (the channel went away; the broker redelivers): %s", e.getMessage());
+                    }
+                }));
+            }
+        });
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("Reconnect listener failed: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        closed = true;
+        connector.shutdownNow();
+        var c = connection;
+        if (c != null) {
+            try {
+                c.close(2000);
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("closing RabbitMQ connection: %s", e.getMessage());
+            }
+        }
+        try {
+            connector.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
