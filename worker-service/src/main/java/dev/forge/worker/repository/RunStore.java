@@ -57,13 +57,20 @@ public class RunStore {
                 });
     }
 
-    /** The state of the latest checkpoint, by the seed's (run_id, updated_at DESC) index. */
-    public Uni<Optional<JsonNode>> latestState(UUID runId) {
-        return pool.preparedQuery("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
+    /** The step index of the latest checkpoint, by the seed's (run_id, updated_at DESC) index. */
+    public Uni<Optional<Integer>> latestStep(UUID runId) {
+        return pool.preparedQuery("SELECT step_index FROM workflow_checkpoints WHERE run_id = $1 "
                 + "ORDER BY updated_at DESC, step_index DESC LIMIT 1")
                 .execute(Tuple.of(runId))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(json(rows.iterator().next().getString(0)))
+                .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getInteger(0))
                         : Optional.empty());
+    }
+
+    /** The state of one checkpoint. */
+    public Uni<JsonNode> state(UUID runId, int step) {
+        return pool.preparedQuery("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 AND step_index = $2")
+                .execute(Tuple.of(runId, step))
+                .map(rows -> json(rows.iterator().next().getString(0)));
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.client.StepCache;
 import dev.forge.worker.repository.RunRecord;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.StepWrite;
@@ -45,9 +46,11 @@ public class Coordinator {
     private final Executors executors;
     private final CoordinatorSettings settings;
     private final RunMetrics metrics;
+    private final StepCache cache;
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
-            RunMetrics metrics) {
+            RunMetrics metrics, StepCache cache) {
+        this.cache = cache;
         this.runs = runs;
         this.catalog = catalog;
         this.executors = new Executors(llms);
@@ -93,7 +96,7 @@ public class Coordinator {
 
     private Uni<Void> begin(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow) {
         var topology = new Topology(flow);
-        return runs.latestState(run.id()).flatMap(latest -> {
+        return latestState(run.id()).flatMap(latest -> {
             if (latest.isPresent()) {
                 RunState state = read(latest.get());
                 OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
@@ -107,7 +110,13 @@ public class Coordinator {
             }
             var state = initialState(run, flow);
             var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()));
-            return runs.start(job, workerId, run, write(state), flow.entry().id())
+            JsonNode initial = write(state);
+            return runs.start(job, workerId, run, initial, flow.entry().id())
+                    .invoke(held -> {
+                        if (held) {
+                            cache.put(run.id(), 0, initial.toString());
+                        }
+                    })
                     .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
         });
     }
@@ -211,6 +220,8 @@ public class Coordinator {
                 .invoke(held -> {
                     if (held) {
                         metrics.stepExecuted(spec.type().yamlName(), Duration.between(started, Instant.now()));
+                        // only committed states are cached
+                        cache.put(ctx.run().id(), state.stepIndex, stateJson.toString());
                     }
                 });
     }
@@ -286,6 +297,29 @@ public class Coordinator {
         ctx.control().stop("lease lost");
         metrics.leaseLost();
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * The latest committed state: its step index from PostgreSQL (always current), the state itself from the Redis
+     * step cache when it has it, else from PostgreSQL.
+     */
+    private Uni<java.util.Optional<JsonNode>> latestState(UUID runId) {
+        return runs.latestStep(runId).flatMap(step -> {
+            if (step.isEmpty()) {
+                return Uni.createFrom().item(java.util.Optional.<JsonNode>empty());
+            }
+            return cache.get(runId, step.get()).flatMap(cached -> {
+                if (cached.isPresent()) {
+                    try {
+                        return Uni.createFrom().item(java.util.Optional.of(JsonValues.MAPPER.readTree(cached.get())));
+                    } catch (JsonProcessingException e) {
+                        LOG.warnf("Cached state of run %s step %d is unreadable; reading PostgreSQL", runId,
+                                step.get());
+                    }
+                }
+                return runs.state(runId, step.get()).map(java.util.Optional::of);
+            });
+        });
     }
 
     // --- the dataflow rules -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.messaging.Rabbit;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.client.StepCache;
 import dev.forge.worker.config.WorkerConfig;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.WorkerStore;
@@ -40,13 +41,14 @@ public class WorkerLifecycle {
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final Rabbit rabbit;
+    private final StepCache cache;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
-            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -59,6 +61,7 @@ public class WorkerLifecycle {
         this.vertx = vertx;
         this.registry = registry;
         this.rabbit = rabbit;
+        this.cache = cache;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -92,7 +95,7 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry));
+                new RunMetrics(registry), cache);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         return engine;

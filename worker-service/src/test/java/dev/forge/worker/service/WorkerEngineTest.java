@@ -34,6 +34,10 @@ class WorkerEngineTest {
     TestRuns runs;
     @Inject
     QueueStore queue;
+    @Inject
+    dev.forge.worker.client.StepCache cache;
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     private final List<WorkerEngine> engines = new ArrayList<>();
 
@@ -130,11 +134,16 @@ class WorkerEngineTest {
         // the stale worker finished 'fetch' and is inside the slow step
         await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
                 "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", run) == 1);
+        // the committed step is also in the Redis step cache, which the takeover reads first
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.value(String.class)
+                .get("forge:step:" + run + ":1") != null);
+        double hitsBefore = cache.hits();
         runs.pool().preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(run)).await().atMost(Duration.ofSeconds(5));
         var fresh = start(lifecycle.newEngine(UUID.randomUUID(), lifecycle.settings(1), freshCounts.router()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(run).equals("succeeded"));
+        assertThat(cache.hits()).as("the resume read the cached state").isGreaterThan(hitsBefore);
         // let the stale worker's slow step finish and try (and fail) to write
         await().atMost(Duration.ofSeconds(10)).until(() -> stale.slotsUsed() == 0);
 
@@ -201,5 +210,48 @@ class WorkerEngineTest {
         engines.remove(leaving);
         assertThat(runs.status(run)).isEqualTo("succeeded");
         assertThat(runs.count("SELECT count(*) FROM jobs")).isZero();
+    }
+
+    private static void shell(String... command) throws Exception {
+        var p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
+    }
+
+    @Test
+    void withRedisStoppedRunsStillSucceedAndResumeFromPostgres() throws Exception {
+        shell("redis-cli", "-h", "127.0.0.1", "shutdown", "nosave");
+        try {
+            double errorsBefore = cache.errors();
+            start(2);
+            var created = new ArrayList<UUID>();
+            for (int i = 0; i < 3; i++) {
+                created.add(runs.run(runs.session("document-review"), "{\"document\": \"revenue report " + i
+                        + "\"}"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> created.stream().allMatch(r -> runs.status(r)
+                    .equals("succeeded")));
+            // a takeover without Redis: the state comes from PostgreSQL
+            var staleSettings = new WorkerSettings(1, Duration.ofSeconds(3), LONG, Duration.ofMillis(100), LONG, 3);
+            start(lifecycle.newEngine(UUID.randomUUID(), staleSettings, new CountingProvider().router()));
+            engines.get(0).stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+            engines.remove(0);
+            UUID slow = runs.run(runs.session("slow-pipeline"), "{}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
+                    "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", slow) == 1);
+            runs.pool().preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 second' "
+                    + "WHERE run_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(slow))
+                    .await().atMost(Duration.ofSeconds(5));
+            start(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(slow).equals("succeeded"));
+            assertThat(cache.errors()).as("cache failures are counted, not thrown").isGreaterThan(errorsBefore);
+        } finally {
+            shell("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
+                    "--appendonly", "no");
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                var p = new ProcessBuilder("redis-cli", "-h", "127.0.0.1", "ping").start();
+                return new String(p.getInputStream().readAllBytes()).trim().equals("PONG");
+            });
+        }
     }
 }
