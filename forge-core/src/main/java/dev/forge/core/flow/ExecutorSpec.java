@@ -6,6 +6,8 @@ import java.util.Map;
 
 /**
  * One executor of a flow blueprint, immutable. Fields that do not apply to the type are null or empty.
+ * {@code channel}, {@code toSession} and {@code message} belong to the send / wait executors (templates allowed in
+ * toSession and message).
  *
  * @param line 1-based line of the executor in its YAML file, for error messages
  */
@@ -23,6 +25,9 @@ public record ExecutorSpec(
         Duration timeout,
         Integer retries,
         Map<String, Object> parameters,
+        String channel,
+        String toSession,
+        String message,
         int line) {
 
     public ExecutorSpec {
@@ -47,21 +52,21 @@ public record ExecutorSpec(
 
     public ExecutorSpec withModel(String newModel) {
         return new ExecutorSpec(id, type, newModel, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, line);
+                timeout, retries, parameters, channel, toSession, message, line);
     }
 
     public ExecutorSpec withTools(List<String> newTools) {
         return new ExecutorSpec(id, type, model, prompt, newTools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, line);
+                timeout, retries, parameters, channel, toSession, message, line);
     }
 
     public ExecutorSpec withLimits(Integer newMaxTokens, Duration newTimeout) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy,
-                newMaxTokens, newTimeout, retries, parameters, line);
+                newMaxTokens, newTimeout, retries, parameters, channel, toSession, message, line);
     }
 
     public ExecutorSpec withParameters(Map<String, Object> newParameters) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, newParameters, line);
+                timeout, retries, newParameters, channel, toSession, message, line);
     }
 }

@@ -8,7 +8,11 @@ import java.util.stream.Collectors;
 public enum ExecutorType {
     LLM("llm"),
     CONDITIONAL("conditional"),
-    MERGE("merge");
+    MERGE("merge"),
+    /** Sends a message on a channel to another session's run (agent to agent). */
+    SEND("send"),
+    /** Waits for a message on a channel, up to its timeout. */
+    WAIT("wait");
 
     private final String yamlName;
 

@@ -34,7 +34,8 @@ public final class FlowParser {
     private static final Set<String> FLOW_KEYS = Set.of("name", "description", "executors", "routing_policy",
             "timeout", "max_tokens", "max_state_bytes");
     private static final Set<String> EXECUTOR_KEYS = Set.of("id", "type", "model", "prompt", "tools", "output_to",
-            "routes", "strategy", "max_tokens", "timeout", "retries", "parameters", "description");
+            "routes", "strategy", "max_tokens", "timeout", "retries", "parameters", "description", "channel",
+            "to_session", "message");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
 
     private final String file;
@@ -225,11 +226,14 @@ public final class FlowParser {
                 }
             }
         }
+        String channel = string(fields, "channel", id).orElse(null);
+        String toSession = string(fields, "to_session", id).orElse(null);
+        String message = string(fields, "message", id).orElse(null);
         if (type == null) {
             return Optional.empty();
         }
         return Optional.of(new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget,
-                strategy, maxTokens, timeout, retries, parameters, line(map)));
+                strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, line(map)));
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

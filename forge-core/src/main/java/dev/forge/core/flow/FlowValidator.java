@@ -88,6 +88,29 @@ public final class FlowValidator {
                 forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
                 forbid(file, e, e.model() != null, "model", problems);
             }
+            case SEND -> {
+                if (e.toSession() == null) {
+                    problems.add(new FlowProblem(file, e.line(), e.id(),
+                            "send executor needs 'to_session' (a session id or a template such as {{input.peer}})"));
+                }
+                forbid(file, e, e.model() != null, "model", problems);
+                forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
+            }
+            case WAIT -> {
+                forbid(file, e, e.model() != null, "model", problems);
+                forbid(file, e, e.toSession() != null, "to_session", problems);
+                forbid(file, e, e.message() != null, "message", problems);
+                forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
+            }
+        }
+        if ((e.type() == ExecutorType.SEND || e.type() == ExecutorType.WAIT) && e.channel() == null) {
+            problems.add(new FlowProblem(file, e.line(), e.id(), e.type().yamlName()
+                    + " executor needs a 'channel' (the name sender and waiter agree on)"));
+        }
+        if (e.type() != ExecutorType.SEND && e.type() != ExecutorType.WAIT) {
+            forbid(file, e, e.channel() != null, "channel", problems);
+            forbid(file, e, e.toSession() != null, "to_session", problems);
+            forbid(file, e, e.message() != null, "message", problems);
         }
     }
 

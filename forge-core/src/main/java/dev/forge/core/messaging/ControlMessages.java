@@ -22,6 +22,7 @@ public class ControlMessages {
 
     private static final Logger LOG = Logger.getLogger(ControlMessages.class);
     private static final String CANCEL = "cancel";
+    private static final String SIGNAL = "signal";
 
     private final Rabbit rabbit;
 
@@ -42,6 +43,32 @@ public class ControlMessages {
                         runId, workerId, e.getMessage());
             }
         });
+    }
+
+    /** Tells the worker running a session's run that a message for it arrived; best effort. */
+    public void sendSignal(UUID workerId, UUID sessionId) {
+        var body = new JsonObject().put("type", SIGNAL).put("session_id", sessionId.toString()).encode()
+                .getBytes(StandardCharsets.UTF_8);
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                rabbit.publishConfirmed(Exchanges.CONTROL,
+                        List.of(new Rabbit.Message(workerId.toString(), "signal-" + sessionId, body)), 2_000);
+            } catch (Exception e) {
+                LOG.debugf("Signal for session %s not delivered to worker %s (%s); the waiter polls", sessionId,
+                        workerId, e.getMessage());
+            }
+        });
+    }
+
+    /** The session a control message says has a new message, if it is a signal. */
+    public static Optional<UUID> signalledSession(byte[] body) {
+        try {
+            var json = new JsonObject(new String(body, StandardCharsets.UTF_8));
+            return SIGNAL.equals(json.getString("type")) ? Optional.of(UUID.fromString(json.getString("session_id")))
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The run a control message asks to cancel, if it is a cancel. */

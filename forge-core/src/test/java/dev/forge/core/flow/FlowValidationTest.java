@@ -272,4 +272,31 @@ class FlowValidationTest {
         Files.writeString(dir.resolve("b.yaml"), flow);
         assertThatThrownBy(() -> FlowLoader.loadDirectory(dir)).hasMessageContaining("already defined");
     }
+
+    @Test
+    void sendAndWaitNeedTheirChannelAndTarget() {
+        var all = problems("""
+                name: agents
+                executors:
+                  - id: tell
+                    type: send
+                    output_to: [listen]
+                  - id: listen
+                    type: wait
+                    to_session: x
+                    output_to: [think]
+                  - id: think
+                    type: llm
+                    model: m
+                    channel: nope
+                """);
+        assertThat(all).extracting(FlowProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("send executor needs 'to_session'"))
+                .anySatisfy(m -> assertThat(m).contains("send executor needs a 'channel'"))
+                .anySatisfy(m -> assertThat(m).contains("wait executor needs a 'channel'"))
+                .anySatisfy(m -> assertThat(m).contains("wait executor does not take to_session"))
+                .anySatisfy(m -> assertThat(m).contains("llm executor does not take channel"));
+        assertThat(FlowLoader.loadDirectory(Path.of("../config/test-flows"))).containsKeys("handoff-waiter",
+                "handoff-notifier");
+    }
 }

@@ -172,4 +172,40 @@ class MessagingTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> observer.ids.containsAll(eventIds(after)));
         }
     }
+
+    @Test
+    void anAgentMessagesAnotherSessionsRunOnAnotherWorker() throws Exception {
+        var oneSlot = List.of("-Dforge.worker.slots=1");
+        try (var waiterWorker = WorkerProcess.start(51183, oneSlot)) {
+            String waiter = run("handoff-waiter", "{}");
+            String waiterSession = given().get("/v1/runs/" + waiter).then().extract().path("session_id");
+            await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + waiter).then().extract()
+                    .path("status").equals("running"));
+            // the first worker's only slot is busy waiting: the notifier runs on the second worker
+            try (var notifierWorker = WorkerProcess.start(51184, oneSlot)) {
+                String notifier = run("handoff-notifier", "{\"peer_session\": \"" + waiterSession
+                        + "\", \"note\": \"the build is green\"}");
+                await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + notifier).then()
+                        .extract().path("status").equals("succeeded"));
+                long sentAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/v1/runs/" + waiter).then()
+                        .extract().path("status").equals("succeeded"));
+                long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
+
+                var waiterCheckpoints = given().get("/v1/runs/" + waiter + "/checkpoints").then().extract().jsonPath();
+                assertThat(waiterCheckpoints.getString("[1].metadata.worker"))
+                        .isEqualTo(waiterWorker.workerId().toString());
+                assertThat(waiterCheckpoints.getString("[1].state.outputs.wait_for_peer.message.note"))
+                        .isEqualTo("the build is green");
+                assertThat(waiterCheckpoints.getString("[1].state.outputs.wait_for_peer.from_run"))
+                        .isEqualTo(notifier);
+                assertThat(given().get("/v1/runs/" + notifier + "/checkpoints").then().extract().jsonPath()
+                        .getString("[1].metadata.worker")).isEqualTo(notifierWorker.workerId().toString());
+                assertThat(tookMs).as("woken through the control exchange, not a poll").isLessThan(2_000);
+                // delivered exactly once
+                assertThat(pool.query("SELECT count(*) FROM run_signals WHERE consumed_at IS NULL").execute()
+                        .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isZero();
+            }
+        }
+    }
 }

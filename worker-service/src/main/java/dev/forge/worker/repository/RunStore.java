@@ -136,6 +136,24 @@ public class RunStore {
                                 .replaceWithVoid())
                 .flatMap(x -> tx.preparedQuery("UPDATE runs SET step_index = $2, current_step = $3, updated_at = now() "
                         + "WHERE id = $1").execute(Tuple.of(run.id(), step.stepIndex(), step.executorId())))
+                .flatMap(x -> step.signals().isEmpty() ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("INSERT INTO run_signals (workspace_id, target_session_id, channel, "
+                                + "payload, from_run_id, from_executor) VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)")
+                                .executeBatch(step.signals().stream().map(sig -> Tuple.of(run.workspaceId(),
+                                        sig.targetSession(), sig.channel(), sig.payload().toString(), run.id(),
+                                        step.executorId())).toList())
+                                .replaceWithVoid())
+                .flatMap(x -> step.consumedSignal() == null ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("UPDATE run_signals SET consumed_at = now(), consumed_by_run = $2 "
+                                + "WHERE id = $1 AND consumed_at IS NULL")
+                                .execute(Tuple.of(step.consumedSignal(), run.id()))
+                                .invoke(rows -> {
+                                    if (rows.rowCount() != 1) {
+                                        // another run took it meanwhile: roll back; the wait step runs again
+                                        throw new IllegalStateException("signal " + step.consumedSignal()
+                                                + " was consumed by another run");
+                                    }
+                                }).replaceWithVoid())
                 .flatMap(x -> events(tx, run, stepEvents(step))));
     }
 

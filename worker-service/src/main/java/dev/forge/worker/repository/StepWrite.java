@@ -11,7 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record StepWrite(int stepIndex, String executorId, String executorType, JsonNode output, JsonNode state,
         Map<String, Object> metadata, List<Edge> edges, Integer messageSeq, JsonNode messageContent,
-        String nextExecutor) {
+        String nextExecutor, List<OutgoingSignal> signals, Long consumedSignal) {
+
+    /** A message this step sends to another session's run. */
+    public record OutgoingSignal(java.util.UUID targetSession, String channel, JsonNode payload) {
+    }
 
     /** One message between executors. */
     public record Edge(int seq, String from, String to, JsonNode message) {

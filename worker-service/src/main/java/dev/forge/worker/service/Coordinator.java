@@ -25,6 +25,8 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.StepCache;
+import dev.forge.worker.repository.SignalStore;
+import dev.forge.core.messaging.ControlMessages;
 import dev.forge.worker.repository.RunRecord;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.StepWrite;
@@ -47,13 +49,17 @@ public class Coordinator {
     private final CoordinatorSettings settings;
     private final RunMetrics metrics;
     private final StepCache cache;
+    private final SignalStore signals;
+    private final ControlMessages control;
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
-            RunMetrics metrics, StepCache cache) {
+            RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control) {
         this.cache = cache;
+        this.signals = signals;
+        this.control = control;
         this.runs = runs;
         this.catalog = catalog;
-        this.executors = new Executors(llms);
+        this.executors = new Executors(llms, signals);
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -159,6 +165,13 @@ public class Coordinator {
     }
 
     private Uni<StepResult> step(Context ctx, ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        var env = new Executors.StepEnv(ctx.run().id(), ctx.run().sessionId(), ctx.run().workspaceId(),
+                ctx.control(), ctx.deadline());
+        if (spec.type() == dev.forge.core.flow.ExecutorType.WAIT) {
+            // a wait step keeps its own time and answers received:false when it runs out
+            return Uni.createFrom().deferred(() -> executors.execute(spec, inbox, state, ctx.topology(),
+                    ctx.flow().maxTokens(), env));
+        }
         Duration limit = spec.timeout() != null ? spec.timeout() : settings.stepTimeout();
         if (ctx.deadline() != null) {
             var remaining = Duration.between(Instant.now(), ctx.deadline());
@@ -168,7 +181,7 @@ public class Coordinator {
         }
         Duration timeout = limit;
         return Uni.createFrom().deferred(() -> executors.execute(spec, inbox, state, ctx.topology(),
-                        ctx.flow().maxTokens()))
+                        ctx.flow().maxTokens(), env))
                 .ifNoItem().after(timeout).failWith(() -> new StepException("step_timeout", "executor '" + spec.id()
                         + "' did not finish within " + timeout.toMillis() + " ms", true, null));
     }
@@ -216,12 +229,15 @@ public class Coordinator {
         var next = pickNext(state, ctx);
         return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
                 spec.type().yamlName(), result.output(), stateJson, metadata, edges, messageSeq, content,
-                next == null ? null : next.id()))
+                next == null ? null : next.id(), result.signals(), result.consumedSignal()))
                 .invoke(held -> {
                     if (held) {
                         metrics.stepExecuted(spec.type().yamlName(), Duration.between(started, Instant.now()));
                         // only committed states are cached
                         cache.put(ctx.run().id(), state.stepIndex, stateJson.toString());
+                        if (!result.signals().isEmpty()) {
+                            nudgeReceivers(result.signals());
+                        }
                     }
                 });
     }
@@ -297,6 +313,15 @@ public class Coordinator {
         ctx.control().stop("lease lost");
         metrics.leaseLost();
         return Uni.createFrom().voidItem();
+    }
+
+    /** Tells the workers running the receiving sessions' runs to look now (they also poll). */
+    private void nudgeReceivers(List<dev.forge.worker.repository.StepWrite.OutgoingSignal> sent) {
+        var sessions = sent.stream().map(dev.forge.worker.repository.StepWrite.OutgoingSignal::targetSession)
+                .distinct().toList();
+        signals.holders(sessions).subscribe().with(
+                holders -> holders.forEach(h -> control.sendSignal(h[1], h[0])),
+                e -> LOG.debugf("could not look up receivers: %s", e.getMessage()));
     }
 
     /**

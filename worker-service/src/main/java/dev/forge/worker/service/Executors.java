@@ -19,6 +19,7 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.worker.client.LlmException;
 import dev.forge.worker.client.LlmRequest;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.repository.SignalStore;
 import io.smallrye.mutiny.Uni;
 
 /** The executor types: llm, conditional and merge. Each turns the messages in its inbox into a {@link StepResult}. */
@@ -27,19 +28,96 @@ final class Executors {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z0-9_.]+)\\s*}}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final LlmRouter llms;
+    private static final java.time.Duration DEFAULT_WAIT = java.time.Duration.ofSeconds(60);
+    private static final long WAIT_POLL_MS = 1_000;
 
-    Executors(LlmRouter llms) {
+    private final LlmRouter llms;
+    private final SignalStore signals;
+
+    Executors(LlmRouter llms, SignalStore signals) {
         this.llms = llms;
+        this.signals = signals;
+    }
+
+    /** Where a step runs: its run, session and workspace, the run's controls, and the run's deadline (or null). */
+    record StepEnv(java.util.UUID runId, java.util.UUID sessionId, String workspace, RunControl control,
+            java.time.Instant runDeadline) {
     }
 
     Uni<StepResult> execute(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
-            Integer flowMaxTokens) {
+            Integer flowMaxTokens, StepEnv env) {
         return switch (spec.type()) {
             case LLM -> llm(spec, inbox, state, topology, flowMaxTokens);
             case CONDITIONAL -> Uni.createFrom().item(() -> conditional(spec, inbox, state));
             case MERGE -> Uni.createFrom().item(() -> merge(spec, inbox, topology));
+            case SEND -> send(spec, inbox, state, topology, env);
+            case WAIT -> awaitSignal(spec, topology, env, waitDeadline(spec, env));
         };
+    }
+
+    /** How long a wait step may wait: its timeout (default 60 s), never past the run's deadline. */
+    static java.time.Instant waitDeadline(ExecutorSpec spec, StepEnv env) {
+        var own = java.time.Instant.now().plus(spec.timeout() != null ? spec.timeout() : DEFAULT_WAIT);
+        return env.runDeadline() != null && env.runDeadline().isBefore(own) ? env.runDeadline() : own;
+    }
+
+    // --- send / wait: agent to agent --------------------------------------------------------------------------------
+
+    private Uni<StepResult> send(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
+            StepEnv env) {
+        var context = templateContext(spec, inbox, state);
+        String rendered = render(spec.toSession(), context).trim();
+        java.util.UUID target;
+        try {
+            target = java.util.UUID.fromString(rendered);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new StepException("invalid_target", "to_session '" + spec.toSession()
+                    + "' gave '" + rendered + "', which is not a session id", false, null));
+        }
+        JsonNode payload = spec.message() != null ? parseOutput(render(spec.message(), context))
+                : inbox.isEmpty() ? state.input : inbox.get(inbox.size() - 1).payload();
+        return signals.sessionExists(env.workspace(), target).map(exists -> {
+            if (!exists) {
+                throw new StepException("unknown_session", "session " + target + " does not exist in workspace "
+                        + env.workspace(), false, null);
+            }
+            var output = NODES.objectNode().put("sent", true).put("to_session", target.toString())
+                    .put("channel", spec.channel());
+            var emits = topology.targets(spec.id()).stream().map(t -> new StepResult.Emit(t, output)).toList();
+            return new StepResult(output, emits, null, 0, 0, Map.of("channel", spec.channel(), "to_session",
+                    target.toString()), List.of(new dev.forge.worker.repository.StepWrite.OutgoingSignal(target,
+                            spec.channel(), payload)), null);
+        });
+    }
+
+    /**
+     * Waits for a message on the channel to this run's session: looks, and if there is none waits for the control
+     * exchange's nudge (or a second), until the deadline. The message is consumed in the step's commit, so a crash
+     * before it leaves it for the resumed run. Output: {@code {received, message, from_run}} or {@code received:false}.
+     */
+    private Uni<StepResult> awaitSignal(ExecutorSpec spec, Topology topology, StepEnv env, java.time.Instant deadline) {
+        var nudge = env.control().nextSignal();
+        return signals.peek(env.workspace(), env.sessionId(), spec.channel()).flatMap(found -> {
+            if (found.isPresent()) {
+                var s = found.get();
+                var output = NODES.objectNode().put("received", true).put("channel", spec.channel());
+                output.set("message", s.payload());
+                output.put("from_run", s.fromRun().toString()).put("from_executor", s.fromExecutor());
+                var emits = topology.targets(spec.id()).stream().map(t -> new StepResult.Emit(t, output)).toList();
+                return Uni.createFrom().item(new StepResult(output, emits, null, 0, 0,
+                        Map.of("channel", spec.channel(), "signal", s.id()), List.of(), s.id()));
+            }
+            long left = java.time.Duration.between(java.time.Instant.now(), deadline).toMillis();
+            if (left <= 0) {
+                var output = NODES.objectNode().put("received", false).put("channel", spec.channel());
+                var emits = topology.targets(spec.id()).stream().map(t -> new StepResult.Emit(t, output)).toList();
+                return Uni.createFrom().item(new StepResult(output, emits, null, 0, 0,
+                        Map.of("channel", spec.channel(), "timed_out", true)));
+            }
+            return Uni.createFrom().completionStage(() -> nudge.thenApply(x -> x))
+                    .ifNoItem().after(java.time.Duration.ofMillis(Math.min(WAIT_POLL_MS, left))).recoverWithItem((Void) null)
+                    .flatMap(x -> awaitSignal(spec, topology, env, deadline));
+        });
     }
 
     // --- llm ------------------------------------------------------------------------------------------------------
@@ -69,20 +147,30 @@ final class Executors {
                 });
     }
 
-    /** The executor's prompt template rendered, or by default the run input followed by the incoming messages. */
-    static String prompt(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
-        String messages = inbox.stream()
+    private static String messages(List<RunState.Message> inbox) {
+        return inbox.stream()
                 .filter(m -> !RunState.INPUT_SENDER.equals(m.from()))
                 .map(m -> "[" + m.from() + "] " + JsonValues.text(m.payload()))
                 .reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    /** What templates see: {{input.x}}, {{message}}, {{state.<executor>}}, {{params.x}}, {{executor}}. */
+    static ObjectNode templateContext(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        String messages = messages(inbox);
+        var context = NODES.objectNode();
+        context.set("input", state.input);
+        context.put("message", messages.isEmpty() ? JsonValues.text(state.input) : messages);
+        context.set("state", JsonValues.MAPPER.valueToTree(state.outputs));
+        context.set("params", JsonValues.MAPPER.valueToTree(spec.parameters()));
+        context.put("executor", spec.id());
+        return context;
+    }
+
+    /** The executor's prompt template rendered, or by default the run input followed by the incoming messages. */
+    static String prompt(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
+        String messages = messages(inbox);
         if (spec.prompt() != null) {
-            var context = NODES.objectNode();
-            context.set("input", state.input);
-            context.put("message", messages.isEmpty() ? JsonValues.text(state.input) : messages);
-            context.set("state", JsonValues.MAPPER.valueToTree(state.outputs));
-            context.set("params", JsonValues.MAPPER.valueToTree(spec.parameters()));
-            context.put("executor", spec.id());
-            return render(spec.prompt(), context);
+            return render(spec.prompt(), templateContext(spec, inbox, state));
         }
         var sb = new StringBuilder(JsonValues.text(state.input));
         if (!messages.isEmpty()) {

@@ -17,6 +17,18 @@ public final class RunControl {
     private volatile String stopReason;
     private volatile boolean cancelRequested;
     private final CompletableFuture<Void> interrupted = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> signal =
+            new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
+
+    /** A message for this run's session arrived: wake a waiting step. */
+    public void signalArrived() {
+        signal.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
+    /** Completes at the next {@link #signalArrived()}; take it before looking, so no signal slips between. */
+    CompletableFuture<Void> nextSignal() {
+        return signal.get();
+    }
 
     /** Stop at the next step boundary without writing anything more (lease lost, or work handed back). */
     public void stop(String reason) {

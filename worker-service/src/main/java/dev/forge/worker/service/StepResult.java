@@ -10,7 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * usage and details for the checkpoint's metadata.
  */
 record StepResult(JsonNode output, List<Emit> emits, String assistantText, int inputTokens, int outputTokens,
-        Map<String, Object> details) {
+        Map<String, Object> details, List<dev.forge.worker.repository.StepWrite.OutgoingSignal> signals,
+        Long consumedSignal) {
+
+    StepResult(JsonNode output, List<Emit> emits, String assistantText, int inputTokens, int outputTokens,
+            Map<String, Object> details) {
+        this(output, emits, assistantText, inputTokens, outputTokens, details, List.of(), null);
+    }
 
     /** A message to another executor. */
     record Emit(String to, JsonNode payload) {

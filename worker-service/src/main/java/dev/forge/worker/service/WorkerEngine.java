@@ -99,12 +99,14 @@ public class WorkerEngine {
     public void listenForControl(Rabbit rabbit) {
         rabbit.subscribe(Exchanges.CONTROL, List.of(id.toString()), delivery -> {
             ControlMessages.cancelledRun(delivery.body()).ifPresent(this::cancel);
+            ControlMessages.signalledSession(delivery.body()).ifPresent(session -> active.values().stream()
+                    .filter(a -> session.equals(a.job().sessionId())).forEach(a -> a.control().signalArrived()));
             delivery.ack().run();
         });
     }
 
     public Uni<Void> start() {
-        var capabilities = new JsonObject().put("executors", List.of("llm", "conditional", "merge"));
+        var capabilities = new JsonObject().put("executors", List.of("llm", "conditional", "merge", "send", "wait"));
         return workers.register(id, host, settings.slots(), capabilities)
                 .flatMap(x -> subscriber == null ? Uni.createFrom().voidItem() : listen())
                 .invoke(() -> {

@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.Rabbit;
+import dev.forge.worker.repository.SignalStore;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.StepCache;
@@ -42,13 +44,16 @@ public class WorkerLifecycle {
     private final MeterRegistry registry;
     private final Rabbit rabbit;
     private final StepCache cache;
+    private final SignalStore signals;
+    private final ControlMessages control;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
-            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache, SignalStore signals,
+            ControlMessages control,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -62,6 +67,8 @@ public class WorkerLifecycle {
         this.registry = registry;
         this.rabbit = rabbit;
         this.cache = cache;
+        this.signals = signals;
+        this.control = control;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -95,7 +102,7 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache);
+                new RunMetrics(registry), cache, signals, control);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         return engine;

@@ -262,4 +262,23 @@ class CoordinatorTest {
         assertThat(runs.json("SELECT error::text FROM runs WHERE id = $1", run).get("type").asText())
                 .isEqualTo("attempts_exhausted");
     }
+
+    @Test
+    void aWaitWithoutAMessageAnswersReceivedFalseAtItsTimeout() {
+        UUID run = runs.run(runs.session("impatient-waiter"), "{}");
+        long started = System.nanoTime();
+        assertThat(finish(run)).isEqualTo("succeeded");
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(900);
+        var output = runs.json("SELECT output::text FROM runs WHERE id = $1", run);
+        assertThat(output.get("received").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aSendToAnUnknownSessionFailsClearly() {
+        UUID run = runs.run(runs.session("handoff-notifier"),
+                "{\"peer_session\": \"" + UUID.randomUUID() + "\", \"note\": \"hi\"}");
+        assertThat(finish(run)).isEqualTo("failed");
+        assertThat(runs.json("SELECT error::text FROM runs WHERE id = $1", run).get("type").asText())
+                .isEqualTo("unknown_session");
+    }
 }
