@@ -32,50 +32,43 @@ public class ControlMessages {
 
     /** Tells the worker to cancel the run now; best effort, off the event loop. */
     public void sendCancel(UUID workerId, UUID runId) {
-        var body = new JsonObject().put("type", CANCEL).put("run_id", runId.toString()).encode()
-                .getBytes(StandardCharsets.UTF_8);
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            try {
-                rabbit.publishConfirmed(Exchanges.CONTROL,
-                        List.of(new Rabbit.Message(workerId.toString(), "cancel-" + runId, body)), 2_000);
-            } catch (Exception e) {
-                LOG.warnf("Cancel of run %s not delivered to worker %s (%s); it will see it at its next heartbeat",
-                        runId, workerId, e.getMessage());
-            }
-        });
+        send(workerId, "cancel-" + runId, new JsonObject().put("type", CANCEL).put("run_id", runId.toString()),
+                "cancel of run " + runId);
     }
 
     /** Tells the worker running a session's run that a message for it arrived; best effort. */
     public void sendSignal(UUID workerId, UUID sessionId) {
-        var body = new JsonObject().put("type", SIGNAL).put("session_id", sessionId.toString()).encode()
-                .getBytes(StandardCharsets.UTF_8);
+        send(workerId, "signal-" + sessionId, new JsonObject().put("type", SIGNAL)
+                .put("session_id", sessionId.toString()), "signal for session " + sessionId);
+    }
+
+    private void send(UUID workerId, String messageId, JsonObject message, String what) {
+        var body = message.encode().getBytes(StandardCharsets.UTF_8);
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 rabbit.publishConfirmed(Exchanges.CONTROL,
-                        List.of(new Rabbit.Message(workerId.toString(), "signal-" + sessionId, body)), 2_000);
+                        List.of(new Rabbit.Message(workerId.toString(), messageId, body)), 2_000);
             } catch (Exception e) {
-                LOG.debugf("Signal for session %s not delivered to worker %s (%s); the waiter polls", sessionId,
-                        workerId, e.getMessage());
+                // the request is in PostgreSQL: the worker finds it at its next heartbeat or poll
+                LOG.debugf("Control message (%s) not delivered to worker %s: %s", what, workerId, e.getMessage());
             }
         });
     }
 
-    /** The session a control message says has a new message, if it is a signal. */
-    public static Optional<UUID> signalledSession(byte[] body) {
-        try {
-            var json = new JsonObject(new String(body, StandardCharsets.UTF_8));
-            return SIGNAL.equals(json.getString("type")) ? Optional.of(UUID.fromString(json.getString("session_id")))
-                    : Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The run a control message asks to cancel, if it is a cancel. */
     public static Optional<UUID> cancelledRun(byte[] body) {
+        return field(body, CANCEL, "run_id");
+    }
+
+    /** The session a control message says has a new message, if it is a signal. */
+    public static Optional<UUID> signalledSession(byte[] body) {
+        return field(body, SIGNAL, "session_id");
+    }
+
+    private static Optional<UUID> field(byte[] body, String type, String field) {
         try {
             var json = new JsonObject(new String(body, StandardCharsets.UTF_8));
-            return CANCEL.equals(json.getString("type")) ? Optional.of(UUID.fromString(json.getString("run_id")))
+            return type.equals(json.getString("type")) ? Optional.of(UUID.fromString(json.getString(field)))
                     : Optional.empty();
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -122,11 +122,10 @@ public class Rabbit {
                 factory.setNetworkRecoveryInterval(config.reconnectInterval().toMillis());
                 factory.setRequestedHeartbeat(10);
                 var c = factory.newConnection("forge");
-                try (var setup = c.createChannel()) {
-                    setup.exchangeDeclare(Exchanges.EVENTS, "topic", true);
-                    setup.exchangeDeclare(Exchanges.CONTROL, "direct", true);
-                }
+                // declared on a channel that stays open: topology recovery replays declarations on their channel
                 var publish = c.createChannel();
+                publish.exchangeDeclare(Exchanges.EVENTS, "topic", true);
+                publish.exchangeDeclare(Exchanges.CONTROL, "direct", true);
                 publish.confirmSelect();
                 publishChannel = publish;
                 for (var s : subscriptions) {

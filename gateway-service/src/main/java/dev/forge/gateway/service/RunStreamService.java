@@ -114,13 +114,33 @@ public class RunStreamService {
                 // (or the client resumed after it) and the stream is complete
                 finished(runId).subscribe().with(done -> {
                     if (done) {
-                        emitter.complete();
+                        // the run ended after that read: its last events (the terminal one included, committed with
+                        // the status) are visible now — one more read, then the stream is complete
+                        drain(emitter, runId, next, cancelled);
                     } else {
                         awaitNews(runId, () -> pump(emitter, runId, next, cancelled));
                     }
                 }, emitter::fail);
             } else {
                 awaitNews(runId, () -> pump(emitter, runId, next, cancelled));
+            }
+        }, emitter::fail);
+    }
+
+    private void drain(MultiEmitter<? super RunEvent> emitter, UUID runId, long afterId, AtomicBoolean cancelled) {
+        fetch(runId, afterId).subscribe().with(batch -> {
+            long last = afterId;
+            for (var event : batch) {
+                if (cancelled.get()) {
+                    return;
+                }
+                emitter.emit(event);
+                last = event.id();
+            }
+            if (batch.size() == BATCH) {
+                drain(emitter, runId, last, cancelled);
+            } else {
+                emitter.complete();
             }
         }, emitter::fail);
     }
