@@ -53,7 +53,9 @@ public class ApiKeyService {
             throw new IllegalStateException("forge.auth.bootstrap-admin-key must be at least 16 characters");
         }
         boolean inserted = keys.insertIfAbsent(config.bootstrapWorkspace(), "bootstrap admin", Role.ADMIN.wireName(),
-                ApiKeys.prefix(key.get()), ApiKeys.hash(key.get())).await().indefinitely();
+                ApiKeys.prefix(key.get()), ApiKeys.hash(key.get()))
+                // start-up observer: main thread, not an event loop
+                .await().atMost(java.time.Duration.ofSeconds(30));
         if (inserted) {
             LOG.infof("Provisioned the bootstrap admin key %s for workspace %s", ApiKeys.prefix(key.get()),
                     config.bootstrapWorkspace());

@@ -17,6 +17,7 @@ public class FlowVersionRegistration {
     }
 
     void onStart(@Observes StartupEvent event) {
-        flows.registerVersions().await().indefinitely();
+        // start-up observers run on the main thread, not an event loop; a database that does not answer fails start-up
+        flows.registerVersions().await().atMost(java.time.Duration.ofSeconds(30));
     }
 }

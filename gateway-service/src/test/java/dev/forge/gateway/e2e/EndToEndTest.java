@@ -149,9 +149,8 @@ class EndToEndTest {
             assertThat(tookMs).as("cancel took %d ms", tookMs).isLessThan(1000);
             assertThat(done.getString("error.type")).isEqualTo("cancelled");
             // the interrupted step wrote nothing, and the next run of the session can start
-            Thread.sleep(1600);
-            assertThat(given().get("/v1/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("$"))
-                    .hasSize(2);
+            await().during(Duration.ofMillis(1600)).atMost(Duration.ofSeconds(3)).until(() -> given()
+                    .get("/v1/runs/" + run + "/checkpoints").then().extract().jsonPath().getList("$").size() == 2);
             given().post("/v1/runs/" + run + "/cancel").then().statusCode(409);
             String session = done.getString("session_id");
             String next = given().contentType(ContentType.JSON).body("{}").post("/v1/sessions/" + session + "/runs")

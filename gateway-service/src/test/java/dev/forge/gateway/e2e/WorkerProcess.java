@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -77,32 +76,20 @@ final class WorkerProcess implements AutoCloseable {
 
     private void awaitReady() throws IOException {
         var client = HttpClient.newHttpClient();
-        var deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("worker exited during start-up:\n" + Files.readString(log));
-            }
-            try {
-                var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("worker exited during start-up:\n"
+                                    + Files.readString(log));
+                        }
+                        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException("worker not ready after 60 s:\n" + Files.readString(log), e);
         }
-        throw new IllegalStateException("worker not ready after 60 s:\n" + Files.readString(log));
     }
 
     /** SIGKILL: no shutdown hook, no deregistration, leases left to expire. */

@@ -1,6 +1,7 @@
 package dev.forge.worker.service;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import java.util.UUID;
 
@@ -75,7 +76,8 @@ public class WorkerLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
-        catalog.registerVersions().await().indefinitely();
+        // start-up and shutdown observers run on the main thread, not an event loop
+        catalog.registerVersions().await().atMost(Duration.ofSeconds(30));
         if (!config.enabled()) {
             LOG.info("Worker disabled (forge.worker.enabled=false)");
             return;
@@ -85,7 +87,7 @@ public class WorkerLifecycle {
         Gauge.builder("forge.worker.slots.total", engine, WorkerEngine::slotsTotal).register(registry);
         Gauge.builder("forge.worker.slots.used", engine, WorkerEngine::slotsUsed).register(registry);
         Gauge.builder("forge.worker.runs.finished", engine, WorkerEngine::runsFinished).register(registry);
-        engine.start().await().indefinitely();
+        engine.start().await().atMost(Duration.ofSeconds(30));
     }
 
     void onStop(@Observes ShutdownEvent event) {
