@@ -29,7 +29,10 @@ public class RunRepository {
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
             + "r.parent_run_id, r.forked_from_step, "
             + "(SELECT c.state->'trace' FROM workflow_checkpoints c WHERE c.run_id = r.id "
-            + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS route";
+            + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS route, "
+            + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
+            + " 'size_bytes', a.size_bytes, 'sha256', a.sha256) ORDER BY l.position) FROM run_artifacts l "
+            + " JOIN artifacts a ON a.id = l.artifact_id WHERE l.run_id = r.id)::text AS artifacts";
 
     private final Pool pool;
 
@@ -282,6 +285,8 @@ public class RunRepository {
         node.put("current_step", r.getString("current_step"));
         var route = Rows.json(r, "route");
         node.set("route", route == null ? JsonNodeFactory.instance.arrayNode() : route);
+        var artifacts = Rows.json(r, "artifacts");
+        node.set("artifacts", artifacts == null ? JsonNodeFactory.instance.arrayNode() : artifacts);
         Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
         Rows.time(node, "started_at", r.getOffsetDateTime("started_at"));
         Rows.time(node, "finished_at", r.getOffsetDateTime("finished_at"));

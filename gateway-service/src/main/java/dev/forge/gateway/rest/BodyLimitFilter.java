@@ -26,6 +26,10 @@ public class BodyLimitFilter {
     }
 
     void limit(RoutingContext rc) {
+        if (ArtifactRoutes.isUpload(rc.request())) {
+            rc.next(); // uploads stream to S3 under their own limit
+            return;
+        }
         var length = rc.request().getHeader("Content-Length");
         if (length != null) {
             long declared;

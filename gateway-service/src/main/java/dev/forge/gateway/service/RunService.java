@@ -19,6 +19,7 @@ import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.repository.ArtifactRepository;
 import dev.forge.gateway.repository.AssistantRepository;
 import dev.forge.gateway.repository.RunRepository;
 import dev.forge.gateway.repository.SessionRepository;
@@ -33,7 +34,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 public class RunService {
 
     private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides",
-            "multitask_strategy");
+            "multitask_strategy", "artifacts");
+    private static final int MAX_ARTIFACTS = 50;
     private static final Set<String> MULTITASK = Set.of("enqueue", "reject", "interrupt");
     private static final Set<String> STATUSES = Set.of("pending", "running", "succeeded", "failed", "cancelled",
             "timed_out");
@@ -49,10 +51,14 @@ public class RunService {
     private final Deleter deleter;
     private final OutboxRelay relay;
     private final ControlMessages control;
+    private final ArtifactRepository artifacts;
+    private final OffloadedViews views;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
-            OutboxRelay relay, ControlMessages control) {
+            OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views) {
+        this.artifacts = artifacts;
+        this.views = views;
         this.deleter = deleter;
         this.relay = relay;
         this.control = control;
@@ -68,7 +74,8 @@ public class RunService {
 
     /** What a create request resolved to, before anything is written. */
     private record Plan(UUID assistantId, int assistantVersion, String flowName, String flowVersion,
-            UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides, String multitask) {
+            UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides, String multitask,
+            List<UUID> artifacts) {
     }
 
     /** The run a create request produced, or the original one an idempotent retry stands for. */
@@ -114,6 +121,7 @@ public class RunService {
         if (assistantId.isEmpty() && sessionId.isEmpty() && !body.has("assistant_id") && !body.has("session_id")) {
             req.error("'assistant_id' is required when no session is given");
         }
+        var artifactIds = artifactIds(body.get("artifacts"), req);
         req.check();
 
         Uni<Plan> plan = sessionId.isPresent()
@@ -124,9 +132,11 @@ public class RunService {
                         throw ApiProblem.invalid("session " + sessionId.get() + " belongs to assistant " + owner
                                 + ", not " + assistantId.get());
                     }
-                    return planFor(workspace, owner, sessionId.get(), false, input, overridesJson, multitask);
+                    return planFor(workspace, owner, sessionId.get(), false, input, overridesJson, multitask,
+                            artifactIds);
                 })
-                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask);
+                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask,
+                        artifactIds);
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
             var problems = BlueprintFactory.check(flow, overrides.overrides());
@@ -160,12 +170,37 @@ public class RunService {
         });
     }
 
+    /** The artifacts a run's input references: ids of artifacts in the caller's workspace, at most 50, distinct. */
+    private static List<UUID> artifactIds(JsonNode node, Requests req) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > MAX_ARTIFACTS) {
+            req.error("'artifacts' must be a list of at most " + MAX_ARTIFACTS + " artifact ids");
+            return List.of();
+        }
+        var ids = new java.util.ArrayList<UUID>();
+        for (JsonNode item : node) {
+            try {
+                UUID id = UUID.fromString(item.asText());
+                if (!item.isTextual() || ids.contains(id)) {
+                    throw new IllegalArgumentException();
+                }
+                ids.add(id);
+            } catch (IllegalArgumentException e) {
+                req.error("'artifacts' must hold distinct artifact ids (UUIDs); '" + item.asText() + "' is not one");
+            }
+        }
+        return ids;
+    }
+
     private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
-            JsonNode overrides, String multitask) {
+            JsonNode overrides, String multitask, List<UUID> artifactIds) {
         return assistants.find(workspace, assistantId).map(found -> {
             var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
             return new Plan(assistantId, a.get("version").asInt(), a.get("flow").get("name").asText(),
-                    a.get("flow").get("version").asText(), sessionId, newSession, input, overrides, multitask);
+                    a.get("flow").get("version").asText(), sessionId, newSession, input, overrides, multitask,
+                    artifactIds);
         });
     }
 
@@ -173,12 +208,14 @@ public class RunService {
         var runId = UUID.randomUUID();
         // filled inside the (sequential) transaction, used only after it committed
         var interrupted = new java.util.ArrayList<Interrupted>();
-        return pool.withTransaction(tx -> (p.newSession()
-                ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(), JsonNodeFactory.instance.objectNode())
-                        .replaceWithVoid()
-                : busySession(tx, workspace, p, interrupted))
+        return pool.withTransaction(tx -> referencedArtifacts(tx, workspace, p.artifacts())
+                .flatMap(x -> p.newSession()
+                        ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(),
+                                JsonNodeFactory.instance.objectNode()).replaceWithVoid()
+                        : busySession(tx, workspace, p, interrupted))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
                         p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask()))
+                .flatMap(x -> artifacts.link(tx, runId, p.artifacts()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",
                         JsonNodeFactory.instance.objectNode().put("flow", p.flowName())
@@ -196,6 +233,25 @@ public class RunService {
                     interrupted.forEach(i -> control.sendCancel(i.worker(), i.run()));
                 })
                 .flatMap(x -> get(workspace, runId.toString()));
+    }
+
+    /**
+     * Checks the referenced artifacts exist in the workspace and holds them (key-share lock) until the run is
+     * committed, so a concurrent delete sees the run and refuses. Another workspace's artifact is simply unknown.
+     */
+    private Uni<Void> referencedArtifacts(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace,
+            List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return artifacts.holdExisting(tx, workspace, ids).invoke(found -> {
+            var missing = ids.stream().filter(id -> !found.contains(id)).map(UUID::toString).toList();
+            if (!missing.isEmpty()) {
+                throw ApiProblem.invalid("unknown artifact" + (missing.size() == 1 ? " " : "s ")
+                        + String.join(", ", missing), missing.stream().map(id -> "artifact '" + id
+                                + "' does not exist").toList());
+            }
+        }).replaceWithVoid();
     }
 
     /**
@@ -317,15 +373,15 @@ public class RunService {
     }
 
     public Uni<List<ObjectNode>> checkpoints(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.checkpoints(UUID.fromString(id)));
+        return get(workspace, id).flatMap(run -> runs.checkpoints(UUID.fromString(id))).flatMap(views::resolve);
     }
 
     public Uni<List<ObjectNode>> messages(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.messages(UUID.fromString(id)));
+        return get(workspace, id).flatMap(run -> runs.messages(UUID.fromString(id))).flatMap(views::resolve);
     }
 
     public Uni<List<ObjectNode>> graph(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.edges(UUID.fromString(id)));
+        return get(workspace, id).flatMap(run -> runs.edges(UUID.fromString(id))).flatMap(views::resolve);
     }
 
     /** The communication graph as Mermaid ({@code mermaid}) or Graphviz ({@code dot}) text. */
@@ -343,7 +399,7 @@ public class RunService {
     /** The checkpoint of a run at step N: the full state after N steps (time travel). */
     public Uni<ObjectNode> checkpoint(String workspace, String id, int step) {
         return get(workspace, id).flatMap(run -> runs.checkpoint(UUID.fromString(id), step))
-                .flatMap(found -> found.isPresent() ? Uni.createFrom().item(found.get())
+                .flatMap(found -> found.isPresent() ? views.resolve(found.get())
                         : runs.checkpointSteps(UUID.fromString(id)).map(steps -> {
                             throw new ApiProblem(404, "not-found", "Not found", "run " + id + " has no checkpoint "
                                     + "at step " + step + (steps.isEmpty() ? " (it has none yet)"
@@ -416,6 +472,7 @@ public class RunService {
                         .replaceWithVoid()
                 : runs.lockSession(tx, workspace, sessionId).replaceWithVoid())
                 .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides))
+                .flatMap(x -> artifacts.copyLinks(tx, parentId, runId))
                 .flatMap(x -> queue.enqueue(tx, runId, sessionId, config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",
                         JsonNodeFactory.instance.objectNode().put("forked_from_run", parentId.toString())

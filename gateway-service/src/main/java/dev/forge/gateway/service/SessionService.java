@@ -23,8 +23,11 @@ public class SessionService {
     private final SessionRepository sessions;
     private final AssistantRepository assistants;
     private final Deleter deleter;
+    private final OffloadedViews views;
 
-    public SessionService(SessionRepository sessions, AssistantRepository assistants, Deleter deleter) {
+    public SessionService(SessionRepository sessions, AssistantRepository assistants, Deleter deleter,
+            OffloadedViews views) {
+        this.views = views;
         this.sessions = sessions;
         this.assistants = assistants;
         this.deleter = deleter;
@@ -64,6 +67,6 @@ public class SessionService {
 
     /** Every message of the session's runs, in order. */
     public Uni<List<ObjectNode>> messages(String workspace, String id) {
-        return get(workspace, id).flatMap(s -> sessions.messages(UUID.fromString(id)));
+        return get(workspace, id).flatMap(s -> sessions.messages(UUID.fromString(id))).flatMap(views::resolve);
     }
 }

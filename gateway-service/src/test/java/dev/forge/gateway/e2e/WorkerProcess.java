@@ -49,6 +49,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                 "-Dforge.flows.dirs=../config/flows,../config/test-flows",
                 "-Dforge.llm.scripted.rules-file=../config/llm/scripted.yaml",
+                "-Dquarkus.s3.endpoint-override=" + dev.forge.core.testing.LocalS3.ENDPOINT,
                 "-Dforge.worker.lease=3s",
                 "-Dforge.worker.heartbeat-interval=500ms",
                 "-Dforge.worker.reaper-interval=300ms",

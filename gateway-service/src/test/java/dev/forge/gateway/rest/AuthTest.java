@@ -93,6 +93,9 @@ class AuthTest {
                 new Endpoint("POST", "/v1/runs/" + run + "/cancel", null, RUN),
                 new Endpoint("GET", "/v1/flows", null, ALL),
                 new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
+                new Endpoint("GET", "/v1/artifacts", null, ALL),
+                new Endpoint("GET", "/v1/artifacts/00000000-0000-4000-8000-00000000000e", null, ALL),
+                new Endpoint("DELETE", "/v1/artifacts/00000000-0000-4000-8000-00000000000f", null, RUN),
                 new Endpoint("GET", "/v1/api-keys", null, ADMIN),
                 new Endpoint("POST", "/v1/api-keys", "{\"name\": \"k\", \"role\": \"viewer\"}", ADMIN),
                 new Endpoint("DELETE", "/v1/api-keys/00000000-0000-4000-8000-000000000000", null, ADMIN));

@@ -33,13 +33,15 @@ import io.quarkus.test.junit.QuarkusTest;
 class OpenApiTest {
 
     private static final List<Class<?>> RESOURCES = List.of(AssistantResource.class, SessionResource.class,
-            RunResource.class, FlowResource.class, ApiKeyResource.class);
+            RunResource.class, FlowResource.class, ApiKeyResource.class, ArtifactResource.class);
     private static final Set<String> ALL = Set.of("admin", "operator", "developer", "viewer");
     private static final Set<String> RUN = Set.of("admin", "operator", "developer");
-    /** The SSE endpoints are Vert.x routes (RunStreamRoutes), not JAX-RS methods. */
+    /** The SSE and artifact byte endpoints are Vert.x routes (RunStreamRoutes, ArtifactRoutes), not JAX-RS methods. */
     static final Map<String, Set<String>> ROUTES = Map.of(
             "get /v1/runs/{id}/stream", ALL,
-            "post /v1/runs/stream", RUN);
+            "post /v1/runs/stream", RUN,
+            "post /v1/artifacts", RUN,
+            "get /v1/artifacts/{id}/content", ALL);
 
     static Map<String, Set<String>> endpointsInCode() {
         var out = new HashMap<String, Set<String>>(ROUTES);

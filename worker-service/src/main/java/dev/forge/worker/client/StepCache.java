@@ -5,13 +5,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.forge.worker.config.CacheConfig;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,20 +18,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class StepCache {
 
-    private static final Logger LOG = Logger.getLogger(StepCache.class);
-
-    private final ReactiveValueCommands<String, String> values;
-    private final CacheConfig config;
-    private final Counter hits;
-    private final Counter misses;
-    private final Counter errors;
+    private final CacheRegion region;
 
     public StepCache(ReactiveRedisDataSource redis, CacheConfig config, MeterRegistry registry) {
-        this.values = redis.value(String.class, String.class);
-        this.config = config;
-        this.hits = Counter.builder("forge.cache.step").tag("result", "hit").register(registry);
-        this.misses = Counter.builder("forge.cache.step").tag("result", "miss").register(registry);
-        this.errors = Counter.builder("forge.cache.step").tag("result", "error").register(registry);
+        this.region = new CacheRegion("step", redis.value(String.class, String.class), config.enabled(),
+                config.stepTtl(), config.timeout(), registry);
     }
 
     static String key(UUID runId, int step) {
@@ -44,45 +31,23 @@ public class StepCache {
 
     /** Caches a committed state; fire and forget — the run never waits for Redis. */
     public void put(UUID runId, int step, String stateJson) {
-        if (!config.enabled()) {
-            return;
-        }
-        values.setex(key(runId, step), config.stepTtl().toSeconds(), stateJson)
-                .ifNoItem().after(config.timeout()).fail()
-                .subscribe().with(ok -> { }, e -> {
-                    errors.increment();
-                    LOG.debugf("step cache write failed: %s", e.getMessage());
-                });
+        region.put(key(runId, step), stateJson);
     }
 
     /** The cached state of a step, or empty on a miss, a timeout or Redis being down. */
     public Uni<Optional<String>> get(UUID runId, int step) {
-        if (!config.enabled()) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return values.get(key(runId, step))
-                .ifNoItem().after(config.timeout()).fail()
-                .map(value -> {
-                    (value == null ? misses : hits).increment();
-                    return Optional.ofNullable(value);
-                })
-                .onFailure().recoverWithItem(e -> {
-                    errors.increment();
-                    misses.increment();
-                    LOG.debugf("step cache read failed (PostgreSQL serves): %s", e.getMessage());
-                    return Optional.<String>empty();
-                });
+        return region.get(key(runId, step));
     }
 
     public double hits() {
-        return hits.count();
+        return region.hits();
     }
 
     public double misses() {
-        return misses.count();
+        return region.misses();
     }
 
     public double errors() {
-        return errors.count();
+        return region.errors();
     }
 }

@@ -1,13 +1,20 @@
 package dev.forge.worker.repository;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The parts of a run row the Coordinator needs. */
 public record RunRecord(UUID id, UUID sessionId, String workspaceId, String status, JsonNode input,
-        JsonNode overrides, String flowName, String flowVersion, OffsetDateTime startedAt, boolean cancelRequested) {
+        JsonNode overrides, String flowName, String flowVersion, OffsetDateTime startedAt, boolean cancelRequested,
+        List<Artifact> artifacts) {
+
+    /** An artifact the run's request referenced: metadata, and where its bytes are. */
+    public record Artifact(String id, String name, String contentType, long sizeBytes, String sha256,
+            String storageKey) {
+    }
 
     public boolean terminal() {
         return !status.equals("pending") && !status.equals("running");

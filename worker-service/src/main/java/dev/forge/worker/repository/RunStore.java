@@ -43,7 +43,11 @@ public class RunStore {
     public Uni<Optional<RunRecord>> load(UUID runId) {
         return pool.preparedQuery("SELECT id, session_id, workspace_id, status, input::text AS input, "
                 + "overrides::text AS overrides, flow_name, flow_version, started_at, "
-                + "cancel_requested_at IS NOT NULL AS cancel_requested FROM runs WHERE id = $1")
+                + "cancel_requested_at IS NOT NULL AS cancel_requested, "
+                + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
+                + " 'size_bytes', a.size_bytes, 'sha256', a.sha256, 'storage_key', a.storage_key) ORDER BY l.position) "
+                + " FROM run_artifacts l JOIN artifacts a ON a.id = l.artifact_id WHERE l.run_id = runs.id)::text "
+                + " AS artifacts FROM runs WHERE id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -53,8 +57,20 @@ public class RunStore {
                     return Optional.of(new RunRecord(r.getUUID("id"), r.getUUID("session_id"),
                             r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
                             json(r.getString("overrides")), r.getString("flow_name"), r.getString("flow_version"),
-                            r.getOffsetDateTime("started_at"), r.getBoolean("cancel_requested")));
+                            r.getOffsetDateTime("started_at"), r.getBoolean("cancel_requested"),
+                            artifacts(json(r.getString("artifacts")))));
                 });
+    }
+
+    private static List<RunRecord.Artifact> artifacts(JsonNode list) {
+        if (list == null) {
+            return List.of();
+        }
+        var out = new ArrayList<RunRecord.Artifact>();
+        list.forEach(a -> out.add(new RunRecord.Artifact(a.path("id").asText(), a.path("name").asText(),
+                a.path("content_type").asText(), a.path("size_bytes").asLong(), a.path("sha256").asText(),
+                a.path("storage_key").asText())));
+        return out;
     }
 
     /** The step index of the latest checkpoint, by the seed's (run_id, updated_at DESC) index. */

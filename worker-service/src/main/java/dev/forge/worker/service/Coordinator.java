@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.core.artifact.OffloadedValues;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.FlowBlueprint;
@@ -23,6 +24,7 @@ import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
+import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.repository.SignalStore;
@@ -51,9 +53,14 @@ public class Coordinator {
     private final StepCache cache;
     private final SignalStore signals;
     private final ControlMessages control;
+    private final OffloadedValues offloaded;
+    private final ArtifactReader artifacts;
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
-            RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control) {
+            RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
+            OffloadedValues offloaded, ArtifactReader artifacts) {
+        this.offloaded = offloaded;
+        this.artifacts = artifacts;
         this.cache = cache;
         this.signals = signals;
         this.control = control;
@@ -66,7 +73,7 @@ public class Coordinator {
 
     /** Everything one execution needs, threaded through the step loop. */
     private record Context(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
-            Topology topology, Instant deadline) {
+            Topology topology, Instant deadline, OffloadedValues.Offloader offloader) {
     }
 
     /** Runs the job's run to a terminal status, or until its lease is lost; completes when it stops. */
@@ -102,11 +109,13 @@ public class Coordinator {
 
     private Uni<Void> begin(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow) {
         var topology = new Topology(flow);
-        return latestState(run.id()).flatMap(latest -> {
+        return artifacts.texts(run.artifacts()).flatMap(texts -> latestState(run.id()).flatMap(latest -> {
             if (latest.isPresent()) {
                 RunState state = read(latest.get());
+                state.artifactTexts = texts;
                 OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
-                var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()));
+                var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
+                        offloaded.offloader(run.workspaceId()));
                 LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
                         job.attempt());
                 propagateSkips(state, topology);
@@ -115,16 +124,17 @@ public class Coordinator {
                         .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
             }
             var state = initialState(run, flow);
-            var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()));
-            JsonNode initial = write(state);
-            return runs.start(job, workerId, run, initial, flow.entry().id())
+            state.artifactTexts = texts;
+            var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()),
+                    offloaded.offloader(run.workspaceId()));
+            return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial, flow.entry().id())
                     .invoke(held -> {
                         if (held) {
                             cache.put(run.id(), 0, initial.toString());
                         }
-                    })
+                    }))
                     .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
-        });
+        }));
     }
 
     private Uni<Void> loop(Context ctx, RunState state) {
@@ -219,7 +229,22 @@ public class Coordinator {
         metadata.put("input_tokens", result.inputTokens());
         metadata.put("output_tokens", result.outputTokens());
         metadata.putAll(result.details());
-        JsonNode stateJson = write(state);
+        Integer seqOfMessage = messageSeq;
+        ObjectNode messageContent = content;
+        return stored(ctx, state)
+                .flatMap(stateJson -> storedEdges(ctx, edges).flatMap(storedEdges -> messageContent == null
+                        ? Uni.createFrom().item(storedEdges)
+                        : ctx.offloader().store(result.output()).map(output -> {
+                            messageContent.set("output", output);
+                            return storedEdges;
+                        }))
+                        .flatMap(storedEdges -> commitStored(ctx, state, spec, result, started, stateJson, metadata,
+                                storedEdges, seqOfMessage, messageContent)));
+    }
+
+    private Uni<Boolean> commitStored(Context ctx, RunState state, ExecutorSpec spec, StepResult result,
+            Instant started, JsonNode stateJson, Map<String, Object> metadata, List<StepWrite.Edge> edges,
+            Integer messageSeq, ObjectNode content) {
         Long cap = ctx.flow().maxStateBytes();
         if (cap != null && stateJson.toString().length() > cap) {
             return fail(ctx.job(), ctx.workerId(), ctx.run(), "state_too_large", "run state is "
@@ -329,6 +354,12 @@ public class Coordinator {
      * step cache when it has it, else from PostgreSQL.
      */
     private Uni<java.util.Optional<JsonNode>> latestState(UUID runId) {
+        return storedLatestState(runId).flatMap(found -> found.isEmpty() ? Uni.createFrom().item(found)
+                : offloaded.resolve(found.get()).map(java.util.Optional::of));
+    }
+
+    /** The latest state as the checkpoint keeps it (large values still S3 references). */
+    private Uni<java.util.Optional<JsonNode>> storedLatestState(UUID runId) {
         return runs.latestStep(runId).flatMap(step -> {
             if (step.isEmpty()) {
                 return Uni.createFrom().item(java.util.Optional.<JsonNode>empty());
@@ -355,6 +386,8 @@ public class Coordinator {
         state.flowVersion = flow.version();
         state.routingPolicy = flow.routingPolicy().yamlName();
         state.input = run.input();
+        run.artifacts().forEach(a -> state.artifacts.add(new RunState.Attachment(a.id(), a.name(), a.contentType(),
+                a.sizeBytes(), a.sha256())));
         flow.executors().forEach(e -> state.status.put(e.id(), RunState.STATUS_PENDING));
         state.inbox.put(flow.entry().id(),
                 new ArrayList<>(List.of(new RunState.Message(RunState.INPUT_SENDER, 0, run.input()))));
@@ -422,6 +455,43 @@ public class Coordinator {
 
     private static Instant deadline(FlowBlueprint flow, Instant started) {
         return flow.timeout() == null ? null : started.plus(flow.timeout());
+    }
+
+    /**
+     * The state as checkpoints and the step cache keep it: large values (the input, executor outputs, queued
+     * messages) replaced by references to their copies in S3. The in-memory state keeps the values themselves.
+     */
+    private Uni<ObjectNode> stored(Context ctx, RunState state) {
+        ObjectNode json = (ObjectNode) write(state);
+        var offloader = ctx.offloader();
+        Uni<Void> chain = offloader.store(state.input).invoke(value -> json.set("input", value)).replaceWithVoid();
+        ObjectNode outputs = (ObjectNode) json.get("outputs");
+        for (var output : state.outputs.entrySet()) {
+            chain = chain.flatMap(x -> offloader.store(output.getValue())
+                    .invoke(value -> outputs.set(output.getKey(), value))).replaceWithVoid();
+        }
+        ObjectNode inbox = (ObjectNode) json.get("inbox");
+        for (var queue : state.inbox.entrySet()) {
+            for (int i = 0; i < queue.getValue().size(); i++) {
+                ObjectNode message = (ObjectNode) inbox.get(queue.getKey()).get(i);
+                JsonNode payload = queue.getValue().get(i).payload();
+                chain = chain.flatMap(x -> offloader.store(payload).invoke(value -> message.set("payload", value)))
+                        .replaceWithVoid();
+            }
+        }
+        return chain.replaceWith(json);
+    }
+
+    /** The step's edges with large messages replaced by S3 references, as the communication graph keeps them. */
+    private static Uni<List<StepWrite.Edge>> storedEdges(Context ctx, List<StepWrite.Edge> edges) {
+        Uni<List<StepWrite.Edge>> chain = Uni.createFrom().item(new ArrayList<>());
+        for (var edge : edges) {
+            chain = chain.flatMap(list -> ctx.offloader().store(edge.message()).map(message -> {
+                list.add(new StepWrite.Edge(edge.seq(), edge.from(), edge.to(), message));
+                return list;
+            }));
+        }
+        return chain;
     }
 
     static JsonNode write(RunState state) {

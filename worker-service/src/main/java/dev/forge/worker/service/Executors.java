@@ -25,6 +25,8 @@ import io.smallrye.mutiny.Uni;
 /** The executor types: llm, conditional and merge. Each turns the messages in its inbox into a {@link StepResult}. */
 final class Executors {
 
+    private static final com.fasterxml.jackson.databind.ObjectReader WHOLE_JSON = JsonValues.MAPPER.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z0-9_.]+)\\s*}}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -154,7 +156,10 @@ final class Executors {
                 .reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    /** What templates see: {{input.x}}, {{message}}, {{state.<executor>}}, {{params.x}}, {{executor}}. */
+    /**
+     * What templates see: {@code {{input.x}}, {{message}}, {{state.<executor>}}, {{params.x}}, {{executor}}} and
+     * {@code {{artifacts.0.text}}} (also name, content_type, size_bytes, sha256) for the run's artifacts.
+     */
     static ObjectNode templateContext(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
         String messages = messages(inbox);
         var context = NODES.objectNode();
@@ -163,6 +168,15 @@ final class Executors {
         context.set("state", JsonValues.MAPPER.valueToTree(state.outputs));
         context.set("params", JsonValues.MAPPER.valueToTree(spec.parameters()));
         context.put("executor", spec.id());
+        var artifacts = context.putArray("artifacts");
+        for (var a : state.artifacts) {
+            var node = artifacts.addObject().put("id", a.id()).put("name", a.name())
+                    .put("content_type", a.contentType()).put("size_bytes", a.sizeBytes()).put("sha256", a.sha256());
+            String text = state.artifactTexts.get(a.id());
+            if (text != null) {
+                node.put("text", text);
+            }
+        }
         return context;
     }
 
@@ -173,6 +187,11 @@ final class Executors {
             return render(spec.prompt(), templateContext(spec, inbox, state));
         }
         var sb = new StringBuilder(JsonValues.text(state.input));
+        for (var a : state.artifacts) {
+            String text = state.artifactTexts.get(a.id());
+            sb.append("\n\n[artifact ").append(a.name()).append(text != null ? "]\n" + text
+                    : " (" + a.contentType() + ", " + a.sizeBytes() + " bytes)]");
+        }
         if (!messages.isEmpty()) {
             sb.append("\n\n").append(messages);
         }
@@ -185,7 +204,11 @@ final class Executors {
         while (m.find()) {
             JsonNode node = context;
             for (String part : m.group(1).split("\\.")) {
-                node = node == null ? null : node.get(part);
+                if (node != null) {
+                    // list items by position: {{artifacts.0.text}}
+                    node = node.isArray() && part.matches("\\d{1,4}") ? node.get(Integer.parseInt(part))
+                            : node.get(part);
+                }
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(JsonValues.text(node)));
         }
@@ -198,7 +221,8 @@ final class Executors {
         var t = text == null ? "" : text.trim();
         if (t.startsWith("{") || t.startsWith("[")) {
             try {
-                return JsonValues.MAPPER.readTree(t);
+                // the whole answer must be JSON: prose after a JSON prefix keeps the answer as text
+                return WHOLE_JSON.readTree(t);
             } catch (JsonProcessingException e) {
                 // not JSON after all: keep the text
             }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -39,4 +40,13 @@ public final class RunState {
     public int messageSeq;
     public long inputTokens;
     public long outputTokens;
+    /** The artifacts the run's request referenced (metadata; the bytes stay in S3). */
+    public List<Attachment> artifacts = new ArrayList<>();
+    /** Text of the textual artifacts by id, read from S3 when the run (re)starts; never checkpointed. */
+    @JsonIgnore
+    public Map<String, String> artifactTexts = Map.of();
+
+    /** An artifact as executors see it. */
+    public record Attachment(String id, String name, String contentType, long sizeBytes, String sha256) {
+    }
 }

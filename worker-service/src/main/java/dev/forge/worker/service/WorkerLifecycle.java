@@ -11,11 +11,13 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.forge.core.artifact.OffloadedValues;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.Rabbit;
 import dev.forge.worker.repository.SignalStore;
 import dev.forge.core.queue.QueueStore;
+import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.config.WorkerConfig;
@@ -47,14 +49,16 @@ public class WorkerLifecycle {
     private final StepCache cache;
     private final SignalStore signals;
     private final ControlMessages control;
+    private final OffloadedValues offloaded;
+    private final ArtifactReader artifacts;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
-            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache, SignalStore signals,
-            ControlMessages control,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
+            SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -70,6 +74,8 @@ public class WorkerLifecycle {
         this.cache = cache;
         this.signals = signals;
         this.control = control;
+        this.offloaded = offloaded;
+        this.artifacts = artifacts;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -104,7 +110,7 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache, signals, control);
+                new RunMetrics(registry), cache, signals, control, offloaded, artifacts);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         return engine;

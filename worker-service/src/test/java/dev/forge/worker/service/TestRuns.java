@@ -33,7 +33,7 @@ public class TestRuns {
     }
 
     public void reset() {
-        pool.query("TRUNCATE idempotency_keys, assistant_versions, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
+        pool.query("TRUNCATE run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
                 + "assistants, "
                 + "workers").execute().await().atMost(WAIT);
     }

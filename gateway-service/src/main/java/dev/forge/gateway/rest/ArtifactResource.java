@@ -1,0 +1,63 @@
+package dev.forge.gateway.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.auth.Role;
+import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.repository.ArtifactRepository.Artifact;
+import dev.forge.gateway.security.Allow;
+import dev.forge.gateway.security.CallerContext;
+import dev.forge.gateway.service.ArtifactService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Artifact metadata and deletion. Uploads ({@code POST /v1/artifacts}) and downloads
+ * ({@code GET /v1/artifacts/{id}/content}) stream through {@link ArtifactRoutes}.
+ */
+@Path("/v1/artifacts")
+@Produces(MediaType.APPLICATION_JSON)
+public class ArtifactResource {
+
+    private final ArtifactService artifacts;
+    private final GatewayConfig config;
+    private final CallerContext caller;
+
+    public ArtifactResource(ArtifactService artifacts, GatewayConfig config, CallerContext caller) {
+        this.artifacts = artifacts;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    /** Newest first; pass the last id of a page as {@code before} for the next one. */
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+    @GET
+    public Uni<List<ObjectNode>> list(@QueryParam("limit") Integer limit, @QueryParam("before") String before) {
+        return artifacts.list(caller.workspace(), before, Paging.limit(limit, config.maxPageSize()))
+                .map(list -> list.stream().map(Artifact::view).toList());
+    }
+
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+    @GET
+    @Path("/{id}")
+    public Uni<ObjectNode> get(@PathParam("id") String id) {
+        return artifacts.get(caller.workspace(), id).map(Artifact::view);
+    }
+
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return artifacts.delete(caller.workspace(), id).map(x -> Response.noContent().build());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.forge.gateway.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.forge.core.artifact.OffloadedValues;
+import dev.forge.core.testing.LocalS3;
+import dev.forge.gateway.TestAuth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Artifacts reaching a worker's executors, and offloaded outputs read back whole through the API. */
+@QuarkusTest
+class ArtifactRunTest {
+
+    @Inject
+    Pool pool;
+
+    @BeforeAll
+    static void s3() {
+        LocalS3.ensureStarted();
+    }
+
+    @BeforeEach
+    void auth() {
+        TestAuth.actAsAdmin();
+    }
+
+    private static String upload(String name, String contentType, byte[] bytes) {
+        return given().contentType(contentType).body(bytes).queryParam("name", name).post("/v1/artifacts").then()
+                .statusCode(201).extract().path("id");
+    }
+
+    private static String run(String flow, String artifact) {
+        String assistant = given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"flow\": \"" + flow + "\"}")
+                .post("/v1/assistants").then().statusCode(201).extract().path("id");
+        return given().contentType(ContentType.JSON)
+                .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"task\": \"review the attachment\"}, "
+                        + "\"artifacts\": [\"" + artifact + "\"]}")
+                .post("/v1/runs").then().statusCode(202).extract().path("id");
+    }
+
+    private static JsonPath finished(String run) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String status = given().get("/v1/runs/" + run).then().statusCode(200).extract().path("status");
+            return !status.equals("pending") && !status.equals("running");
+        });
+        return given().get("/v1/runs/" + run).then().extract().jsonPath();
+    }
+
+    @Test
+    void anUploadedDocumentDrivesTheRunAndLargeOutputsReadBackWhole() throws Exception {
+        try (var worker = WorkerProcess.start(51199)) {
+            // the classifier reads the uploaded contract (the input itself says nothing legal)
+            String contract = upload("contract.txt", "text/plain",
+                    "This Services Agreement limits each party's liability.".getBytes());
+            var review = finished(run("document-review", contract));
+            assertThat(review.getString("status")).isEqualTo("succeeded");
+            assertThat(review.getList("route", String.class)).contains("legal_reviewer");
+
+            // a 300 KB text artifact echoed by the first step: an output past the offload threshold
+            var text = new StringBuilder();
+            for (int i = 0; text.length() < 300_000; i++) {
+                text.append("line ").append(i).append(" of the appendix\n");
+            }
+            String appendix = upload("appendix.txt", "text/plain; charset=utf-8", text.toString().getBytes());
+            String bulk = run("bulk-pipeline", appendix);
+            assertThat(finished(bulk).getString("status")).isEqualTo("succeeded");
+
+            var stored = pool.preparedQuery("SELECT state->'outputs'->'bulk_producer' FROM workflow_checkpoints "
+                    + "WHERE run_id = $1 AND step_index = 1").execute(Tuple.of(java.util.UUID.fromString(bulk)))
+                    .await().atMost(Duration.ofSeconds(5)).iterator().next().getJson(0);
+            assertThat(stored.toString()).contains(OffloadedValues.REFERENCE_FIELD);
+
+            // time travel through the API resolves the reference
+            String checkpoint = given().get("/v1/runs/" + bulk + "/checkpoints/1").then().statusCode(200).extract()
+                    .asString();
+            assertThat(checkpoint).doesNotContain(OffloadedValues.REFERENCE_FIELD).contains("line 7000 of the appendix");
+            var output = given().get("/v1/runs/" + bulk + "/checkpoints/1").then().extract().jsonPath()
+                    .getString("state.outputs.bulk_producer");
+            assertThat(output).contains(text.toString().trim());
+            String all = given().get("/v1/runs/" + bulk + "/checkpoints").then().statusCode(200).extract().asString();
+            assertThat(all).doesNotContain(OffloadedValues.REFERENCE_FIELD);
+            String graph = given().get("/v1/runs/" + bulk + "/graph").then().statusCode(200).extract().asString();
+            assertThat(graph).doesNotContain(OffloadedValues.REFERENCE_FIELD);
+            String messages = given().get("/v1/runs/" + bulk + "/messages").then().statusCode(200).extract()
+                    .asString();
+            assertThat(messages).doesNotContain(OffloadedValues.REFERENCE_FIELD);
+        }
+    }
+}
