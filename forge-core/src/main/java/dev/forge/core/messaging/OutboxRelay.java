@@ -19,11 +19,12 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes committed run events to RabbitMQ: the events table is the outbox. The relay claims a batch of unpublished
- * rows (a short lease, SKIP LOCKED, so relays in several processes share the work), publishes them with publisher
- * confirms, then marks them published. Nothing reaches the broker before it is committed; a crash between publish and
- * mark re-publishes after the lease (at-least-once; consumers key on the event id). Runs on its own thread because the
- * AMQP client blocks.
+ * Publishes committed run events to RabbitMQ: the events table is the outbox. In one transaction the relay marks a
+ * batch of unpublished rows published (row locks, SKIP LOCKED, so relays in several processes share the work),
+ * publishes them with publisher confirms, and commits only after the broker confirmed; an unconfirmed batch rolls
+ * back and is published again. Nothing reaches the broker before it is committed, and each event row is written once
+ * by the relay. A crash between the confirm and the commit re-publishes that batch (at-least-once; consumers key on
+ * the event id). Runs on its own thread because the AMQP client blocks.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -31,14 +32,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
-    private static final Duration CLAIM_LEASE = Duration.ofSeconds(10);
     private static final long CONFIRM_TIMEOUT_MS = 5_000;
 
-    private static final String CLAIM = """
-            UPDATE events SET relay_claimed_at = now()
-            WHERE id IN (SELECT id FROM events WHERE published_at IS NULL
-                           AND (relay_claimed_at IS NULL OR relay_claimed_at < now() - make_interval(secs => $1))
-                         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+    private static final String MARK = """
+            UPDATE events SET published_at = now()
+            WHERE id IN (SELECT id FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, workspace_id, run_id, session_id, type, severity, source, payload::text AS payload,
                       created_at""";
 
@@ -106,30 +104,42 @@ public class OutboxRelay {
     }
 
     private int relayBatch() throws Exception {
-        var rows = pool.preparedQuery(CLAIM).execute(Tuple.of(CLAIM_LEASE.toSeconds(), BATCH))
-                .await().atMost(Duration.ofSeconds(10));
-        if (rows.size() == 0) {
-            return 0;
+        // this relay's own thread: blocking on the pool here never holds an event loop
+        var connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            var tx = connection.begin().await().atMost(Duration.ofSeconds(10));
+            try {
+                var rows = connection.preparedQuery(MARK).execute(Tuple.of(BATCH)).await()
+                        .atMost(Duration.ofSeconds(10));
+                if (rows.size() == 0) {
+                    tx.commit().await().atMost(Duration.ofSeconds(10));
+                    return 0;
+                }
+                var messages = new ArrayList<Rabbit.Message>(rows.size());
+                for (var r : rows) {
+                    long id = r.getLong("id");
+                    var body = new JsonObject().put("id", id).put("workspace_id", r.getString("workspace_id"))
+                            .put("run_id", r.getUUID("run_id") == null ? null : r.getUUID("run_id").toString())
+                            .put("session_id", r.getUUID("session_id") == null ? null
+                                    : r.getUUID("session_id").toString())
+                            .put("type", r.getString("type")).put("severity", r.getString("severity"))
+                            .put("source", r.getString("source")).put("payload", new JsonObject(r.getString("payload")))
+                            .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString());
+                    messages.add(new Rabbit.Message(Exchanges.eventKey(r.getString("workspace_id"),
+                            r.getString("type")), Long.toString(id),
+                            body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                rabbit.publishConfirmed(Exchanges.EVENTS, messages, CONFIRM_TIMEOUT_MS);
+                tx.commit().await().atMost(Duration.ofSeconds(10));
+                published.addAndGet(messages.size());
+                return messages.size();
+            } catch (Exception e) {
+                tx.rollback().onFailure().recoverWithNull().await().atMost(Duration.ofSeconds(10));
+                throw e;
+            }
+        } finally {
+            connection.close().onFailure().recoverWithNull().await().atMost(Duration.ofSeconds(10));
         }
-        var messages = new ArrayList<Rabbit.Message>(rows.size());
-        var ids = new ArrayList<Long>(rows.size());
-        for (var r : rows) {
-            long id = r.getLong("id");
-            ids.add(id);
-            var body = new JsonObject().put("id", id).put("workspace_id", r.getString("workspace_id"))
-                    .put("run_id", r.getUUID("run_id") == null ? null : r.getUUID("run_id").toString())
-                    .put("session_id", r.getUUID("session_id") == null ? null : r.getUUID("session_id").toString())
-                    .put("type", r.getString("type")).put("severity", r.getString("severity"))
-                    .put("source", r.getString("source")).put("payload", new JsonObject(r.getString("payload")))
-                    .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString());
-            messages.add(new Rabbit.Message(Exchanges.eventKey(r.getString("workspace_id"), r.getString("type")),
-                    Long.toString(id), body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-        rabbit.publishConfirmed(Exchanges.EVENTS, messages, CONFIRM_TIMEOUT_MS);
-        pool.preparedQuery("UPDATE events SET published_at = now() WHERE id = ANY($1)")
-                .execute(Tuple.of(ids.toArray(Long[]::new))).await().atMost(Duration.ofSeconds(10));
-        published.addAndGet(ids.size());
-        return ids.size();
     }
 
     @PreDestroy

@@ -27,7 +27,9 @@ public class QueueStore {
     /** Wake-up channel for workers (see {@link JobWakeup}). */
     public static final String CHANNEL = "forge_jobs";
 
-    // One statement: pick up to $2 runnable jobs, skipping rows other claimers hold, and lease them.
+    // One statement: pick up to $2 runnable jobs, skipping rows other claimers hold, and lease them. The picked ids
+    // go to the UPDATE as an array so it fetches them by primary key; a join let the planner hash-join against a
+    // sequential scan of the whole queue (22 ms instead of 8 ms for 512 of 20,000 jobs).
     // A job is claimable only at the head of its session's queue, so two runs of one session never execute at once
     // and a session's runs start in order, while other sessions' jobs keep flowing.
     private static final String CLAIM = """
@@ -41,7 +43,7 @@ public class QueueStore {
                 FOR UPDATE SKIP LOCKED)
             UPDATE jobs j SET locked_by = $1, lease_epoch = j.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $3), attempt = j.attempt + 1
-            FROM picked WHERE j.id = picked.id
+            WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.run_id, j.session_id, j.lease_epoch, j.attempt, j.max_attempts""";
 
     private static final String HEARTBEAT = """
@@ -54,6 +56,10 @@ public class QueueStore {
             + "FOR UPDATE";
 
     private static final String COMPLETE = "DELETE FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3";
+
+    private static final String COMPLETE_ALL = """
+            DELETE FROM jobs j USING unnest($2::bigint[], $3::bigint[]) AS done(id, epoch)
+            WHERE j.id = done.id AND j.lease_epoch = done.epoch AND j.locked_by = $1""";
 
     private static final String RELEASE = """
             UPDATE jobs SET locked_by = NULL, lease_expires_at = NULL,
@@ -152,6 +158,19 @@ public class QueueStore {
     public Uni<Boolean> complete(SqlConnection tx, ClaimedJob job, UUID workerId) {
         return tx.preparedQuery(COMPLETE).execute(Tuple.of(job.jobId(), workerId, job.epoch()))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Removes many finished jobs in one statement and one commit (fenced per job): a group commit for consumers whose
+     * job's work has no transaction of its own. Returns how many were still held.
+     */
+    public Uni<Integer> completeAll(UUID workerId, List<ClaimedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Long[] ids = jobs.stream().map(ClaimedJob::jobId).toArray(Long[]::new);
+        Long[] epochs = jobs.stream().map(ClaimedJob::epoch).toArray(Long[]::new);
+        return pool.preparedQuery(COMPLETE_ALL).execute(Tuple.of(workerId, ids, epochs)).map(rows -> rows.rowCount());
     }
 
     /**

@@ -22,14 +22,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RunRepository {
 
-    // the route so far is the trace in the latest checkpoint (seed index: run_id, updated_at DESC)
+    // progress (step index, last executor, route so far) comes from the latest checkpoint (seed index: run_id,
+    // updated_at DESC): steps write only their checkpoint, not the run row
     private static final String COLUMNS = "r.id, r.workspace_id, r.session_id, r.assistant_id, r.assistant_version, "
             + "r.flow_name, r.flow_version, r.status, r.input::text AS input, r.overrides::text AS overrides, "
-            + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, r.current_step, "
+            + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, "
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
             + "r.parent_run_id, r.forked_from_step, "
-            + "(SELECT c.state->'trace' FROM workflow_checkpoints c WHERE c.run_id = r.id "
-            + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS route, "
+            + "(SELECT jsonb_build_object('step', c.step_index, 'executor', c.metadata->'executor', "
+            + " 'route', c.state->'trace') FROM workflow_checkpoints c WHERE c.run_id = r.id "
+            + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS progress, "
             + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
             + " 'size_bytes', a.size_bytes, 'sha256', a.sha256) ORDER BY l.position) FROM run_artifacts l "
             + " JOIN artifacts a ON a.id = l.artifact_id WHERE l.run_id = r.id)::text AS artifacts";
@@ -281,10 +283,13 @@ public class RunRepository {
         node.set("output", Rows.json(r, "output"));
         node.set("error", Rows.json(r, "error"));
         node.put("attempt", r.getInteger("attempt"));
-        node.put("step_index", r.getInteger("step_index"));
-        node.put("current_step", r.getString("current_step"));
-        var route = Rows.json(r, "route");
-        node.set("route", route == null ? JsonNodeFactory.instance.arrayNode() : route);
+        var progress = Rows.json(r, "progress");
+        boolean checkpointed = progress != null && progress.path("step").isInt();
+        node.put("step_index", checkpointed ? progress.get("step").asInt() : r.getInteger("step_index"));
+        node.put("current_step", checkpointed && progress.path("executor").isTextual()
+                ? progress.get("executor").asText() : null);
+        var route = progress == null ? null : progress.get("route");
+        node.set("route", route == null || route.isNull() ? JsonNodeFactory.instance.arrayNode() : route);
         var artifacts = Rows.json(r, "artifacts");
         node.set("artifacts", artifacts == null ? JsonNodeFactory.instance.arrayNode() : artifacts);
         Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));

@@ -134,7 +134,10 @@ public class RunStore {
                 .flatMap(x -> events(tx, run, events)));
     }
 
-    /** Commits one step: checkpoint, edges, assistant message and run progress together. */
+    /**
+     * Commits one step: checkpoint, edges, assistant message, signals and events together. The run row is not
+     * touched: its progress is read from the latest checkpoint (one write fewer per step).
+     */
     public Uni<Boolean> commitStep(ClaimedJob job, UUID workerId, RunRecord run, StepWrite step) {
         return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), step.stepIndex(), step.state(),
                 step.metadata())
@@ -150,8 +153,6 @@ public class RunStore {
                                 .execute(Tuple.of(run.id(), run.sessionId(), step.messageSeq(), step.executorId(),
                                         step.messageContent().toString()))
                                 .replaceWithVoid())
-                .flatMap(x -> tx.preparedQuery("UPDATE runs SET step_index = $2, current_step = $3, updated_at = now() "
-                        + "WHERE id = $1").execute(Tuple.of(run.id(), step.stepIndex(), step.executorId())))
                 .flatMap(x -> step.signals().isEmpty() ? Uni.createFrom().voidItem()
                         : tx.preparedQuery("INSERT INTO run_signals (workspace_id, target_session_id, channel, "
                                 + "payload, from_run_id, from_executor) VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)")
