@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.core.checkpoint.Checkpoints;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -29,9 +30,15 @@ public class RunRepository {
             + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, "
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
             + "r.parent_run_id, r.forked_from_step, "
-            + "(SELECT jsonb_build_object('step', c.step_index, 'executor', c.metadata->'executor', "
-            + " 'route', c.state->'trace') FROM workflow_checkpoints c WHERE c.run_id = r.id "
+            + "(SELECT jsonb_build_object('step', c.step_index, 'executor', c.metadata->'executor') "
+            + " FROM workflow_checkpoints c WHERE c.run_id = r.id "
             + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS progress, "
+            // the route: the trace in the latest whole checkpoint, then the executor of each step after it
+            + "(SELECT k.state->'trace' || COALESCE((SELECT jsonb_agg(c.metadata->'executor' ORDER BY c.step_index) "
+            + "   FROM workflow_checkpoints c WHERE c.run_id = r.id AND c.step_index > k.step_index "
+            + "   AND c.metadata ? 'executor'), '[]'::jsonb) "
+            + " FROM workflow_checkpoints k WHERE k.run_id = r.id AND NOT k.is_delta "
+            + " ORDER BY k.step_index DESC LIMIT 1)::text AS route, "
             + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
             + " 'size_bytes', a.size_bytes, 'sha256', a.sha256) ORDER BY l.position) FROM run_artifacts l "
             + " JOIN artifacts a ON a.id = l.artifact_id WHERE l.run_id = r.id)::text AS artifacts";
@@ -56,20 +63,20 @@ public class RunRepository {
 
     /**
      * Inserts a fork of a run: pending, pinned to the parent's flow version, starting from a copy of the parent's
-     * checkpoint at {@code step} (so the worker continues from that state).
+     * state at {@code step} (whole, as checkpoints keep it; the worker continues from it).
      */
     public Uni<Void> insertFork(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID parentId, int step,
-            JsonNode overrides) {
+            JsonNode overrides, JsonNode parentState) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
                 + "flow_name, flow_version, input, overrides, parent_run_id, forked_from_step, step_index) "
                 + "SELECT $1, $2, $3, p.assistant_id, p.assistant_version, p.flow_name, p.flow_version, p.input, "
                 + "$4::text::jsonb, p.id, $5, $5 FROM runs p WHERE p.id = $6")
                 .execute(Tuple.from(List.of(id, workspace, sessionId, overrides.toString(), step, parentId)))
+                // the fork starts from a whole copy of the parent's state (a keyframe), never from a delta
                 .flatMap(x -> tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, "
-                        + "metadata) SELECT $1, $2, step_index, state, jsonb_build_object('kind', 'fork', "
-                        + "'forked_from_run', $5::text, 'forked_from_step', step_index) FROM workflow_checkpoints "
-                        + "WHERE run_id = $3 AND step_index = $4")
-                        .execute(Tuple.of(UUID.randomUUID(), id, parentId, step, parentId.toString())))
+                        + "metadata, is_delta) VALUES ($1, $2, $3, $4::text::jsonb, jsonb_build_object('kind', 'fork', "
+                        + "'forked_from_run', $5::text, 'forked_from_step', $3::int), false)")
+                        .execute(Tuple.of(UUID.randomUUID(), id, step, parentState.toString(), parentId.toString())))
                 .replaceWithVoid();
     }
 
@@ -90,12 +97,33 @@ public class RunRepository {
                 .replaceWithVoid();
     }
 
-    /** The checkpoint of a run at one step. */
+    /** The checkpoint of a run at one step, its state whole (its keyframe with the deltas up to it applied). */
     public Uni<Optional<ObjectNode>> checkpoint(UUID runId, int step) {
-        return pool.preparedQuery("SELECT id, step_index, state::text AS state, metadata::text AS metadata, "
-                + "created_at FROM workflow_checkpoints WHERE run_id = $1 AND step_index = $2")
+        return pool.preparedQuery("SELECT id, step_index, state::text AS state, is_delta, metadata::text AS metadata, "
+                + "created_at FROM workflow_checkpoints WHERE run_id = $1 AND step_index <= $2 AND step_index >= "
+                + "COALESCE((SELECT max(step_index) FROM workflow_checkpoints WHERE run_id = $1 AND step_index <= $2 "
+                + "AND NOT is_delta), 0) ORDER BY step_index")
                 .execute(Tuple.of(runId, step))
-                .map(rows -> Rows.first(rows, RunRepository::checkpointView));
+                .map(rows -> {
+                    var views = checkpointViews(rows);
+                    return views.isEmpty() || views.get(views.size() - 1).get("step_index").asInt() != step
+                            ? Optional.<ObjectNode>empty() : Optional.of(views.get(views.size() - 1));
+                });
+    }
+
+    /** Checkpoint rows (in step order, from a keyframe) as API views with whole states. */
+    private static List<ObjectNode> checkpointViews(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        var stored = new java.util.ArrayList<Checkpoints.Stored>();
+        var views = new java.util.ArrayList<ObjectNode>();
+        for (Row r : rows) {
+            stored.add(Checkpoints.stored(r));
+            views.add(checkpointView(r));
+        }
+        var states = Checkpoints.fold(stored);
+        for (int i = 0; i < views.size(); i++) {
+            views.get(i).set("state", states.get(i));
+        }
+        return views;
     }
 
     /** The step indexes a run has checkpoints for. */
@@ -106,10 +134,13 @@ public class RunRepository {
 
     /** Executor statuses (pending, done, skipped) in the run's latest checkpoint. */
     public Uni<Optional<JsonNode>> latestStatuses(UUID runId) {
-        return pool.preparedQuery("SELECT (state->'status')::text AS status FROM workflow_checkpoints "
-                + "WHERE run_id = $1 ORDER BY updated_at DESC, step_index DESC LIMIT 1")
+        return pool.preparedQuery("SELECT max(step_index) FROM workflow_checkpoints WHERE run_id = $1")
                 .execute(Tuple.of(runId))
-                .map(rows -> Rows.first(rows, r -> Rows.json(r, "status")));
+                .flatMap(rows -> {
+                    Integer latest = rows.iterator().next().getInteger(0);
+                    return latest == null ? Uni.createFrom().item(Optional.<JsonNode>empty())
+                            : Checkpoints.stateAt(pool, runId, latest).map(state -> state.map(s -> s.get("status")));
+                });
     }
 
     /** Locks a session row for the rest of the transaction (serialises run creation per session). */
@@ -217,11 +248,12 @@ public class RunRepository {
                 .map(rows -> Rows.list(rows, RunRepository::view));
     }
 
+    /** Every checkpoint of the run in step order, each with its whole state. */
     public Uni<List<ObjectNode>> checkpoints(UUID runId) {
-        return pool.preparedQuery("SELECT id, step_index, state::text AS state, metadata::text AS metadata, "
+        return pool.preparedQuery("SELECT id, step_index, state::text AS state, is_delta, metadata::text AS metadata, "
                 + "created_at FROM workflow_checkpoints WHERE run_id = $1 ORDER BY step_index")
                 .execute(Tuple.of(runId))
-                .map(rows -> Rows.list(rows, RunRepository::checkpointView));
+                .map(RunRepository::checkpointViews);
     }
 
     public Uni<List<ObjectNode>> messages(UUID runId) {
@@ -288,7 +320,7 @@ public class RunRepository {
         node.put("step_index", checkpointed ? progress.get("step").asInt() : r.getInteger("step_index"));
         node.put("current_step", checkpointed && progress.path("executor").isTextual()
                 ? progress.get("executor").asText() : null);
-        var route = progress == null ? null : progress.get("route");
+        var route = Rows.json(r, "route");
         node.set("route", route == null || route.isNull() ? JsonNodeFactory.instance.arrayNode() : route);
         var artifacts = Rows.json(r, "artifacts");
         node.set("artifacts", artifacts == null ? JsonNodeFactory.instance.arrayNode() : artifacts);

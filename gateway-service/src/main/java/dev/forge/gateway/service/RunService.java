@@ -456,13 +456,13 @@ public class RunService {
                             throw ApiProblem.invalid(problems.size() == 1 ? problems.get(0)
                                     : problems.size() + " problems in the overrides", problems);
                         }
-                        return insertFork(workspace, parent, from, merged, newSession);
+                        return insertFork(workspace, parent, from, merged, newSession, cp.get().get("state"));
                     });
         }));
     }
 
     private Uni<Created> insertFork(String workspace, ObjectNode parent, int step, JsonNode overrides,
-            boolean newSession) {
+            boolean newSession, JsonNode parentState) {
         UUID runId = UUID.randomUUID();
         UUID parentId = UUID.fromString(parent.get("id").asText());
         UUID assistantId = UUID.fromString(parent.get("assistant_id").asText());
@@ -471,7 +471,8 @@ public class RunService {
                 ? sessions.insert(tx, sessionId, workspace, assistantId, JsonNodeFactory.instance.objectNode())
                         .replaceWithVoid()
                 : runs.lockSession(tx, workspace, sessionId).replaceWithVoid())
-                .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides))
+                .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides,
+                        parentState))
                 .flatMap(x -> artifacts.copyLinks(tx, parentId, runId))
                 .flatMap(x -> queue.enqueue(tx, runId, sessionId, config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.core.checkpoint.Checkpoints;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.ClaimedJob;
@@ -82,11 +83,10 @@ public class RunStore {
                         : Optional.empty());
     }
 
-    /** The state of one checkpoint. */
+    /** The whole state of one checkpoint (its keyframe with the deltas up to it applied). */
     public Uni<JsonNode> state(UUID runId, int step) {
-        return pool.preparedQuery("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 AND step_index = $2")
-                .execute(Tuple.of(runId, step))
-                .map(rows -> json(rows.iterator().next().getString(0)));
+        return Checkpoints.stateAt(pool, runId, step).map(found -> found.orElseThrow(() -> new IllegalStateException(
+                "run " + runId + " has no checkpoint at step " + step)));
     }
 
     /**
@@ -95,7 +95,7 @@ public class RunStore {
      */
     public Uni<Boolean> start(ClaimedJob job, UUID workerId, RunRecord run, JsonNode initialState,
             String firstExecutor) {
-        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), 0, initialState,
+        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), 0, initialState, false,
                 Map.of("kind", "start", "worker", workerId.toString(), "attempt", job.attempt()))
                 .flatMap(x -> tx.preparedQuery("UPDATE runs SET status = 'running', started_at = COALESCE(started_at, "
                         + "now()), attempt = $2, step_index = 0, current_step = NULL, updated_at = now() "
@@ -140,7 +140,7 @@ public class RunStore {
      */
     public Uni<Boolean> commitStep(ClaimedJob job, UUID workerId, RunRecord run, StepWrite step) {
         return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), step.stepIndex(), step.state(),
-                step.metadata())
+                step.stateIsDelta(), step.metadata())
                 .flatMap(x -> step.edges().isEmpty() ? Uni.createFrom().voidItem()
                         : tx.preparedQuery("INSERT INTO run_edges (run_id, seq, step_index, from_executor, "
                                 + "to_executor, message) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
@@ -238,12 +238,12 @@ public class RunStore {
                 });
     }
 
-    private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state,
+    private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state, boolean delta,
             Map<String, Object> metadata) {
-        return tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, metadata) "
-                + "VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb)")
+        return tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, metadata, is_delta) "
+                + "VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6)")
                 .execute(Tuple.of(UUID.randomUUID(), runId, step, state.toString(), JsonValues.fromPlain(metadata)
-                        .toString()))
+                        .toString(), delta))
                 .replaceWithVoid();
     }
 

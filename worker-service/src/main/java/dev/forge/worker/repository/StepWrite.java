@@ -6,11 +6,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Everything one step commits together: the checkpoint (state after the step and its metadata), the messages it
+ * Everything one step commits together: the checkpoint (state after the step, whole or as a delta against the
+ * previous checkpoint, and its metadata), the messages it
  * sent (communication graph), the assistant message it produced, and the run's progress.
  */
 public record StepWrite(int stepIndex, String executorId, String executorType, JsonNode output, JsonNode state,
-        Map<String, Object> metadata, List<Edge> edges, Integer messageSeq, JsonNode messageContent,
+        boolean stateIsDelta, Map<String, Object> metadata, List<Edge> edges, Integer messageSeq, JsonNode messageContent,
         String nextExecutor, List<OutgoingSignal> signals, Long consumedSignal) {
 
     /** A message this step sends to another session's run. */

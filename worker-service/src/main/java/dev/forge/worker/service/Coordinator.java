@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.artifact.OffloadedValues;
+import dev.forge.core.checkpoint.Checkpoints;
+import dev.forge.core.checkpoint.StateDelta;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.FlowBlueprint;
@@ -73,7 +75,8 @@ public class Coordinator {
 
     /** Everything one execution needs, threaded through the step loop. */
     private record Context(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
-            Topology topology, Instant deadline, OffloadedValues.Offloader offloader) {
+            Topology topology, Instant deadline, OffloadedValues.Offloader offloader,
+            java.util.concurrent.atomic.AtomicReference<JsonNode> lastStored) {
     }
 
     /** Runs the job's run to a terminal status, or until its lease is lost; completes when it stops. */
@@ -109,32 +112,45 @@ public class Coordinator {
 
     private Uni<Void> begin(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow) {
         var topology = new Topology(flow);
-        return artifacts.texts(run.artifacts()).flatMap(texts -> latestState(run.id()).flatMap(latest -> {
-            if (latest.isPresent()) {
-                RunState state = read(latest.get());
-                state.artifactTexts = texts;
-                OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
-                var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
-                        offloaded.offloader(run.workspaceId()));
-                LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
-                        job.attempt());
-                propagateSkips(state, topology);
-                var next = pickNext(state, ctx);
-                return runs.resume(job, workerId, run, state.stepIndex, next == null ? null : next.id())
-                        .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+        return artifacts.texts(run.artifacts()).flatMap(texts -> storedLatestState(run.id()).flatMap(stored -> {
+            if (stored.isEmpty()) {
+                return startFresh(job, workerId, control, run, flow, topology, texts);
             }
-            var state = initialState(run, flow);
-            state.artifactTexts = texts;
-            var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()),
-                    offloaded.offloader(run.workspaceId()));
-            return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial, flow.entry().id())
-                    .invoke(held -> {
-                        if (held) {
-                            cache.put(run.id(), 0, initial.toString());
-                        }
-                    }))
-                    .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+            return offloaded.resolve(stored.get()).flatMap(resolved -> resumeFrom(job, workerId, control, run, flow,
+                    topology, texts, stored.get(), resolved));
         }));
+    }
+
+    /** Continues from the latest checkpoint ({@code stored} as kept, {@code resolved} with offloaded values back). */
+    private Uni<Void> resumeFrom(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
+            Topology topology, Map<String, String> texts, JsonNode stored, JsonNode resolved) {
+        RunState state = read(resolved);
+        state.artifactTexts = texts;
+        OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
+        var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
+                offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>(stored));
+        LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
+                job.attempt());
+        propagateSkips(state, topology);
+        var next = pickNext(state, ctx);
+        return runs.resume(job, workerId, run, state.stepIndex, next == null ? null : next.id())
+                .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+    }
+
+    private Uni<Void> startFresh(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
+            Topology topology, Map<String, String> texts) {
+        var state = initialState(run, flow);
+        state.artifactTexts = texts;
+        var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()),
+                offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>());
+        return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial, flow.entry().id())
+                .invoke(held -> {
+                    if (held) {
+                        ctx.lastStored().set(initial);
+                        cache.put(run.id(), 0, initial.toString());
+                    }
+                }))
+                .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
     }
 
     private Uni<Void> loop(Context ctx, RunState state) {
@@ -252,11 +268,16 @@ public class Coordinator {
                     + cap, spec.id(), state.stepIndex).replaceWith(false);
         }
         var next = pickNext(state, ctx);
+        // what the checkpoint row keeps: the whole state every KEYFRAME_EVERY steps, else what this step changed
+        JsonNode previous = ctx.lastStored().get();
+        boolean delta = previous != null && !Checkpoints.keyframe(state.stepIndex);
+        JsonNode checkpoint = delta ? StateDelta.diff(previous, stateJson) : stateJson;
         return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
-                spec.type().yamlName(), result.output(), stateJson, metadata, edges, messageSeq, content,
+                spec.type().yamlName(), result.output(), checkpoint, delta, metadata, edges, messageSeq, content,
                 next == null ? null : next.id(), result.signals(), result.consumedSignal()))
                 .invoke(held -> {
                     if (held) {
+                        ctx.lastStored().set(stateJson);
                         metrics.stepExecuted(spec.type().yamlName(), Duration.between(started, Instant.now()));
                         // only committed states are cached
                         cache.put(ctx.run().id(), state.stepIndex, stateJson.toString());
@@ -350,15 +371,10 @@ public class Coordinator {
     }
 
     /**
-     * The latest committed state: its step index from PostgreSQL (always current), the state itself from the Redis
-     * step cache when it has it, else from PostgreSQL.
+     * The latest committed state as checkpoints keep it (large values still S3 references): its step index from
+     * PostgreSQL (always current), the state itself from the Redis step cache when it has it, else rebuilt from
+     * PostgreSQL's keyframe and deltas.
      */
-    private Uni<java.util.Optional<JsonNode>> latestState(UUID runId) {
-        return storedLatestState(runId).flatMap(found -> found.isEmpty() ? Uni.createFrom().item(found)
-                : offloaded.resolve(found.get()).map(java.util.Optional::of));
-    }
-
-    /** The latest state as the checkpoint keeps it (large values still S3 references). */
     private Uni<java.util.Optional<JsonNode>> storedLatestState(UUID runId) {
         return runs.latestStep(runId).flatMap(step -> {
             if (step.isEmpty()) {

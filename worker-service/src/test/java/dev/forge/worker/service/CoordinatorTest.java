@@ -63,8 +63,7 @@ class CoordinatorTest {
         UUID run = runs.run(runs.session("document-review"),
                 "{\"document\": \"Quarterly revenue and cash flow statement\"}");
         assertThat(finish(run)).isEqualTo("succeeded");
-        var last = runs.json("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
-                + "ORDER BY step_index DESC LIMIT 1", run);
+        var last = runs.latestState(run);
         assertThat(last.get("trace").toString())
                 .isEqualTo("[\"classifier\",\"router\",\"financial_reviewer\",\"aggregator\"]");
         assertThat(last.get("status").get("legal_reviewer").asText()).isEqualTo("skipped");
@@ -124,8 +123,7 @@ class CoordinatorTest {
         assertThat(polish.get("max_tokens").asInt()).isEqualTo(3);
         assertThat(polish.get("model").asText()).isEqualTo("claude-haiku-9");
         assertThat(polish.get("output_tokens").asInt()).isEqualTo(3);
-        var last = runs.json("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
-                + "ORDER BY step_index DESC LIMIT 1", run);
+        var last = runs.latestState(run);
         assertThat(last.get("trace").toString()).isEqualTo("[\"summarize\",\"draft_reply\",\"polish\"]");
         // the blueprint's own limit is untouched for the next run
         UUID plain = runs.run(runs.session("support-triage"), "{\"ticket\": \"x\"}");

@@ -78,12 +78,11 @@ class OffloadTest {
         // the stale worker committed the large output and is inside the slow step
         await().atMost(Duration.ofSeconds(15)).until(() -> runs.count(
                 "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", run) == 1);
-        JsonNode stored = runs.json("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
-                + "AND step_index = 1", run);
+        JsonNode stored = runs.state(run, 1);
         JsonNode reference = stored.path("outputs").path("bulk_producer");
         assertThat(OffloadedValues.isReference(reference)).as("the output is a reference: %s", reference).isTrue();
         assertThat(OffloadedValues.isReference(stored.path("input"))).as("the large input too").isTrue();
-        assertThat(stored.toString().length()).as("the checkpoint stays small").isLessThan(4_000);
+        assertThat(stored.toString().length()).as("the state stays small").isLessThan(4_000);
         // the object in S3 is the output, byte for byte
         byte[] object = blobs.get(reference.path("$forge_blob").path("key").asText()).await()
                 .atMost(Duration.ofSeconds(10));
@@ -99,8 +98,7 @@ class OffloadTest {
                 .isEqualTo(1);
         // the takeover's slow step saw the whole output: the input (40,000 words), the echoed input again, and the
         // sender's label (a reference would have been a handful of words)
-        JsonNode last = runs.json("SELECT state::text FROM workflow_checkpoints WHERE run_id = $1 "
-                + "ORDER BY step_index DESC LIMIT 1", run);
+        JsonNode last = runs.latestState(run);
         assertThat(last.path("outputs").path("bulk_slow").asText()).matches("digested 800\\d\\d words");
         JsonNode resolved = offloaded.resolve(last).await().atMost(Duration.ofSeconds(10));
         assertThat(resolved.path("outputs").path("bulk_producer").asText()).isEqualTo(document);

@@ -96,6 +96,17 @@ public class TestRuns {
         return out;
     }
 
+    /** The whole state of a checkpoint (keyframe plus deltas), as stored (offloaded values stay references). */
+    public JsonNode state(UUID run, int step) {
+        return dev.forge.core.checkpoint.Checkpoints.stateAt(pool, run, step).await().atMost(WAIT).orElseThrow();
+    }
+
+    /** The whole state of the run's latest checkpoint. */
+    public JsonNode latestState(UUID run) {
+        int step = one("SELECT max(step_index) FROM workflow_checkpoints WHERE run_id = $1", run).getInteger(0);
+        return state(run, step);
+    }
+
     public Pool pool() {
         return pool;
     }

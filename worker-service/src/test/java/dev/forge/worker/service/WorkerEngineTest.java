@@ -147,8 +147,7 @@ class WorkerEngineTest {
         // let the stale worker's slow step finish and try (and fail) to write
         await().atMost(Duration.ofSeconds(10)).until(() -> stale.slotsUsed() == 0);
 
-        var trace = runs.json("SELECT (state->'trace')::text FROM workflow_checkpoints WHERE run_id = $1 "
-                + "ORDER BY step_index DESC LIMIT 1", run);
+        var trace = runs.latestState(run).get("trace");
         assertThat(trace.toString()).isEqualTo("[\"fetch\",\"slow_step\",\"finish\"]");
         assertThat(runs.all("SELECT metadata->>'worker' FROM workflow_checkpoints WHERE run_id = $1 "
                 + "AND step_index >= 2 ORDER BY step_index", run)).allSatisfy(
