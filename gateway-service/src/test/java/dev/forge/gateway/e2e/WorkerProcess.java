@@ -32,7 +32,8 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** With extra {@code -D} settings, which override the defaults below. */
-    static WorkerProcess start(int port, List<String> extraProperties) throws IOException {
+    static WorkerProcess start(int preferredPort, List<String> extraProperties) throws IOException {
+        int port = portFree(preferredPort) ? preferredPort : freePort();
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: package worker-service first "
                     + "(./mvnw verify builds it before the gateway)");
@@ -62,6 +63,26 @@ final class WorkerProcess implements AutoCloseable {
         var worker = new WorkerProcess(port, process, log, id);
         worker.awaitReady();
         return worker;
+    }
+
+    /**
+     * Whether the port can be listened on now: fixed ports in 51xxx can be taken by the kernel as the local side of
+     * some other connection (that range is inside Linux's ephemeral port range).
+     */
+    private static boolean portFree(int port) {
+        try (var socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private WorkerProcess(int port, Process process, Path log, UUID workerId) {
