@@ -31,7 +31,7 @@ import net.jqwik.api.Provide;
  * Bad input at scale: mutated and random flow files, CEL conditions, override bodies and states. Each input either
  * works or is refused with a clear error — never another exception, never a hang.
  */
-class FuzzProperties {
+class BadInputFuzzTest {
 
     private static final Duration BUDGET = Duration.ofSeconds(2);
     private static final List<String> FLOWS = readFlows();

@@ -1,0 +1,323 @@
+package dev.forge.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.json.JsonValues;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The reliability suite: faults injected into a running Forge (a gateway and two workers of its own, on a fresh
+ * database, with the test flows), each scenario printing one JSON line with what it checked.
+ * <ul>
+ * <li>{@code kill-worker}: 500 slow-pipeline runs in flight; one worker is killed with SIGKILL. Every run succeeds;
+ * every step is committed exactly once; only runs that were on the killed worker are resumed, and only their
+ * interrupted step starts twice.</li>
+ * <li>{@code restart-postgres}: runs created while PostgreSQL restarts; every service reconnects by itself and every
+ * accepted run finishes.</li>
+ * <li>{@code stop-redis}: Redis shut down; runs keep succeeding.</li>
+ * </ul>
+ * usage: {@code ReliabilitySuite [scenario...]} (all by default). Needs root for the PostgreSQL restart.
+ */
+public final class ReliabilitySuite {
+
+    private static final String DB = "forge_reliability";
+    private static final String KEY = "reliability-admin-" + UUID.randomUUID();
+    private static final int GATEWAY_PORT = 51300;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<Process> processes = new ArrayList<>();
+    private final Path logs;
+    private Pool pool;
+
+    private ReliabilitySuite(Path logs) {
+        this.logs = logs;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> scenarios = args.length > 0 ? List.of(args)
+                : List.of("kill-worker", "stop-redis", "restart-postgres");
+        Path logs = Files.createDirectories(Path.of(".run/reliability"));
+        Vertx vertx = Vertx.vertx();
+        var suite = new ReliabilitySuite(logs);
+        int failed = 0;
+        try {
+            BenchDb.fresh(vertx, DB);
+            suite.pool = BenchDb.pool(vertx, DB, 4);
+            suite.startGateway();
+            for (String scenario : scenarios) {
+                ObjectNode line = switch (scenario) {
+                    case "kill-worker" -> suite.killWorker();
+                    case "stop-redis" -> suite.stopRedis();
+                    case "restart-postgres" -> suite.restartPostgres();
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                };
+                System.out.println(line);
+                if (!line.path("passed").asBoolean()) {
+                    failed++;
+                }
+            }
+        } finally {
+            suite.processes.forEach(Process::destroy);
+            vertx.closeAndAwait();
+        }
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    // --- processes ---------------------------------------------------------------------------------------------
+
+    private String jdbc() {
+        return "jdbc:postgresql://" + BenchDb.HOST + ":5432/" + DB;
+    }
+
+    private Process java(String name, List<String> properties, String jar) throws IOException {
+        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-Dquarkus.datasource.reactive.url=postgresql://" + BenchDb.HOST + ":5432/" + DB,
+                "-Dquarkus.datasource.jdbc.url=" + jdbc(), "-Dforge.flows.dirs=config/flows,config/test-flows"));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-jar", jar));
+        var process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile())).start();
+        processes.add(process);
+        return process;
+    }
+
+    private void startGateway() throws Exception {
+        java("gateway", List.of("-Dquarkus.http.port=" + GATEWAY_PORT, "-Dquarkus.grpc.server.port=51301",
+                "-Dforge.auth.bootstrap-admin-key=" + KEY), "gateway-service/target/quarkus-app/quarkus-run.jar");
+        awaitReady(GATEWAY_PORT, Duration.ofSeconds(60));
+    }
+
+    private Process startWorker(int port, int slots) throws Exception {
+        var process = java("worker-" + port, List.of("-Dquarkus.http.port=" + port, "-Dforge.worker.slots=" + slots,
+                "-Dforge.worker.lease=5s", "-Dforge.worker.heartbeat-interval=1s",
+                "-Dforge.worker.reaper-interval=1s", "-Dforge.worker.poll-interval=500ms",
+                "-Dforge.llm.scripted.rules-file=config/llm/scripted.yaml"),
+                "worker-service/target/quarkus-app/quarkus-run.jar");
+        awaitReady(port, Duration.ofSeconds(60));
+        return process;
+    }
+
+    private static void awaitReady(int port, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("service on :" + port + " did not become ready");
+    }
+
+    // --- API ---------------------------------------------------------------------------------------------------
+
+    private static String post(String path, String body) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY_PORT + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String assistant(String flow) throws Exception {
+        return JsonValues.MAPPER.readTree(post("/v1/assistants", "{\"name\": \"reliability\", \"flow\": \"" + flow
+                + "\"}")).path("id").asText();
+    }
+
+    /** Creates runs from 16 clients; returns the ids the gateway accepted (202). */
+    private static List<UUID> createRuns(String assistant, int count, String input) throws Exception {
+        var accepted = Collections.synchronizedList(new ArrayList<UUID>());
+        var next = new AtomicInteger();
+        var threads = new ArrayList<Thread>();
+        for (int c = 0; c < 16; c++) {
+            var thread = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    try {
+                        String created = post("/v1/runs", "{\"assistant_id\": \"" + assistant + "\", \"input\": "
+                                + input + "}");
+                        accepted.add(UUID.fromString(JsonValues.MAPPER.readTree(created).path("id").asText()));
+                    } catch (Exception e) {
+                        // refused while a dependency was down: not accepted, not counted
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return accepted;
+    }
+
+    private Row one(String sql, Object... args) {
+        return pool.preparedQuery(sql).execute(Tuple.from(List.of(args))).await().atMost(BenchDb.WAIT).iterator()
+                .next();
+    }
+
+    /** Waits until every run is terminal (the pool reconnects by itself if PostgreSQL went away). */
+    private long awaitTerminal(List<UUID> runs, Duration timeout) throws InterruptedException {
+        UUID[] ids = runs.toArray(UUID[]::new);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long terminal = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                terminal = one("SELECT count(*) FROM runs WHERE id = ANY($1) AND status NOT IN ('pending', "
+                        + "'running')", (Object) ids).getLong(0);
+                if (terminal == ids.length) {
+                    return terminal;
+                }
+            } catch (RuntimeException e) {
+                // PostgreSQL restarting
+            }
+            Thread.sleep(500);
+        }
+        return terminal;
+    }
+
+    private long succeeded(List<UUID> runs) {
+        return one("SELECT count(*) FROM runs WHERE id = ANY($1) AND status = 'succeeded'",
+                (Object) runs.toArray(UUID[]::new)).getLong(0);
+    }
+
+    // --- scenarios ---------------------------------------------------------------------------------------------
+
+    private ObjectNode killWorker() throws Exception {
+        Process victim = startWorker(51310, 16);
+        Process survivor = startWorker(51311, 16);
+        String assistant = assistant("slow-pipeline");
+        long started = System.nanoTime();
+        List<UUID> runs = createRuns(assistant, 500, "{\"doc\": \"reliability\"}");
+        // let both workers get going, then kill one mid-step
+        while (one("SELECT count(*) FROM runs WHERE status = 'succeeded'").getLong(0) < 60) {
+            Thread.sleep(100);
+        }
+        long inFlight = one("SELECT count(*) FROM runs WHERE status IN ('pending', 'running')").getLong(0);
+        victim.destroyForcibly();
+        victim.waitFor();
+        long terminal = awaitTerminal(runs, Duration.ofMinutes(5));
+        UUID[] ids = runs.toArray(UUID[]::new);
+        long wrongCheckpoints = one("SELECT count(*) FROM (SELECT run_id FROM workflow_checkpoints WHERE run_id = "
+                + "ANY($1) GROUP BY run_id HAVING count(*) <> 4 OR count(DISTINCT step_index) <> 4) x", (Object) ids)
+                .getLong(0);
+        long resumed = one("SELECT count(DISTINCT run_id) FROM events WHERE run_id = ANY($1) AND type = "
+                + "'run.resumed'", (Object) ids).getLong(0);
+        // a step that started twice: allowed only in a resumed run, and at most one step per resumed run
+        long repeatedSteps = one("SELECT count(*) FROM (SELECT run_id, payload->>'step' FROM events WHERE run_id = "
+                + "ANY($1) AND type = 'step.started' GROUP BY 1, 2 HAVING count(*) > 1) x", (Object) ids).getLong(0);
+        long repeatedOutsideResumed = one("SELECT count(*) FROM (SELECT e.run_id FROM events e WHERE e.run_id = "
+                + "ANY($1) AND e.type = 'step.started' GROUP BY e.run_id, e.payload->>'step' HAVING count(*) > 1) x "
+                + "WHERE NOT EXISTS (SELECT 1 FROM events r WHERE r.run_id = x.run_id AND r.type = 'run.resumed')",
+                (Object) ids).getLong(0);
+        long ok = succeeded(runs);
+        survivor.destroy();
+        survivor.waitFor();
+        ObjectNode line = JsonValues.MAPPER.createObjectNode().put("scenario", "kill-worker").put("runs", runs.size())
+                .put("in_flight_at_kill", inFlight).put("succeeded", ok).put("terminal", terminal)
+                .put("runs_with_wrong_checkpoints", wrongCheckpoints).put("resumed_runs", resumed)
+                .put("steps_started_twice", repeatedSteps).put("repeats_outside_resumed_runs", repeatedOutsideResumed)
+                .put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+        return line.put("passed", runs.size() == 500 && ok == 500 && wrongCheckpoints == 0 && resumed > 0
+                && resumed <= 16 && repeatedSteps <= resumed && repeatedOutsideResumed == 0);
+    }
+
+    private ObjectNode stopRedis() throws Exception {
+        Process worker = startWorker(51312, 16);
+        String assistant = assistant("document-review");
+        shell("redis-cli", "-h", "127.0.0.1", "shutdown", "nosave");
+        List<UUID> runs;
+        long ok;
+        try {
+            runs = createRuns(assistant, 200, "{\"document\": \"Revenue and cash flow grew.\"}");
+            awaitTerminal(runs, Duration.ofMinutes(3));
+            ok = succeeded(runs);
+        } finally {
+            shell("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "",
+                    "--appendonly", "no");
+        }
+        worker.destroy();
+        worker.waitFor();
+        return JsonValues.MAPPER.createObjectNode().put("scenario", "stop-redis").put("runs", runs.size())
+                .put("succeeded", ok).put("passed", runs.size() == 200 && ok == 200);
+    }
+
+    private ObjectNode restartPostgres() throws Exception {
+        Process worker = startWorker(51313, 16);
+        String assistant = assistant("document-review");
+        var creating = new ArrayList<UUID>();
+        var creator = new Thread(() -> {
+            try {
+                creating.addAll(createRuns(assistant, 600, "{\"document\": \"The agreement limits liability.\"}"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        creator.start();
+        Thread.sleep(1500);
+        String version = shellOutput("sh", "-c", "ls /etc/postgresql | sort -V | tail -1").trim();
+        long restartStarted = System.nanoTime();
+        shell("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart");
+        double restartSeconds = (System.nanoTime() - restartStarted) / 1e9;
+        creator.join();
+        long terminal = awaitTerminal(creating, Duration.ofMinutes(3));
+        long ok = succeeded(creating);
+        boolean gatewayReady = ready(GATEWAY_PORT);
+        boolean workerReady = ready(51313);
+        worker.destroy();
+        worker.waitFor();
+        return JsonValues.MAPPER.createObjectNode().put("scenario", "restart-postgres")
+                .put("accepted", creating.size()).put("terminal", terminal).put("succeeded", ok)
+                .put("restart_seconds", Math.round(restartSeconds * 10) / 10.0)
+                .put("gateway_ready_after", gatewayReady).put("worker_ready_after", workerReady)
+                .put("passed", ok == creating.size() && gatewayReady && workerReady);
+    }
+
+    private static boolean ready(int port) {
+        try {
+            awaitReady(port, Duration.ofSeconds(30));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void shell(String... command) throws Exception {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        process.waitFor();
+    }
+
+    private static String shellOutput(String... command) throws Exception {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return out;
+    }
+}
