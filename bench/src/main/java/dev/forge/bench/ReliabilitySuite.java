@@ -32,6 +32,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <li>{@code restart-postgres}: runs created while PostgreSQL restarts; every service reconnects by itself and every
  * accepted run finishes.</li>
  * <li>{@code stop-redis}: Redis shut down; runs keep succeeding.</li>
+ * <li>{@code restart-gateway}: the gateway is stopped and started again while runs execute and an SSE client
+ * follows one; the client resumes with Last-Event-ID and has every event of the run exactly once, in order; every
+ * accepted run succeeds.</li>
+ * <li>{@code restart-rabbitmq}: the broker is stopped and started while an SSE client follows a run; it receives
+ * every event exactly once, and the outbox relay publishes the backlog.</li>
  * </ul>
  * usage: {@code ReliabilitySuite [scenario...]} (all by default). Needs root for the PostgreSQL restart.
  */
@@ -53,7 +58,7 @@ public final class ReliabilitySuite {
 
     public static void main(String[] args) throws Exception {
         List<String> scenarios = args.length > 0 ? List.of(args)
-                : List.of("kill-worker", "stop-redis", "restart-postgres");
+                : List.of("kill-worker", "stop-redis", "restart-gateway", "restart-rabbitmq", "restart-postgres");
         Path logs = Files.createDirectories(Path.of(".run/reliability"));
         Vertx vertx = Vertx.vertx();
         var suite = new ReliabilitySuite(logs);
@@ -67,6 +72,8 @@ public final class ReliabilitySuite {
                     case "kill-worker" -> suite.killWorker();
                     case "stop-redis" -> suite.stopRedis();
                     case "restart-postgres" -> suite.restartPostgres();
+                    case "restart-gateway" -> suite.restartGateway();
+                    case "restart-rabbitmq" -> suite.restartRabbitmq();
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 System.out.println(line);
@@ -99,8 +106,10 @@ public final class ReliabilitySuite {
         return process;
     }
 
+    private Process gateway;
+
     private void startGateway() throws Exception {
-        java("gateway", List.of("-Dquarkus.http.port=" + GATEWAY_PORT, "-Dquarkus.grpc.server.port=51301",
+        gateway = java("gateway", List.of("-Dquarkus.http.port=" + GATEWAY_PORT, "-Dquarkus.grpc.server.port=51301",
                 "-Dforge.auth.bootstrap-admin-key=" + KEY), "gateway-service/target/quarkus-app/quarkus-run.jar");
         awaitReady(GATEWAY_PORT, Duration.ofSeconds(60));
     }
@@ -297,6 +306,119 @@ public final class ReliabilitySuite {
                 .put("restart_seconds", Math.round(restartSeconds * 10) / 10.0)
                 .put("gateway_ready_after", gatewayReady).put("worker_ready_after", workerReady)
                 .put("passed", ok == creating.size() && gatewayReady && workerReady);
+    }
+
+    /**
+     * Follows a run's SSE stream until its {@code end} event, reconnecting with Last-Event-ID whenever the
+     * connection breaks; adds the event ids to {@code ids} in the order received.
+     */
+    private static void follow(String runId, Duration timeout, List<Long> ids) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean ended = false;
+        while (!ended && System.nanoTime() < deadline) {
+            long last = ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
+            try {
+                var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY_PORT
+                        + "/v1/runs/" + runId + "/stream")).header("Authorization", "Bearer " + KEY)
+                        .header("Last-Event-ID", Long.toString(last)).build(), HttpResponse.BodyHandlers.ofLines());
+                if (response.statusCode() != 200) {
+                    Thread.sleep(300);
+                    continue;
+                }
+                var lines = response.body().iterator();
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("id: ")) {
+                        ids.add(Long.parseLong(line.substring(4).trim()));
+                    } else if (line.equals("event: end")) {
+                        ended = true;
+                        break;
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                Thread.sleep(300); // the connection broke or the gateway is away: resume after the last id
+            }
+        }
+    }
+
+    private ObjectNode streamCheck(String scenario, List<Long> received, String runId, List<UUID> runs)
+            throws InterruptedException {
+        long terminal = awaitTerminal(runs, Duration.ofMinutes(3));
+        var stored = new ArrayList<Long>();
+        pool.preparedQuery("SELECT id FROM events WHERE run_id = $1 ORDER BY id").execute(Tuple.of(
+                UUID.fromString(runId))).await().atMost(BenchDb.WAIT).forEach(r -> stored.add(r.getLong(0)));
+        long ok = succeeded(runs);
+        boolean exact = received.equals(stored);
+        return JsonValues.MAPPER.createObjectNode().put("scenario", scenario).put("runs", runs.size())
+                .put("succeeded", ok).put("terminal", terminal).put("events_stored", stored.size())
+                .put("events_received", received.size()).put("received_exactly_once_in_order", exact)
+                .put("passed", exact && ok == runs.size() && !received.isEmpty());
+    }
+
+    private ObjectNode restartGateway() throws Exception {
+        Process worker = startWorker(51314, 16);
+        String assistant = assistant("slow-pipeline");
+        List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"gateway restart\"}");
+        String followed = runs.get(runs.size() - 1).toString();
+        var received = Collections.synchronizedList(new ArrayList<Long>());
+        var follower = new Thread(() -> {
+            try {
+                follow(followed, Duration.ofMinutes(2), received);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        follower.start();
+        Thread.sleep(1500);
+        int beforeRestart = received.size();
+        gateway.destroy(); // SIGTERM: a rolling restart
+        gateway.waitFor();
+        Thread.sleep(1000);
+        startGateway();
+        follower.join();
+        var line = streamCheck("restart-gateway", received, followed, runs).put("events_before_restart",
+                beforeRestart);
+        worker.destroy();
+        worker.waitFor();
+        return line;
+    }
+
+    private ObjectNode restartRabbitmq() throws Exception {
+        Process worker = startWorker(51315, 16);
+        String assistant = assistant("slow-pipeline");
+        List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"broker restart\"}");
+        String followed = runs.get(runs.size() - 1).toString();
+        var received = Collections.synchronizedList(new ArrayList<Long>());
+        var follower = new Thread(() -> {
+            try {
+                follow(followed, Duration.ofMinutes(2), received);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        follower.start();
+        Thread.sleep(1000);
+        int beforeStop = received.size();
+        shell("rabbitmqctl", "stop_app");
+        Thread.sleep(3000);
+        shell("rabbitmqctl", "start_app");
+        follower.join();
+        var line = streamCheck("restart-rabbitmq", received, followed, runs).put("events_before_stop", beforeStop);
+        // the relay catches up: nothing left unpublished
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long unpublished = -1;
+        while (System.nanoTime() < deadline) {
+            unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
+            if (unpublished == 0) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        line.put("unpublished_after", unpublished);
+        line.put("passed", line.path("passed").asBoolean() && unpublished == 0);
+        worker.destroy();
+        worker.waitFor();
+        return line;
     }
 
     private static boolean ready(int port) {
