@@ -37,6 +37,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * accepted run succeeds.</li>
  * <li>{@code restart-rabbitmq}: the broker is stopped and started while an SSE client follows a run; it receives
  * every event exactly once, and the outbox relay publishes the backlog.</li>
+ * <li>{@code sustained} (not in the default set: it takes {@code -Dforge.sustained.minutes}, default 10):
+ * document-review runs at a steady rate ({@code -Dforge.sustained.rate}, default 30/s — half the measured R1 peak),
+ * sampled every 30 s; passes when run latency, worker memory, the queue and dead tuples level off instead of
+ * growing.</li>
  * </ul>
  * usage: {@code ReliabilitySuite [scenario...]} (all by default). Needs root for the PostgreSQL restart.
  */
@@ -74,6 +78,7 @@ public final class ReliabilitySuite {
                     case "restart-postgres" -> suite.restartPostgres();
                     case "restart-gateway" -> suite.restartGateway();
                     case "restart-rabbitmq" -> suite.restartRabbitmq();
+                    case "sustained" -> suite.sustained();
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 System.out.println(line);
@@ -341,6 +346,18 @@ public final class ReliabilitySuite {
         }
     }
 
+    private static Thread followInBackground(String runId, List<Long> received) {
+        var follower = new Thread(() -> {
+            try {
+                follow(runId, Duration.ofMinutes(2), received);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        follower.start();
+        return follower;
+    }
+
     private ObjectNode streamCheck(String scenario, List<Long> received, String runId, List<UUID> runs)
             throws InterruptedException {
         long terminal = awaitTerminal(runs, Duration.ofMinutes(3));
@@ -361,14 +378,7 @@ public final class ReliabilitySuite {
         List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"gateway restart\"}");
         String followed = runs.get(runs.size() - 1).toString();
         var received = Collections.synchronizedList(new ArrayList<Long>());
-        var follower = new Thread(() -> {
-            try {
-                follow(followed, Duration.ofMinutes(2), received);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        follower.start();
+        Thread follower = followInBackground(followed, received);
         Thread.sleep(1500);
         int beforeRestart = received.size();
         gateway.destroy(); // SIGTERM: a rolling restart
@@ -389,14 +399,7 @@ public final class ReliabilitySuite {
         List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"broker restart\"}");
         String followed = runs.get(runs.size() - 1).toString();
         var received = Collections.synchronizedList(new ArrayList<Long>());
-        var follower = new Thread(() -> {
-            try {
-                follow(followed, Duration.ofMinutes(2), received);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        follower.start();
+        Thread follower = followInBackground(followed, received);
         Thread.sleep(1000);
         int beforeStop = received.size();
         shell("rabbitmqctl", "stop_app");
@@ -419,6 +422,105 @@ public final class ReliabilitySuite {
         worker.destroy();
         worker.waitFor();
         return line;
+    }
+
+    private ObjectNode sustained() throws Exception {
+        int rate = Integer.getInteger("forge.sustained.rate", 30);
+        int minutes = Integer.getInteger("forge.sustained.minutes", 10);
+        Process worker = startWorker(51316, 32);
+        String assistant = assistant("document-review");
+        var createMs = Collections.synchronizedList(new ArrayList<Double>());
+        var created = new AtomicInteger();
+        var refused = new AtomicInteger();
+        var producer = java.util.concurrent.Executors.newScheduledThreadPool(1);
+        String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"Quarterly revenue "
+                + "and cash flow.\"}}";
+        producer.scheduleAtFixedRate(() -> {
+            long t0 = System.nanoTime();
+            HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/v1/runs"))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                        if (failure == null && response.statusCode() == 202) {
+                            created.incrementAndGet();
+                            createMs.add((System.nanoTime() - t0) / 1e6);
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    });
+        }, 0, 1_000_000 / rate, java.util.concurrent.TimeUnit.MICROSECONDS);
+
+        var samples = JsonValues.MAPPER.createArrayNode();
+        long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(30_000);
+            List<Double> window;
+            synchronized (createMs) {
+                window = new ArrayList<>(createMs);
+                createMs.clear();
+            }
+            window.sort(Double::compare);
+            Row runs = one("""
+                    SELECT count(*) AS finished,
+                           coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at
+                               - created_at)) * 1000, 0) AS p50,
+                           coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at
+                               - created_at)) * 1000, 0) AS p99
+                    FROM runs WHERE finished_at > now() - interval '30 seconds'""");
+            Row queue = one("""
+                    SELECT (SELECT count(*) FROM jobs) AS jobs,
+                           (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'jobs') AS jobs_dead,
+                           (SELECT pg_total_relation_size('jobs')) AS jobs_bytes,
+                           (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events') AS events_dead""");
+            samples.addObject().put("finished_per_s", runs.getLong("finished") / 30.0)
+                    .put("run_ms_p50", QueueBench.round(runs.getDouble("p50")))
+                    .put("run_ms_p99", QueueBench.round(runs.getDouble("p99")))
+                    .put("create_ms_p99", window.isEmpty() ? 0 : QueueBench.round(QueueBench.pct(window, 0.99)))
+                    .put("worker_rss_mib", rssMiB(worker.pid()))
+                    .put("jobs", queue.getLong("jobs")).put("jobs_kib", queue.getLong("jobs_bytes") / 1024)
+                    .put("jobs_dead_tuples", queue.getLong("jobs_dead"))
+                    .put("events_dead_tuples", queue.getLong("events_dead"));
+            System.err.println("sustained: " + samples.get(samples.size() - 1));
+        }
+        producer.shutdownNow();
+        worker.destroy();
+        worker.waitFor();
+        // steady state: the last three samples against the three after the first (warm-up) one
+        int n = samples.size();
+        boolean steady = n >= 5 && leveled(samples, "run_ms_p99", 2.0, 200) && leveled(samples, "worker_rss_mib", 1.3, 64)
+                && leveled(samples, "jobs", 2.0, rate * 5L) && leveled(samples, "jobs_kib", 2.0, 1024)
+                && leveled(samples, "jobs_dead_tuples", 2.0, 5_000);
+        var line = JsonValues.MAPPER.createObjectNode().put("scenario", "sustained").put("rate_per_s", rate)
+                .put("minutes", minutes).put("created", created.get()).put("refused", refused.get())
+                .put("passed", steady && refused.get() == 0);
+        line.set("samples", samples);
+        return line;
+    }
+
+    /** Whether a sampled figure stopped growing: late mean within factor × early mean (plus slack for small values). */
+    private static boolean leveled(com.fasterxml.jackson.databind.node.ArrayNode samples, String field, double factor,
+            long slack) {
+        int n = samples.size();
+        double early = 0;
+        double late = 0;
+        for (int i = 1; i <= 3; i++) {
+            early += samples.get(i).path(field).asDouble() / 3;
+            late += samples.get(n - i).path(field).asDouble() / 3;
+        }
+        return late <= early * factor + slack;
+    }
+
+    private static long rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return -1;
     }
 
     private static boolean ready(int port) {

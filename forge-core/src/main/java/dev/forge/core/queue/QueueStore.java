@@ -102,6 +102,14 @@ public class QueueStore {
         this.pool = pool;
     }
 
+    /**
+     * Vacuums the queue table (outside any transaction); skipped when another session is vacuuming it. The table
+     * only holds unfinished jobs, so this is cheap; it keeps the queue small where autovacuum is off or behind.
+     */
+    public Uni<Void> vacuum() {
+        return pool.query("VACUUM (SKIP_LOCKED) jobs").execute().replaceWithVoid();
+    }
+
     /** The pool the queue runs on, for writes outside a caller's transaction. */
     public Pool pool() {
         return pool;

@@ -2,7 +2,6 @@ package dev.forge.gateway.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -53,11 +52,7 @@ class ArtifactRunTest {
     }
 
     private static JsonPath finished(String run) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String status = given().get("/v1/runs/" + run).then().statusCode(200).extract().path("status");
-            return !status.equals("pending") && !status.equals("running");
-        });
-        return given().get("/v1/runs/" + run).then().extract().jsonPath();
+        return EndToEndTest.awaitTerminal(run, Duration.ofSeconds(40));
     }
 
     @Test

@@ -40,7 +40,8 @@ class EndToEndTest {
                 .post("/v1/runs").then().statusCode(202).extract().path("id");
     }
 
-    private static JsonPath awaitTerminal(String run, Duration timeout) {
+    /** Polls the run until it is terminal; its final view. */
+    static JsonPath awaitTerminal(String run, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             String status = given().get("/v1/runs/" + run).then().statusCode(200).extract().path("status");
             return !status.equals("pending") && !status.equals("running");

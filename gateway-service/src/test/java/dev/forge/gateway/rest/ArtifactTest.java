@@ -40,9 +40,7 @@ class ArtifactTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        pool.query("TRUNCATE run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, "
-                + "messages, workflow_checkpoints, events, runs, sessions, assistants")
-                .execute().await().atMost(Duration.ofSeconds(5));
+        dev.forge.gateway.TestDb.reset(pool);
     }
 
     private long artifactRows() {

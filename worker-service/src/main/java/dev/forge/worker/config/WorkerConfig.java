@@ -34,6 +34,14 @@ public interface WorkerConfig {
     @WithDefault("5s")
     Duration reaperInterval();
 
+    /**
+     * How often the worker vacuums the queue table itself (0 = never). Every job row is inserted, updated at claim
+     * and deleted: without vacuum the table and its indexes keep every dead version, and a server whose autovacuum is
+     * off or lagging would let the queue bloat. SKIP_LOCKED: workers never wait on each other's vacuum.
+     */
+    @WithDefault("30s")
+    Duration queueVacuumInterval();
+
     /** How long in-flight runs may finish on graceful shutdown before they are returned to the queue. */
     @WithDefault("30s")
     Duration shutdownGrace();

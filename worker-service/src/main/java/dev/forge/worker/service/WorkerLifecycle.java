@@ -94,6 +94,11 @@ public class WorkerLifecycle {
         Gauge.builder("forge.worker.slots.used", engine, WorkerEngine::slotsUsed).register(registry);
         Gauge.builder("forge.worker.runs.finished", engine, WorkerEngine::runsFinished).register(registry);
         engine.start().await().atMost(Duration.ofSeconds(30));
+        long vacuumMs = config.queueVacuumInterval().toMillis();
+        if (vacuumMs > 0) {
+            vertx.setPeriodic(vacuumMs, t -> queue.vacuum().subscribe().with(x -> { },
+                    e -> LOG.debugf("queue vacuum skipped: %s", e.getMessage())));
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -38,7 +36,7 @@ class OffloadTest {
     @Inject
     BlobStore blobs;
 
-    private final List<WorkerEngine> engines = new ArrayList<>();
+    private final TestEngines engines = new TestEngines();
 
     @BeforeAll
     static void s3() {
@@ -52,14 +50,11 @@ class OffloadTest {
 
     @AfterEach
     void stopEngines() {
-        engines.forEach(e -> e.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10)));
-        engines.clear();
+        engines.stopAll();
     }
 
     private WorkerEngine start(WorkerEngine engine) {
-        engines.add(engine);
-        engine.start().await().atMost(Duration.ofSeconds(10));
-        return engine;
+        return engines.start(engine);
     }
 
     @Test

@@ -39,7 +39,7 @@ class WorkerEngineTest {
     @Inject
     io.quarkus.redis.datasource.RedisDataSource redis;
 
-    private final List<WorkerEngine> engines = new ArrayList<>();
+    private final TestEngines engines = new TestEngines();
 
     @BeforeEach
     void clean() {
@@ -48,14 +48,11 @@ class WorkerEngineTest {
 
     @AfterEach
     void stopEngines() {
-        engines.forEach(e -> e.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10)));
-        engines.clear();
+        engines.stopAll();
     }
 
     private WorkerEngine start(WorkerEngine engine) {
-        engines.add(engine);
-        engine.start().await().atMost(Duration.ofSeconds(10));
-        return engine;
+        return engines.start(engine);
     }
 
     private WorkerEngine start(int slots) {
@@ -233,8 +230,7 @@ class WorkerEngineTest {
             // a takeover without Redis: the state comes from PostgreSQL
             var staleSettings = new WorkerSettings(1, Duration.ofSeconds(3), LONG, Duration.ofMillis(100), LONG, 3);
             start(lifecycle.newEngine(UUID.randomUUID(), staleSettings, new CountingProvider().router()));
-            engines.get(0).stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
-            engines.remove(0);
+            engines.stop(engines.get(0));
             UUID slow = runs.run(runs.session("slow-pipeline"), "{}");
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
                     "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", slow) == 1);
