@@ -34,7 +34,9 @@ public record ExecutorSpec(
         tools = tools == null ? List.of() : List.copyOf(tools);
         outputTo = outputTo == null ? List.of() : List.copyOf(outputTo);
         routes = routes == null ? List.of() : List.copyOf(routes);
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        // free-form values: null is allowed (Map.copyOf would refuse it)
+        parameters = parameters == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 
     /** Every executor this one can send a message to. */

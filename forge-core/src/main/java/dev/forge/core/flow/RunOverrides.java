@@ -27,7 +27,9 @@ public record RunOverrides(
     public RunOverrides {
         models = models == null ? Map.of() : Map.copyOf(models);
         tools = tools == null ? Map.of() : Map.copyOf(tools);
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        // parameters are free JSON: a null value is allowed (Map.copyOf would refuse it)
+        parameters = parameters == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 
     public boolean isEmpty() {

@@ -146,6 +146,17 @@ class BadInputFuzzTest {
         assertThat(parsed.problems() == null || parsed.problems().stream().allMatch(p -> !p.isBlank())).isTrue();
     }
 
+    /** Found by the property above: a JSON null among the parameters made the override parser throw. */
+    @net.jqwik.api.Example
+    void aNullParameterIsKeptNotThrown() throws Exception {
+        var parsed = RunOverridesJson.parse(JsonValues.MAPPER.readTree("{\"parameters\": {\"x\": null, \"y\": 1}}"));
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.overrides().parameters()).containsEntry("x", null).containsEntry("y", 1);
+        var flow = FlowLoader.load("f.yaml", FLOWS.get(0));
+        assertThat(dev.forge.core.flow.BlueprintFactory.apply(flow, parsed.overrides()).executors().get(0)
+                .parameters()).containsEntry("x", null);
+    }
+
     @Property(tries = 500)
     void aDeltaAlwaysRebuildsTheNextState(@ForAll long seed) {
         var random = new Random(seed);
