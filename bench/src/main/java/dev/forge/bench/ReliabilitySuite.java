@@ -372,56 +372,64 @@ public final class ReliabilitySuite {
                 .put("passed", exact && ok == runs.size() && !received.isEmpty());
     }
 
-    private ObjectNode restartGateway() throws Exception {
-        Process worker = startWorker(51314, 16);
+    /** A step of a scenario that may throw. */
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * A worker runs 40 slow-pipeline runs while an SSE client follows the last one; after {@code settleMs} the fault
+     * is injected, then the stream and the runs are checked (and {@code after} adds its own checks).
+     */
+    private ObjectNode streamUnderFault(String scenario, int workerPort, long settleMs, String beforeKey,
+            Step<Void> fault, java.util.function.Function<ObjectNode, Step<ObjectNode>> after) throws Exception {
+        Process worker = startWorker(workerPort, 16);
         String assistant = assistant("slow-pipeline");
-        List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"gateway restart\"}");
+        List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"" + scenario + "\"}");
         String followed = runs.get(runs.size() - 1).toString();
         var received = Collections.synchronizedList(new ArrayList<Long>());
         Thread follower = followInBackground(followed, received);
-        Thread.sleep(1500);
-        int beforeRestart = received.size();
-        gateway.destroy(); // SIGTERM: a rolling restart
-        gateway.waitFor();
-        Thread.sleep(1000);
-        startGateway();
+        Thread.sleep(settleMs);
+        int before = received.size();
+        fault.run();
         follower.join();
-        var line = streamCheck("restart-gateway", received, followed, runs).put("events_before_restart",
-                beforeRestart);
+        var line = streamCheck(scenario, received, followed, runs).put(beforeKey, before);
+        line = after.apply(line).run();
         worker.destroy();
         worker.waitFor();
         return line;
     }
 
+    private ObjectNode restartGateway() throws Exception {
+        return streamUnderFault("restart-gateway", 51314, 1500, "events_before_restart", () -> {
+            gateway.destroy(); // SIGTERM: a rolling restart
+            gateway.waitFor();
+            Thread.sleep(1000);
+            startGateway();
+            return null;
+        }, line -> () -> line);
+    }
+
     private ObjectNode restartRabbitmq() throws Exception {
-        Process worker = startWorker(51315, 16);
-        String assistant = assistant("slow-pipeline");
-        List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"broker restart\"}");
-        String followed = runs.get(runs.size() - 1).toString();
-        var received = Collections.synchronizedList(new ArrayList<Long>());
-        Thread follower = followInBackground(followed, received);
-        Thread.sleep(1000);
-        int beforeStop = received.size();
-        shell("rabbitmqctl", "stop_app");
-        Thread.sleep(3000);
-        shell("rabbitmqctl", "start_app");
-        follower.join();
-        var line = streamCheck("restart-rabbitmq", received, followed, runs).put("events_before_stop", beforeStop);
-        // the relay catches up: nothing left unpublished
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        long unpublished = -1;
-        while (System.nanoTime() < deadline) {
-            unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
-            if (unpublished == 0) {
-                break;
+        return streamUnderFault("restart-rabbitmq", 51315, 1000, "events_before_stop", () -> {
+            shell("rabbitmqctl", "stop_app");
+            Thread.sleep(3000);
+            shell("rabbitmqctl", "start_app");
+            return null;
+        }, line -> () -> {
+            // the relay catches up: nothing left unpublished
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long unpublished = -1;
+            while (System.nanoTime() < deadline) {
+                unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
+                if (unpublished == 0) {
+                    break;
+                }
+                Thread.sleep(500);
             }
-            Thread.sleep(500);
-        }
-        line.put("unpublished_after", unpublished);
-        line.put("passed", line.path("passed").asBoolean() && unpublished == 0);
-        worker.destroy();
-        worker.waitFor();
-        return line;
+            return line.put("unpublished_after", unpublished)
+                    .put("passed", line.path("passed").asBoolean() && unpublished == 0);
+        });
     }
 
     private ObjectNode sustained() throws Exception {

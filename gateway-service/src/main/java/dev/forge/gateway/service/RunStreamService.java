@@ -94,19 +94,10 @@ public class RunStreamService {
             return;
         }
         fetch(runId, afterId).subscribe().with(batch -> {
-            long last = afterId;
-            for (var event : batch) {
-                if (cancelled.get()) {
-                    return;
-                }
-                emitter.emit(event);
-                last = event.id();
-                if (event.terminal()) {
-                    emitter.complete();
-                    return;
-                }
+            long next = emit(emitter, batch, afterId, cancelled);
+            if (next < 0) {
+                return;
             }
-            long next = last;
             if (batch.size() == BATCH) {
                 pump(emitter, runId, next, cancelled);
             } else if (batch.isEmpty()) {
@@ -129,13 +120,9 @@ public class RunStreamService {
 
     private void drain(MultiEmitter<? super RunEvent> emitter, UUID runId, long afterId, AtomicBoolean cancelled) {
         fetch(runId, afterId).subscribe().with(batch -> {
-            long last = afterId;
-            for (var event : batch) {
-                if (cancelled.get()) {
-                    return;
-                }
-                emitter.emit(event);
-                last = event.id();
+            long last = emit(emitter, batch, afterId, cancelled);
+            if (last < 0) {
+                return;
             }
             if (batch.size() == BATCH) {
                 drain(emitter, runId, last, cancelled);
@@ -143,6 +130,27 @@ public class RunStreamService {
                 emitter.complete();
             }
         }, emitter::fail);
+    }
+
+    /**
+     * Emits a batch in order: the id of the last event emitted, or -1 when the stream is over (the client went away,
+     * or the run's terminal event was sent and the stream completed).
+     */
+    private static long emit(MultiEmitter<? super RunEvent> emitter, List<RunEvent> batch, long afterId,
+            AtomicBoolean cancelled) {
+        long last = afterId;
+        for (var event : batch) {
+            if (cancelled.get()) {
+                return -1;
+            }
+            emitter.emit(event);
+            last = event.id();
+            if (event.terminal()) {
+                emitter.complete();
+                return -1;
+            }
+        }
+        return last;
     }
 
     private Uni<Boolean> finished(UUID runId) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.forge.core.artifact.OffloadedValues;
 import dev.forge.core.testing.LocalS3;
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.rest.ArtifactTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -37,11 +38,6 @@ class ArtifactRunTest {
         TestAuth.actAsAdmin();
     }
 
-    private static String upload(String name, String contentType, byte[] bytes) {
-        return given().contentType(contentType).body(bytes).queryParam("name", name).post("/v1/artifacts").then()
-                .statusCode(201).extract().path("id");
-    }
-
     private static String run(String flow, String artifact) {
         String assistant = given().contentType(ContentType.JSON).body("{\"name\": \"a\", \"flow\": \"" + flow + "\"}")
                 .post("/v1/assistants").then().statusCode(201).extract().path("id");
@@ -59,7 +55,7 @@ class ArtifactRunTest {
     void anUploadedDocumentDrivesTheRunAndLargeOutputsReadBackWhole() throws Exception {
         try (var worker = WorkerProcess.start(51199)) {
             // the classifier reads the uploaded contract (the input itself says nothing legal)
-            String contract = upload("contract.txt", "text/plain",
+            String contract = ArtifactTest.upload("contract.txt", "text/plain",
                     "This Services Agreement limits each party's liability.".getBytes());
             var review = finished(run("document-review", contract));
             assertThat(review.getString("status")).isEqualTo("succeeded");
@@ -70,7 +66,8 @@ class ArtifactRunTest {
             for (int i = 0; text.length() < 300_000; i++) {
                 text.append("line ").append(i).append(" of the appendix\n");
             }
-            String appendix = upload("appendix.txt", "text/plain; charset=utf-8", text.toString().getBytes());
+            String appendix = ArtifactTest.upload("appendix.txt", "text/plain; charset=utf-8",
+                    text.toString().getBytes());
             String bulk = run("bulk-pipeline", appendix);
             assertThat(finished(bulk).getString("status")).isEqualTo("succeeded");
 
@@ -83,7 +80,8 @@ class ArtifactRunTest {
             // time travel through the API resolves the reference
             String checkpoint = given().get("/v1/runs/" + bulk + "/checkpoints/1").then().statusCode(200).extract()
                     .asString();
-            assertThat(checkpoint).doesNotContain(OffloadedValues.REFERENCE_FIELD).contains("line 7000 of the appendix");
+            assertThat(checkpoint).doesNotContain(OffloadedValues.REFERENCE_FIELD)
+                    .contains("line 7000 of the appendix");
             var output = given().get("/v1/runs/" + bulk + "/checkpoints/1").then().extract().jsonPath()
                     .getString("state.outputs.bulk_producer");
             assertThat(output).contains(text.toString().trim());

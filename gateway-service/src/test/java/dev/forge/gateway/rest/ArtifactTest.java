@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /** Artifacts: streamed upload and download through the local S3, size limits, workspace isolation, run references. */
 @QuarkusTest
-class ArtifactTest {
+public class ArtifactTest {
 
     @Inject
     Pool pool;
@@ -58,7 +58,8 @@ class ArtifactTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    private static String upload(String name, String contentType, byte[] bytes) {
+    /** Uploads an artifact as the current caller; its id. */
+    public static String upload(String name, String contentType, byte[] bytes) {
         return given().contentType(contentType).body(bytes).queryParam("name", name)
                 .post("/v1/artifacts").then().statusCode(201)
                 .header("Location", containsString("/v1/artifacts/"))
