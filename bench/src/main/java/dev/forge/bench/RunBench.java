@@ -27,7 +27,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * from the runs' own timestamps in PostgreSQL; every run is checked to have succeeded exactly once with one
  * checkpoint per step. Prints one JSON line.
  * <p>
- * usage: {@code RunBench [runs=5000] [clients=32]}; env FORGE_GATEWAY_URL, FORGE_ADMIN_KEY (else .run/admin.key),
+ * usage: {@code RunBench [runs=5000] [clients=32]}, {@code -Dforge.bench.warmup=1000} unmeasured runs first; env
+ * FORGE_GATEWAY_URL, FORGE_ADMIN_KEY (else .run/admin.key),
  * FORGE_DB (forge), FORGE_WORKER_PID_FILE (.run/worker.pid) for the worker's peak RSS.
  */
 public final class RunBench {
@@ -56,47 +57,25 @@ public final class RunBench {
         String assistant = JsonValues.MAPPER.readTree(post(http, gateway + "/v1/assistants", auth,
                 "{\"name\": \"bench\", \"flow\": \"document-review\"}", 201)).path("id").asText();
 
-        var ids = Collections.synchronizedList(new ArrayList<UUID>());
-        var createMs = Collections.synchronizedList(new ArrayList<Double>());
-        var next = new AtomicInteger();
-        var errors = new AtomicInteger();
-        var threads = new ArrayList<Thread>();
-        for (int c = 0; c < clients; c++) {
-            var thread = new Thread(() -> {
-                for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
-                    String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \""
-                            + DOCUMENTS[i % DOCUMENTS.length] + "\", \"n\": " + i + "}}";
-                    long t0 = System.nanoTime();
-                    try {
-                        String created = post(http, gateway + "/v1/runs", auth, body, 202);
-                        createMs.add((System.nanoTime() - t0) / 1e6);
-                        ids.add(UUID.fromString(JsonValues.MAPPER.readTree(created).path("id").asText()));
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                        System.err.println("create failed: " + e.getMessage());
-                    }
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-
         Vertx vertx = Vertx.vertx();
         Pool pool = BenchDb.pool(vertx, System.getenv().getOrDefault("FORGE_DB", "forge"), 2);
-        UUID[] created = ids.toArray(UUID[]::new);
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        long terminal = 0;
-        while (System.nanoTime() < deadline) {
-            terminal = one(pool, "SELECT count(*) FROM runs WHERE id = ANY($1) AND status NOT IN ('pending', "
-                    + "'running')", created).getLong(0);
-            if (terminal == created.length) {
-                break;
-            }
-            Thread.sleep(200);
+
+        // a warm-up round first, not measured: freshly started services spend their first minute compiling (the
+        // JIT took more CPU than the event loops in a profile of a cold run)
+        int warmup = Integer.getInteger("forge.bench.warmup", 1000);
+        int warmedUp = 0;
+        if (warmup > 0) {
+            var round = submit(http, gateway, auth, assistant, warmup, clients);
+            warmedUp = round.ids().size();
+            awaitTerminal(pool, round.ids().toArray(UUID[]::new));
         }
+
+        var round = submit(http, gateway, auth, assistant, runs, clients);
+        var ids = round.ids();
+        var createMs = round.createMs();
+        var errors = round.errors();
+        UUID[] created = ids.toArray(UUID[]::new);
+        long terminal = awaitTerminal(pool, created);
         Row stats = one(pool, """
                 SELECT count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
                        count(*) FILTER (WHERE status <> 'succeeded') AS not_succeeded,
@@ -107,7 +86,7 @@ public final class RunBench {
                            * 1000 AS run_p99
                 FROM runs WHERE id = ANY($1)""", created);
         long ofAssistant = one(pool, "SELECT count(*) FROM runs WHERE assistant_id = $1",
-                UUID.fromString(assistant)).getLong(0);
+                UUID.fromString(assistant)).getLong(0) - warmedUp;
         long wrongCheckpoints = one(pool, "SELECT count(*) FROM (SELECT run_id FROM workflow_checkpoints "
                 + "WHERE run_id = ANY($1) GROUP BY run_id HAVING count(*) <> 5 OR count(DISTINCT step_index) <> 5) x",
                 created).getLong(0);
@@ -138,6 +117,57 @@ public final class RunBench {
         }
         System.out.println(line);
         System.exit(0);
+    }
+
+    /** The runs one round created (in no particular order), each create's latency, and failed creates. */
+    private record Round(List<UUID> ids, List<Double> createMs, AtomicInteger errors) {
+    }
+
+    /** Creates {@code runs} runs from {@code clients} concurrent clients, each waiting for its answer. */
+    private static Round submit(HttpClient http, String gateway, String auth, String assistant, int runs, int clients)
+            throws InterruptedException {
+        var round = new Round(Collections.synchronizedList(new ArrayList<>()),
+                Collections.synchronizedList(new ArrayList<>()), new AtomicInteger());
+        var next = new AtomicInteger();
+        var threads = new ArrayList<Thread>();
+        for (int c = 0; c < clients; c++) {
+            var thread = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
+                    String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \""
+                            + DOCUMENTS[i % DOCUMENTS.length] + "\", \"n\": " + i + "}}";
+                    long t0 = System.nanoTime();
+                    try {
+                        String created = post(http, gateway + "/v1/runs", auth, body, 202);
+                        round.createMs().add((System.nanoTime() - t0) / 1e6);
+                        round.ids().add(UUID.fromString(JsonValues.MAPPER.readTree(created).path("id").asText()));
+                    } catch (Exception e) {
+                        round.errors().incrementAndGet();
+                        System.err.println("create failed: " + e.getMessage());
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return round;
+    }
+
+    /** Waits (up to 10 minutes) until every run is terminal; returns how many are. */
+    private static long awaitTerminal(Pool pool, UUID[] ids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long terminal = 0;
+        while (System.nanoTime() < deadline) {
+            terminal = one(pool, "SELECT count(*) FROM runs WHERE id = ANY($1) AND status NOT IN ('pending', "
+                    + "'running')", ids).getLong(0);
+            if (terminal == ids.length) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return terminal;
     }
 
     private static Row one(Pool pool, String sql, Object arg) {

@@ -46,11 +46,19 @@ public class QueueStore {
             WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.run_id, j.session_id, j.lease_epoch, j.attempt, j.max_attempts""";
 
+    // Rows a step transaction has locked right now (its fence) are skipped rather than waited for: waiting made the
+    // heartbeat and every step commit queue behind each other (a 650 ms heartbeat, 1.5 ms per fence under R1). A
+    // skipped lease is extended by the next beat; the answer still counts it as held when the snapshot says so. (A
+    // data-modifying WITH runs to completion whether or not the main query reads it.)
     private static final String HEARTBEAT = """
-            UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $2)
-            FROM unnest($3::bigint[], $4::bigint[]) AS held(id, epoch)
-            WHERE j.id = held.id AND j.lease_epoch = held.epoch AND j.locked_by = $1
-            RETURNING j.id""";
+            WITH held AS (SELECT * FROM unnest($3::bigint[], $4::bigint[]) AS h(id, epoch)),
+            extended AS (
+                UPDATE jobs j SET lease_expires_at = now() + make_interval(secs => $2)
+                WHERE j.id = ANY(ARRAY(
+                    SELECT l.id FROM jobs l JOIN held ON l.id = held.id AND l.lease_epoch = held.epoch
+                    WHERE l.locked_by = $1 FOR UPDATE OF l SKIP LOCKED))
+                RETURNING j.id)
+            SELECT held.id FROM held JOIN jobs j ON j.id = held.id AND j.lease_epoch = held.epoch AND j.locked_by = $1""";
 
     private static final String FENCE = "SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3 "
             + "FOR UPDATE";

@@ -37,9 +37,11 @@ public interface WorkerConfig {
     /**
      * How often the worker vacuums the queue table itself (0 = never). Every job row is inserted, updated at claim
      * and deleted: without vacuum the table and its indexes keep every dead version, and a server whose autovacuum is
-     * off or lagging would let the queue bloat. SKIP_LOCKED: workers never wait on each other's vacuum.
+     * off or lagging would let the queue bloat. SKIP_LOCKED: workers never wait on each other's vacuum. Every 5 s
+     * rather than 30 s: with a deep queue the claim scans the dead index entries of jobs claimed since the last
+     * vacuum (R1: 4.0 ms per claim at 30 s, 0.8 ms at 5 s; one vacuum of the small table costs a few ms).
      */
-    @WithDefault("30s")
+    @WithDefault("5s")
     Duration queueVacuumInterval();
 
     /** How long in-flight runs may finish on graceful shutdown before they are returned to the queue. */
@@ -64,6 +66,17 @@ public interface WorkerConfig {
 
     @WithDefault("10s")
     Duration retryBackoffMax();
+
+    /**
+     * Group-commit transactions that may be in flight at once. One keeps every commit as full as possible; two let
+     * the next batch gather and go while the previous one waits for its WAL flush.
+     */
+    @WithDefault("2")
+    int commitFlushers();
+
+    /** Most job writes (steps, starts, finishes of different runs) one group commit carries. */
+    @WithDefault("256")
+    int commitBatchMax();
 
     /** Fixed worker id (default: random per start). */
     Optional<String> id();

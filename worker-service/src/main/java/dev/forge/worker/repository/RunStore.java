@@ -13,32 +13,28 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.checkpoint.Checkpoints;
+import dev.forge.worker.repository.JobWrite.Event;
 import dev.forge.core.json.JsonValues;
-import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.ClaimedJob;
-import dev.forge.core.queue.QueueStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The worker's writes to runs, checkpoints, messages, edges and events. Every write on behalf of a job runs in one
- * transaction that first fences on the job's lease epoch; {@code false} means the lease moved on and nothing was
- * written.
+ * The worker's reads of runs and checkpoints, and its writes to runs, checkpoints, messages, edges and events. Every
+ * write on behalf of a job is applied atomically after a fence on the job's lease epoch, group-committed with other
+ * runs' writes ({@link GroupCommit}); {@code false} means the lease moved on and nothing was written.
  */
 @ApplicationScoped
 public class RunStore {
 
     private final Pool pool;
-    private final QueueStore queue;
-    private final OutboxRelay relay;
+    private final GroupCommit commits;
 
-    public RunStore(Pool pool, QueueStore queue, OutboxRelay relay) {
+    public RunStore(Pool pool, GroupCommit commits) {
         this.pool = pool;
-        this.queue = queue;
-        this.relay = relay;
+        this.commits = commits;
     }
 
     public Uni<Optional<RunRecord>> load(UUID runId) {
@@ -95,20 +91,17 @@ public class RunStore {
      */
     public Uni<Boolean> start(ClaimedJob job, UUID workerId, RunRecord run, JsonNode initialState,
             String firstExecutor) {
-        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), 0, initialState, false,
-                Map.of("kind", "start", "worker", workerId.toString(), "attempt", job.attempt()))
-                .flatMap(x -> tx.preparedQuery("UPDATE runs SET status = 'running', started_at = COALESCE(started_at, "
-                        + "now()), attempt = $2, step_index = 0, current_step = NULL, updated_at = now() "
-                        + "WHERE id = $1 AND status IN ('pending', 'running')")
-                        .execute(Tuple.of(run.id(), job.attempt())))
-                .flatMap(x -> tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, content) "
-                        + "VALUES ($1, $2, 0, 'user', $3::text::jsonb) ON CONFLICT (run_id, seq) DO NOTHING")
-                        .execute(Tuple.of(run.id(), run.sessionId(), run.input().toString())))
-                .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
-                .flatMap(x -> events(tx, run, List.of(
+        return commits.submit(JobWrite.of(job, workerId, run)
+                .checkpoint(0, initialState, false, Map.of("kind", "start", "worker", workerId.toString(), "attempt",
+                        job.attempt()))
+                .running(job.attempt())
+                .messages(List.of(new JobWrite.Message(0, "user", null, run.input())))
+                .session("busy")
+                .events(List.of(
                         new Event("run.started", "info", Map.of("worker", workerId.toString(), "attempt",
                                 job.attempt())),
-                        new Event("step.started", "info", Map.of("step", 1, "executor", firstExecutor))))));
+                        new Event("step.started", "info", Map.of("step", 1, "executor", firstExecutor))))
+                .build());
     }
 
     /**
@@ -126,12 +119,8 @@ public class RunStore {
         if (nextExecutor != null) {
             events.add(new Event("step.started", "info", Map.of("step", fromStep + 1, "executor", nextExecutor)));
         }
-        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = 'running', attempt = $2, "
-                + "started_at = COALESCE(started_at, now()), updated_at = now() "
-                + "WHERE id = $1 AND status IN ('pending', 'running')")
-                .execute(Tuple.of(run.id(), job.attempt()))
-                .flatMap(x -> sessionStatus(tx, run.sessionId(), "busy"))
-                .flatMap(x -> events(tx, run, events)));
+        return commits.submit(JobWrite.of(job, workerId, run).running(job.attempt()).session("busy").events(events)
+                .build());
     }
 
     /**
@@ -139,39 +128,16 @@ public class RunStore {
      * touched: its progress is read from the latest checkpoint (one write fewer per step).
      */
     public Uni<Boolean> commitStep(ClaimedJob job, UUID workerId, RunRecord run, StepWrite step) {
-        return fenced(job, workerId, tx -> insertCheckpoint(tx, run.id(), step.stepIndex(), step.state(),
-                step.stateIsDelta(), step.metadata())
-                .flatMap(x -> step.edges().isEmpty() ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery("INSERT INTO run_edges (run_id, seq, step_index, from_executor, "
-                                + "to_executor, message) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
-                                .executeBatch(step.edges().stream().map(e -> Tuple.of(run.id(), e.seq(),
-                                        step.stepIndex(), e.from(), e.to(), e.message().toString())).toList())
-                                .replaceWithVoid())
-                .flatMap(x -> step.messageContent() == null ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery("INSERT INTO messages (run_id, session_id, seq, role, executor_id, "
-                                + "content) VALUES ($1, $2, $3, 'assistant', $4, $5::text::jsonb)")
-                                .execute(Tuple.of(run.id(), run.sessionId(), step.messageSeq(), step.executorId(),
-                                        step.messageContent().toString()))
-                                .replaceWithVoid())
-                .flatMap(x -> step.signals().isEmpty() ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery("INSERT INTO run_signals (workspace_id, target_session_id, channel, "
-                                + "payload, from_run_id, from_executor) VALUES ($1, $2, $3, $4::text::jsonb, $5, $6)")
-                                .executeBatch(step.signals().stream().map(sig -> Tuple.of(run.workspaceId(),
-                                        sig.targetSession(), sig.channel(), sig.payload().toString(), run.id(),
-                                        step.executorId())).toList())
-                                .replaceWithVoid())
-                .flatMap(x -> step.consumedSignal() == null ? Uni.createFrom().voidItem()
-                        : tx.preparedQuery("UPDATE run_signals SET consumed_at = now(), consumed_by_run = $2 "
-                                + "WHERE id = $1 AND consumed_at IS NULL")
-                                .execute(Tuple.of(step.consumedSignal(), run.id()))
-                                .invoke(rows -> {
-                                    if (rows.rowCount() != 1) {
-                                        // another run took it meanwhile: roll back; the wait step runs again
-                                        throw new IllegalStateException("signal " + step.consumedSignal()
-                                                + " was consumed by another run");
-                                    }
-                                }).replaceWithVoid())
-                .flatMap(x -> events(tx, run, stepEvents(step))));
+        var write = JobWrite.of(job, workerId, run)
+                .checkpoint(step.stepIndex(), step.state(), step.stateIsDelta(), step.metadata())
+                .edges(step.edges())
+                .signals(step.executorId(), step.signals(), step.consumedSignal())
+                .events(stepEvents(step));
+        if (step.messageContent() != null) {
+            write.messages(List.of(new JobWrite.Message(step.messageSeq(), "assistant", step.executorId(),
+                    step.messageContent())));
+        }
+        return commits.submit(write.build());
     }
 
     private static List<Event> stepEvents(StepWrite step) {
@@ -207,61 +173,19 @@ public class RunStore {
     public Uni<Boolean> finish(ClaimedJob job, UUID workerId, RunRecord run, String status, JsonNode output,
             JsonNode error) {
         String sessionStatus = status.equals("succeeded") || status.equals("cancelled") ? "idle" : "error";
-        // the session only changes when no other run of it is waiting (enqueued runs keep it busy)
         String severity = status.equals("succeeded") ? "info" : "error";
-        return fenced(job, workerId, tx -> tx.preparedQuery("UPDATE runs SET status = $2, output = $3::text::jsonb, "
-                + "error = $4::text::jsonb, finished_at = now(), updated_at = now() "
-                + "WHERE id = $1 AND status IN ('pending', 'running')")
-                .execute(Tuple.of(run.id(), status, output == null ? null : output.toString(),
-                        error == null ? null : error.toString()))
-                .flatMap(updated -> queue.complete(tx, job, workerId)
-                        .flatMap(x -> updated.rowCount() == 0 ? Uni.createFrom().voidItem()
-                                : sessionStatus(tx, run.sessionId(), sessionStatus)
-                                        .flatMap(y -> events(tx, run, List.of(new Event("run." + status, severity,
-                                                error == null ? Map.of("output", summary(output))
-                                                        : Map.of("error", error))))))));
+        return commits.submit(JobWrite.of(job, workerId, run)
+                .terminal(status, output, error)
+                .session(sessionStatus)
+                .events(List.of(new Event("run." + status, severity, error == null
+                        ? Map.of("output", summary(output)) : Map.of("error", error))))
+                .completeJob()
+                .build());
     }
 
     /** The run was already terminal (e.g. finished just before a lease loss): drop its job. */
     public Uni<Boolean> dropJob(ClaimedJob job, UUID workerId) {
-        return fenced(job, workerId, tx -> queue.complete(tx, job, workerId).replaceWithVoid());
-    }
-
-    private Uni<Boolean> fenced(ClaimedJob job, UUID workerId,
-            java.util.function.Function<SqlConnection, Uni<?>> writes) {
-        return pool.withTransaction(tx -> queue.fence(tx, job, workerId)
-                .flatMap(held -> held ? writes.apply(tx).replaceWith(true) : Uni.createFrom().item(false)))
-                .invoke(held -> {
-                    if (held) {
-                        relay.wake(); // the events this transaction wrote go out now
-                    }
-                });
-    }
-
-    private Uni<Void> insertCheckpoint(SqlConnection tx, UUID runId, int step, JsonNode state, boolean delta,
-            Map<String, Object> metadata) {
-        return tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, metadata, is_delta) "
-                + "VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6)")
-                .execute(Tuple.of(UUID.randomUUID(), runId, step, state.toString(), JsonValues.fromPlain(metadata)
-                        .toString(), delta))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> sessionStatus(SqlConnection tx, UUID sessionId, String status) {
-        return tx.preparedQuery("UPDATE sessions SET status = $2, updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(sessionId, status)).replaceWithVoid();
-    }
-
-    /** A run event to record with the state change it reports. */
-    private record Event(String type, String severity, Map<String, Object> payload) {
-    }
-
-    private Uni<Void> events(SqlConnection tx, RunRecord run, List<Event> events) {
-        return tx.preparedQuery("INSERT INTO events (workspace_id, run_id, session_id, type, severity, source, "
-                + "payload) VALUES ($1, $2, $3, $4, $5, 'worker', $6::text::jsonb)")
-                .executeBatch(events.stream().map(e -> Tuple.of(run.workspaceId(), run.id(), run.sessionId(),
-                        e.type(), e.severity(), JsonValues.fromPlain(e.payload()).toString())).toList())
-                .replaceWithVoid();
+        return commits.submit(JobWrite.of(job, workerId, null).completeJob().build());
     }
 
     private static JsonNode json(String text) {

@@ -177,6 +177,42 @@ class WorkerEngineTest {
     }
 
     @Test
+    void heartbeatDoesNotWaitForAStepCommitThatHoldsItsJob() {
+        runs.run(runs.session("support-triage"), "{}");
+        runs.run(runs.session("support-triage"), "{}");
+        UUID worker = UUID.randomUUID();
+        var claimed = queue.claim(worker, 2, Duration.ofSeconds(30)).await().atMost(Duration.ofSeconds(5));
+        assertThat(claimed).hasSize(2);
+        var busy = claimed.get(0);
+        var stale = new dev.forge.core.queue.ClaimedJob(claimed.get(1).jobId(), claimed.get(1).runId(),
+                claimed.get(1).sessionId(), claimed.get(1).epoch() - 1, 1, 3);
+        var expiresBefore = runs.one("SELECT lease_expires_at FROM jobs WHERE id = $1", busy.jobId())
+                .getOffsetDateTime(0);
+
+        // a step commit is inside its transaction, holding the fence lock on the first job
+        var inCommit = runs.pool().getConnection().await().atMost(Duration.ofSeconds(5));
+        try {
+            inCommit.query("BEGIN").execute().await().atMost(Duration.ofSeconds(5));
+            assertThat(queue.fence(inCommit, busy, worker).await().atMost(Duration.ofSeconds(5))).isTrue();
+
+            long started = System.nanoTime();
+            var held = queue.heartbeat(worker, List.of(busy, stale), Duration.ofSeconds(60))
+                    .await().atMost(Duration.ofSeconds(5));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            // the locked job is still ours (extended on a later beat); the one with an old epoch is not
+            assertThat(held).containsExactly(busy.jobId());
+        } finally {
+            inCommit.query("ROLLBACK").execute().await().atMost(Duration.ofSeconds(5));
+            inCommit.close().await().atMost(Duration.ofSeconds(5));
+        }
+        assertThat(runs.one("SELECT lease_expires_at FROM jobs WHERE id = $1", busy.jobId()).getOffsetDateTime(0))
+                .as("skipped, not extended, while locked").isEqualTo(expiresBefore);
+        queue.heartbeat(worker, List.of(busy), Duration.ofSeconds(60)).await().atMost(Duration.ofSeconds(5));
+        assertThat(runs.one("SELECT lease_expires_at FROM jobs WHERE id = $1", busy.jobId()).getOffsetDateTime(0))
+                .isAfter(expiresBefore.plusSeconds(20));
+    }
+
+    @Test
     void gracefulShutdownHandsUnfinishedWorkBackAndDeregisters() {
         var leaving = start(1);
         UUID run = runs.run(runs.session("slow-pipeline"), "{\"doc\": \"d\"}");
