@@ -1,0 +1,103 @@
+package dev.forge.skill.grpc;
+
+import dev.forge.proto.skill.v1.GetSkillRequest;
+import dev.forge.proto.skill.v1.ListSkillsRequest;
+import dev.forge.proto.skill.v1.ListSkillsResponse;
+import dev.forge.proto.skill.v1.Parameter;
+import dev.forge.proto.skill.v1.ResolveRequest;
+import dev.forge.proto.skill.v1.ResolveResponse;
+import dev.forge.proto.skill.v1.SkillChange;
+import dev.forge.proto.skill.v1.SkillProblem;
+import dev.forge.proto.skill.v1.SkillService;
+import dev.forge.proto.skill.v1.WatchSkillsRequest;
+import dev.forge.skill.Skill;
+import dev.forge.skill.SkillException;
+import dev.forge.skill.service.SkillMarkdown;
+import dev.forge.skill.service.SkillRegistry;
+import dev.forge.skill.service.SkillRouter;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** {@code forge.skill.v1.SkillService}: the registry and router over gRPC, errors as proper status codes. */
+@GrpcService
+public class SkillGrpcService implements SkillService {
+
+    private final SkillRegistry registry;
+    private final SkillRouter router;
+
+    public SkillGrpcService(SkillRegistry registry, SkillRouter router) {
+        this.registry = registry;
+        this.router = router;
+    }
+
+    @Override
+    public Uni<ListSkillsResponse> listSkills(ListSkillsRequest request) {
+        var index = registry.index();
+        var out = ListSkillsResponse.newBuilder();
+        index.skills().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+                .forEach(s -> out.addSkills(message(s)));
+        index.problems().forEach(p -> out.addProblems(SkillProblem.newBuilder().setPath(p.path()).setLine(p.line())
+                .setKind(p.kind()).setMessage(p.message())));
+        return Uni.createFrom().item(out.build());
+    }
+
+    @Override
+    public Uni<dev.forge.proto.skill.v1.Skill> getSkill(GetSkillRequest request) {
+        return Uni.createFrom().item(() -> {
+            if (!SkillMarkdown.NAME.matcher(request.getName()).matches()) {
+                throw Status.INVALID_ARGUMENT.withDescription("not a skill name (lowercase letters, digits and "
+                        + "dashes)").asRuntimeException();
+            }
+            var found = request.getVersion().isEmpty() ? registry.get(request.getName())
+                    : registry.get(request.getName(), request.getVersion());
+            return message(found.orElseThrow(() -> Status.NOT_FOUND.withDescription(request.getVersion().isEmpty()
+                    ? "no skill named '" + request.getName() + "'"
+                    : "skill '" + request.getName() + "' has no loaded version '" + request.getVersion() + "'")
+                    .asRuntimeException()));
+        });
+    }
+
+    @Override
+    public Uni<ResolveResponse> resolve(ResolveRequest request) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return router.resolve(request.getInput()).map(r -> ResolveResponse.newBuilder().setMatched(true)
+                        .setCommand(r.command()).setSkill(message(r.skill())).putAllParameters(r.parameters())
+                        .addAllTools(r.tools()).setText(r.text()).build())
+                        .orElseGet(() -> ResolveResponse.newBuilder().setMatched(false).build());
+            } catch (SkillException e) {
+                var status = e.kind() == SkillException.Kind.NOT_FOUND ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
+                String detail = e.errors().size() > 1 ? e.getMessage() + ": " + String.join("; ", e.errors())
+                        : e.getMessage();
+                throw status.withDescription(detail).asRuntimeException();
+            }
+        });
+    }
+
+    @Override
+    public Multi<SkillChange> watchSkills(WatchSkillsRequest request) {
+        return registry.changes().map(c -> {
+            var out = SkillChange.newBuilder().setKind(c.kind().label()).setName(c.skill().name())
+                    .setSkill(message(c.skill()));
+            if (c.previousVersion() != null) {
+                out.setPreviousVersion(c.previousVersion());
+            }
+            return out.build();
+        });
+    }
+
+    static dev.forge.proto.skill.v1.Skill message(Skill s) {
+        var out = dev.forge.proto.skill.v1.Skill.newBuilder().setName(s.name()).setTitle(s.title())
+                .setDescription(s.description()).addAllTriggers(s.triggers()).addAllTools(s.tools())
+                .setSource(s.source().label()).setVersion(s.version()).setPath(s.path()).putAllMetadata(s.metadata())
+                .setLoadedAt(s.loadedAt().toString());
+        for (var p : s.parameters()) {
+            var param = Parameter.newBuilder().setName(p.name()).setDescription(p.description());
+            p.defaultValue().ifPresent(param::setDefaultValue);
+            out.addParameters(param);
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.forge.skill.rest;
+
+import java.util.LinkedHashMap;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.forge.skill.SkillException;
+
+/** Every error as {@code application/problem+json} (RFC 9457); never a stack trace. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response skill(SkillException e) {
+        return e.kind() == SkillException.Kind.NOT_FOUND
+                ? problem(404, "not-found", "Not found", e.getMessage(), null)
+                : problem(422, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String detail = status == 400 ? "the body is not valid JSON" : e.getResponse().getStatusInfo()
+                .getReasonPhrase();
+        return problem(status, status == 404 ? "not-found" : "http-" + status,
+                e.getResponse().getStatusInfo().getReasonPhrase(), detail, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.errorf(e, "unexpected error");
+        return problem(500, "internal-error", "Internal error", "the request failed; see the service log", null);
+    }
+
+    private static Response problem(int status, String type, String title, String detail,
+            java.util.List<String> errors) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", "https://forge.dev/problems/" + type);
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        if (errors != null && !errors.isEmpty()) {
+            body.put("errors", errors);
+        }
+        return Response.status(status).type("application/problem+json").entity(body).build();
+    }
+}

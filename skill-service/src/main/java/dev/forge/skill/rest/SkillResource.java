@@ -1,0 +1,82 @@
+package dev.forge.skill.rest;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forge.skill.SkillException;
+import dev.forge.skill.service.SkillMarkdown;
+import dev.forge.skill.service.SkillRegistry;
+import dev.forge.skill.service.SkillRouter;
+import io.smallrye.mutiny.Multi;
+
+/** The REST mirror of {@code forge.skill.v1.SkillService}. */
+@Path("/v1/skills")
+@Produces(MediaType.APPLICATION_JSON)
+public class SkillResource {
+
+    private final SkillRegistry registry;
+    private final SkillRouter router;
+
+    public SkillResource(SkillRegistry registry, SkillRouter router) {
+        this.registry = registry;
+        this.router = router;
+    }
+
+    @GET
+    public Map<String, Object> list() {
+        var index = registry.index();
+        return Map.of("skills", index.skills().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+                .map(SkillViews::skill).toList(),
+                "problems", index.problems().stream().map(SkillViews::problem).toList());
+    }
+
+    @GET
+    @Path("/{name}")
+    public Map<String, Object> get(@PathParam("name") String name, @QueryParam("version") String version) {
+        checkName(name);
+        var skill = version == null || version.isBlank() ? registry.get(name) : registry.get(name, version);
+        return SkillViews.skill(skill.orElseThrow(() -> SkillException.notFound(version == null || version.isBlank()
+                ? "no skill named '" + name + "'" : "skill '" + name + "' has no loaded version '" + version + "'")));
+    }
+
+    @POST
+    @Path("/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> resolve(JsonNode body) {
+        if (body == null || !body.isObject() || !body.path("input").isTextual()) {
+            throw SkillException.invalid("the body must be a JSON object with a string 'input'", List.of());
+        }
+        return router.resolve(body.get("input").asText()).map(SkillViews::resolution)
+                .orElseGet(() -> Map.of("matched", false));
+    }
+
+    /** Server-sent events, one per change to the index, as they happen. */
+    @GET
+    @Path("/changes")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<Map<String, Object>> changes() {
+        return registry.changes().map(SkillViews::change);
+    }
+
+    /** Names are single path segments of lowercase letters, digits and dashes: nothing can reach outside. */
+    static void checkName(String name) {
+        if (name == null || !SkillMarkdown.NAME.matcher(name).matches()) {
+            throw SkillException.invalid("'" + (name == null ? "" : name.length() > 40 ? name.substring(0, 40)
+                    + "..." : name) + "' is not a skill name (lowercase letters, digits and dashes)", List.of());
+        }
+    }
+}
