@@ -60,10 +60,15 @@ public class QueueStore {
                 RETURNING j.id)
             SELECT held.id FROM held JOIN jobs j ON j.id = held.id AND j.lease_epoch = held.epoch AND j.locked_by = $1""";
 
-    private static final String FENCE = "SELECT 1 FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3 "
-            + "FOR UPDATE";
+    // several jobs (possibly of several worker engines in one process) in one statement, locked in id order
+    private static final String FENCE = """
+            SELECT j.id FROM jobs j
+            JOIN unnest($1::bigint[], $2::uuid[], $3::bigint[]) AS f(id, worker, epoch)
+              ON j.id = f.id AND j.locked_by = f.worker AND j.lease_epoch = f.epoch
+            ORDER BY j.id FOR UPDATE OF j""";
 
-    private static final String COMPLETE = "DELETE FROM jobs WHERE id = $1 AND locked_by = $2 AND lease_epoch = $3";
+    // only after fence() in the same transaction: the row locks make the ids alone enough
+    private static final String COMPLETE_FENCED = "DELETE FROM jobs WHERE id = ANY($1::bigint[])";
 
     private static final String COMPLETE_ALL = """
             DELETE FROM jobs j USING unnest($2::bigint[], $3::bigint[]) AS done(id, epoch)
@@ -161,19 +166,34 @@ public class QueueStore {
                 });
     }
 
-    /**
-     * Locks the job row if this worker still holds this epoch; false means the lease moved on and the caller must
-     * roll back and stop. Call first inside every transaction that writes on behalf of a job.
-     */
-    public Uni<Boolean> fence(SqlConnection tx, ClaimedJob job, UUID workerId) {
-        return tx.preparedQuery(FENCE).execute(Tuple.of(job.jobId(), workerId, job.epoch()))
-                .map(rows -> rows.size() == 1);
+    /** A job and the worker (engine) that claims to hold it. */
+    public record Held(ClaimedJob job, UUID workerId) {
     }
 
-    /** Removes a finished job (fenced). */
-    public Uni<Boolean> complete(SqlConnection tx, ClaimedJob job, UUID workerId) {
-        return tx.preparedQuery(COMPLETE).execute(Tuple.of(job.jobId(), workerId, job.epoch()))
-                .map(rows -> rows.rowCount() == 1);
+    /**
+     * Locks the rows of the jobs whose worker still holds that epoch and answers their ids; a job missing from the
+     * answer was lost (its lease moved on) and nothing may be written for it. Call first inside every transaction
+     * that writes on behalf of jobs.
+     */
+    public Uni<Set<Long>> fence(SqlConnection tx, List<Held> jobs) {
+        return tx.preparedQuery(FENCE).execute(Tuple.of(
+                jobs.stream().map(h -> h.job().jobId()).toArray(Long[]::new),
+                jobs.stream().map(Held::workerId).toArray(UUID[]::new),
+                jobs.stream().map(h -> h.job().epoch()).toArray(Long[]::new)))
+                .map(rows -> {
+                    var ids = new java.util.HashSet<Long>();
+                    rows.forEach(r -> ids.add(r.getLong(0)));
+                    return ids;
+                });
+    }
+
+    /** Removes finished jobs that {@link #fence} locked earlier in this transaction. */
+    public Uni<Void> completeFenced(SqlConnection tx, List<Long> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery(COMPLETE_FENCED).execute(Tuple.of((Object) jobIds.toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /**

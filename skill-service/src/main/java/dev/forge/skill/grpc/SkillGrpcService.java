@@ -12,7 +12,6 @@ import dev.forge.proto.skill.v1.SkillService;
 import dev.forge.proto.skill.v1.WatchSkillsRequest;
 import dev.forge.skill.Skill;
 import dev.forge.skill.SkillException;
-import dev.forge.skill.service.SkillMarkdown;
 import dev.forge.skill.service.SkillRegistry;
 import dev.forge.skill.service.SkillRouter;
 import io.grpc.Status;
@@ -36,8 +35,7 @@ public class SkillGrpcService implements SkillService {
     public Uni<ListSkillsResponse> listSkills(ListSkillsRequest request) {
         var index = registry.index();
         var out = ListSkillsResponse.newBuilder();
-        index.skills().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                .forEach(s -> out.addSkills(message(s)));
+        index.skills().values().forEach(s -> out.addSkills(message(s)));
         index.problems().forEach(p -> out.addProblems(SkillProblem.newBuilder().setPath(p.path()).setLine(p.line())
                 .setKind(p.kind()).setMessage(p.message())));
         return Uni.createFrom().item(out.build());
@@ -46,16 +44,11 @@ public class SkillGrpcService implements SkillService {
     @Override
     public Uni<dev.forge.proto.skill.v1.Skill> getSkill(GetSkillRequest request) {
         return Uni.createFrom().item(() -> {
-            if (!SkillMarkdown.NAME.matcher(request.getName()).matches()) {
-                throw Status.INVALID_ARGUMENT.withDescription("not a skill name (lowercase letters, digits and "
-                        + "dashes)").asRuntimeException();
+            try {
+                return message(registry.lookup(request.getName(), request.getVersion()));
+            } catch (SkillException e) {
+                throw status(e);
             }
-            var found = request.getVersion().isEmpty() ? registry.get(request.getName())
-                    : registry.get(request.getName(), request.getVersion());
-            return message(found.orElseThrow(() -> Status.NOT_FOUND.withDescription(request.getVersion().isEmpty()
-                    ? "no skill named '" + request.getName() + "'"
-                    : "skill '" + request.getName() + "' has no loaded version '" + request.getVersion() + "'")
-                    .asRuntimeException()));
         });
     }
 
@@ -68,10 +61,7 @@ public class SkillGrpcService implements SkillService {
                         .addAllTools(r.tools()).setText(r.text()).build())
                         .orElseGet(() -> ResolveResponse.newBuilder().setMatched(false).build());
             } catch (SkillException e) {
-                var status = e.kind() == SkillException.Kind.NOT_FOUND ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
-                String detail = e.errors().size() > 1 ? e.getMessage() + ": " + String.join("; ", e.errors())
-                        : e.getMessage();
-                throw status.withDescription(detail).asRuntimeException();
+                throw status(e);
             }
         });
     }
@@ -86,6 +76,14 @@ public class SkillGrpcService implements SkillService {
             }
             return out.build();
         });
+    }
+
+    /** NOT_FOUND or INVALID_ARGUMENT, every error in the description. */
+    private static io.grpc.StatusRuntimeException status(SkillException e) {
+        var status = e.kind() == SkillException.Kind.NOT_FOUND ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
+        String detail = e.errors().size() > 1 ? e.getMessage() + ": " + String.join("; ", e.errors())
+                : e.getMessage();
+        return status.withDescription(detail).asRuntimeException();
     }
 
     static dev.forge.proto.skill.v1.Skill message(Skill s) {

@@ -17,7 +17,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.skill.SkillException;
-import dev.forge.skill.service.SkillMarkdown;
 import dev.forge.skill.service.SkillRegistry;
 import dev.forge.skill.service.SkillRouter;
 import io.smallrye.mutiny.Multi;
@@ -38,18 +37,14 @@ public class SkillResource {
     @GET
     public Map<String, Object> list() {
         var index = registry.index();
-        return Map.of("skills", index.skills().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                .map(SkillViews::skill).toList(),
+        return Map.of("skills", index.skills().values().stream().map(SkillViews::skill).toList(),
                 "problems", index.problems().stream().map(SkillViews::problem).toList());
     }
 
     @GET
     @Path("/{name}")
     public Map<String, Object> get(@PathParam("name") String name, @QueryParam("version") String version) {
-        checkName(name);
-        var skill = version == null || version.isBlank() ? registry.get(name) : registry.get(name, version);
-        return SkillViews.skill(skill.orElseThrow(() -> SkillException.notFound(version == null || version.isBlank()
-                ? "no skill named '" + name + "'" : "skill '" + name + "' has no loaded version '" + version + "'")));
+        return SkillViews.skill(registry.lookup(name, version));
     }
 
     @POST
@@ -70,13 +65,5 @@ public class SkillResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<Map<String, Object>> changes() {
         return registry.changes().map(SkillViews::change);
-    }
-
-    /** Names are single path segments of lowercase letters, digits and dashes: nothing can reach outside. */
-    static void checkName(String name) {
-        if (name == null || !SkillMarkdown.NAME.matcher(name).matches()) {
-            throw SkillException.invalid("'" + (name == null ? "" : name.length() > 40 ? name.substring(0, 40)
-                    + "..." : name) + "' is not a skill name (lowercase letters, digits and dashes)", List.of());
-        }
     }
 }

@@ -8,7 +8,6 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
@@ -30,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import dev.forge.skill.Skill;
 import dev.forge.skill.SkillChange;
+import dev.forge.skill.SkillException;
 import dev.forge.skill.SkillProblem;
 import dev.forge.skill.config.SkillsConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,7 +53,7 @@ public class SkillRegistry {
     private static final Logger LOG = Logger.getLogger(SkillRegistry.class);
     private static final String FILE = "SKILL.md";
 
-    /** One consistent view of the directories. */
+    /** One consistent view of the directories; skills in name order. */
     public record Index(Map<String, Skill> skills, Map<String, String> triggers, List<SkillProblem> problems,
             Instant loadedAt) {
     }
@@ -100,6 +100,21 @@ public class SkillRegistry {
     /** The skill as loaded now. */
     public Optional<Skill> get(String name) {
         return Optional.ofNullable(index.skills().get(name));
+    }
+
+    /**
+     * The skill by name, as loaded now or (with a version) one of its last {@code versions-kept} loaded versions.
+     * Names are checked first — lowercase letters, digits and dashes only — so no request can name a path.
+     */
+    public Skill lookup(String name, String version) {
+        if (name == null || !SkillMarkdown.NAME.matcher(name).matches()) {
+            String shown = name == null ? "" : name.length() > 40 ? name.substring(0, 40) + "..." : name;
+            throw SkillException.invalid("'" + shown + "' is not a skill name (lowercase letters, digits and dashes)",
+                    List.of());
+        }
+        boolean current = version == null || version.isBlank();
+        return (current ? get(name) : get(name, version)).orElseThrow(() -> SkillException.notFound(current
+                ? "no skill named '" + name + "'" : "skill '" + name + "' has no loaded version '" + version + "'"));
     }
 
     /** A loaded version of the skill: the current one or one of the last {@code versions-kept} before it. */
@@ -170,7 +185,8 @@ public class SkillRegistry {
             return before != null && before.version().equals(skill.version()) && before.path().equals(skill.path())
                     ? before : skill;
         });
-        var next = new Index(Map.copyOf(loaded), Map.copyOf(triggers), List.copyOf(problems), now);
+        var next = new Index(java.util.Collections.unmodifiableMap(loaded), Map.copyOf(triggers),
+                List.copyOf(problems), now);
         index = next;
         remember(next);
         announce(previous, next);
@@ -239,7 +255,7 @@ public class SkillRegistry {
                             + " resolves outside " + root + " (a symlink out of the skills directory)"));
                     continue;
                 }
-                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+                if (!Files.isRegularFile(file)) {
                     problems.add(new SkillProblem(path, 0, "missing_skill_md", "directory " + dirName
                             + " has no SKILL.md"));
                     continue;
@@ -275,7 +291,8 @@ public class SkillRegistry {
                 WatchKey key = service.poll(1, TimeUnit.SECONDS);
                 boolean changed = false;
                 while (key != null) {
-                    changed |= drain(key, watched);
+                    drain(key, watched);
+                    changed = true;
                     key = service.poll(debounce, TimeUnit.MILLISECONDS); // settle: collect what follows quickly
                 }
                 // a skills directory that did not exist at start may appear later
@@ -297,7 +314,7 @@ public class SkillRegistry {
         }
     }
 
-    private static boolean drain(WatchKey key, Map<WatchKey, Path> watched) {
+    private static void drain(WatchKey key, Map<WatchKey, Path> watched) {
         for (var event : key.pollEvents()) {
             if (event.kind() == OVERFLOW) {
                 LOG.debug("file events overflowed; re-reading everything");
@@ -306,7 +323,6 @@ public class SkillRegistry {
         if (!key.reset()) {
             watched.remove(key); // the directory is gone
         }
-        return true;
     }
 
     /** Watches both roots and every skill directory in them; true if something new is now watched. */

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.OutboxRelay;
+import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,12 +42,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class GroupCommit {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
-
-    private static final String FENCE = """
-            SELECT j.id FROM jobs j
-            JOIN unnest($1::bigint[], $2::uuid[], $3::bigint[]) AS f(id, worker, epoch)
-              ON j.id = f.id AND j.locked_by = f.worker AND j.lease_epoch = f.epoch
-            ORDER BY j.id FOR UPDATE OF j""";
 
     private static final String MARK_RUNNING = """
             UPDATE runs r SET status = 'running', attempt = u.attempt, started_at = COALESCE(r.started_at, now()),
@@ -100,9 +95,8 @@ public class GroupCommit {
                  AS e(workspace_id, run_id, session_id, type, severity, payload, n)
             ORDER BY e.n""";
 
-    private static final String COMPLETE_JOBS = "DELETE FROM jobs WHERE id = ANY($1::bigint[])";
-
     private final Pool pool;
+    private final QueueStore queue;
     private final OutboxRelay relay;
     private final int flushers;
     private final int maxBatch;
@@ -110,8 +104,9 @@ public class GroupCommit {
     private final ConcurrentLinkedQueue<Pending> queued = new ConcurrentLinkedQueue<>();
     private final AtomicInteger flushing = new AtomicInteger();
 
-    public GroupCommit(Pool pool, OutboxRelay relay, WorkerConfig config, MeterRegistry registry) {
+    public GroupCommit(Pool pool, QueueStore queue, OutboxRelay relay, WorkerConfig config, MeterRegistry registry) {
         this.pool = pool;
+        this.queue = queue;
         this.relay = relay;
         this.flushers = Math.max(1, config.commitFlushers());
         this.maxBatch = Math.max(1, config.commitBatchMax());
@@ -197,7 +192,8 @@ public class GroupCommit {
 
     /** One transaction for all the writes; returns the ids of the jobs still held (whose writes were applied). */
     private Uni<Set<Long>> apply(List<JobWrite> writes) {
-        return pool.withTransaction(tx -> fence(tx, writes).flatMap(heldIds -> {
+        return pool.withTransaction(tx -> queue.fence(tx, writes.stream()
+                .map(w -> new QueueStore.Held(w.job(), w.workerId())).toList()).flatMap(heldIds -> {
             var held = writes.stream().filter(w -> heldIds.contains(w.job().jobId())).toList();
             if (held.isEmpty()) {
                 return Uni.createFrom().item(heldIds);
@@ -214,7 +210,8 @@ public class GroupCommit {
                                 .flatMap(x -> signals(tx, held))
                                 .flatMap(x -> sessions(tx, live))
                                 .flatMap(x -> events(tx, live))
-                                .flatMap(x -> completeJobs(tx, held));
+                                .flatMap(x -> queue.completeFenced(tx, held.stream()
+                                        .filter(JobWrite::completeJob).map(w -> w.job().jobId()).toList()));
                     })
                     .replaceWith(heldIds);
         })).invoke(heldIds -> {
@@ -222,18 +219,6 @@ public class GroupCommit {
                 relay.wake(); // the events this transaction wrote go out now
             }
         });
-    }
-
-    private Uni<Set<Long>> fence(SqlConnection tx, List<JobWrite> writes) {
-        return tx.preparedQuery(FENCE).execute(Tuple.of(
-                writes.stream().map(w -> w.job().jobId()).toArray(Long[]::new),
-                writes.stream().map(JobWrite::workerId).toArray(UUID[]::new),
-                writes.stream().map(w -> w.job().epoch()).toArray(Long[]::new)))
-                .map(rows -> {
-                    var ids = new HashSet<Long>();
-                    rows.forEach(r -> ids.add(r.getLong(0)));
-                    return ids;
-                });
     }
 
     private static Uni<Void> markRunning(SqlConnection tx, List<JobWrite> writes) {
@@ -357,15 +342,6 @@ public class GroupCommit {
                 .addValue(rows.column((w, e) -> e.severity(), String[]::new))
                 .addValue(rows.column((w, e) -> JsonValues.fromPlain(e.payload()).toString(), String[]::new)))
                 .replaceWithVoid();
-    }
-
-    private static Uni<Void> completeJobs(SqlConnection tx, List<JobWrite> writes) {
-        var done = writes.stream().filter(JobWrite::completeJob).map(w -> w.job().jobId()).toArray(Long[]::new);
-        if (done.length == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        // the fence above holds these rows for this transaction, so the ids alone are enough
-        return tx.preparedQuery(COMPLETE_JOBS).execute(Tuple.of((Object) done)).replaceWithVoid();
     }
 
     private static String text(com.fasterxml.jackson.databind.JsonNode value) {

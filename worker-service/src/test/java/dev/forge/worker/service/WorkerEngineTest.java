@@ -193,7 +193,8 @@ class WorkerEngineTest {
         var inCommit = runs.pool().getConnection().await().atMost(Duration.ofSeconds(5));
         try {
             inCommit.query("BEGIN").execute().await().atMost(Duration.ofSeconds(5));
-            assertThat(queue.fence(inCommit, busy, worker).await().atMost(Duration.ofSeconds(5))).isTrue();
+            assertThat(queue.fence(inCommit, List.of(new QueueStore.Held(busy, worker)))
+                    .await().atMost(Duration.ofSeconds(5))).containsExactly(busy.jobId());
 
             long started = System.nanoTime();
             var held = queue.heartbeat(worker, List.of(busy, stale), Duration.ofSeconds(60))
