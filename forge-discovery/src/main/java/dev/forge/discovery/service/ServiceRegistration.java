@@ -1,0 +1,172 @@
+package dev.forge.discovery.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.config.ConsulConfig;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Keeps this service instance in Consul's catalog: registers it at start-up with an HTTP check on its readiness
+ * endpoint and a TCP check on its service port (critical instances removed after {@code deregister-critical-after}),
+ * verifies every {@code reconcile-interval} that the agent still knows it and registers again when it does not (an
+ * agent restarted or wiped), and deregisters on graceful shutdown.
+ */
+@ApplicationScoped
+public class ServiceRegistration {
+
+    private static final Logger LOG = Logger.getLogger(ServiceRegistration.class);
+
+    private final ConsulConfig config;
+    private final ConsulClient consul;
+    private final Instance<RegistrationDetails> details;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean registered = new AtomicBoolean();
+    private volatile long timer = -1;
+
+    public ServiceRegistration(ConsulConfig config, ConsulClient consul, Instance<RegistrationDetails> details,
+            ObjectMapper json, Vertx vertx) {
+        this.config = config;
+        this.consul = consul;
+        this.details = details;
+        this.json = json;
+        this.vertx = vertx;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        // the first attempt runs once start-up is over, when the HTTP server listens on its (possibly random) port
+        timer = vertx.setPeriodic(200, config.reconcileInterval().toMillis(), id -> reconcile());
+    }
+
+    /**
+     * Deregisters before the HTTP server stops, so clients stop resolving this instance first. Runs on the main
+     * thread during shutdown; waiting there, bounded, is what makes the deregistration happen before exit.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        if (stopping.getAndSet(true)) {
+            return;
+        }
+        vertx.cancelTimer(timer);
+        try {
+            boolean known = consul.deregister(serviceId()).await().atMost(Duration.ofSeconds(3));
+            LOG.infof("Deregistered %s from Consul%s", serviceId(), known ? "" : " (the agent did not know it)");
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not deregister %s from Consul at %s: %s; its checks will fail and the agent removes it "
+                    + "after %s", serviceId(), consul.agent(), e.getMessage(), config.deregisterCriticalAfter());
+        }
+    }
+
+    /** Whether the last reconciliation found this instance registered. */
+    public boolean registered() {
+        return registered.get();
+    }
+
+    /** This instance's id in the catalog: unique per address and port, stable across restarts of the process. */
+    public String serviceId() {
+        return serviceName() + "-" + config.address() + "-" + httpPort();
+    }
+
+    public String serviceName() {
+        return config.serviceName().orElseGet(() -> ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.application.name", String.class).orElse("forge"));
+    }
+
+    private void reconcile() {
+        if (stopping.get()) {
+            return;
+        }
+        consul.isRegistered(serviceId())
+                .flatMap(known -> known ? Uni.createFrom().item(false) : consul.register(definition()).replaceWith(true))
+                .subscribe().with(didRegister -> {
+                    if (didRegister) {
+                        LOG.infof("Registered %s with Consul at %s%s", serviceId(), consul.agent(),
+                                registered.get() ? " again (the agent had lost it)" : "");
+                    }
+                    registered.set(true);
+                }, failure -> {
+                    if (registered.getAndSet(false) || LOG.isDebugEnabled()) {
+                        LOG.warnf("Consul at %s: %s; registration is retried every %s", consul.agent(),
+                                failure.getMessage(), config.reconcileInterval());
+                    }
+                });
+    }
+
+    /** The agent's service definition (Consul's register payload). */
+    ObjectNode definition() {
+        int httpPort = httpPort();
+        int servicePort = config.servicePort().orElse(httpPort);
+        var tags = new LinkedHashSet<String>();
+        var meta = new LinkedHashMap<String, String>();
+        details.forEach(d -> {
+            tags.addAll(d.tags());
+            meta.putAll(d.meta());
+        });
+        config.tags().ifPresent(tags::addAll);
+        meta.put(CatalogTags.META_HTTP_PORT, Integer.toString(httpPort));
+        ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class)
+                .ifPresent(v -> meta.put(CatalogTags.META_VERSION, v));
+
+        var body = json.createObjectNode();
+        body.put("ID", serviceId());
+        body.put("Name", serviceName());
+        body.put("Address", config.address());
+        body.put("Port", servicePort);
+        var tagArray = body.putArray("Tags");
+        new ArrayList<>(tags).forEach(tagArray::add);
+        var metaObject = body.putObject("Meta");
+        meta.forEach(metaObject::put);
+        var checks = body.putArray("Checks");
+        var httpCheck = checks.addObject();
+        httpCheck.put("CheckID", serviceId() + ":ready");
+        httpCheck.put("Name", serviceName() + " readiness");
+        httpCheck.put("HTTP", "http://" + config.address() + ":" + httpPort + "/q/health/ready");
+        httpCheck.put("Interval", seconds(config.checkInterval()));
+        httpCheck.put("Timeout", seconds(config.checkTimeout()));
+        httpCheck.put("DeregisterCriticalServiceAfter", seconds(config.deregisterCriticalAfter()));
+        var tcpCheck = checks.addObject();
+        tcpCheck.put("CheckID", serviceId() + ":tcp");
+        tcpCheck.put("Name", serviceName() + " port " + servicePort);
+        tcpCheck.put("TCP", config.address() + ":" + servicePort);
+        tcpCheck.put("Interval", seconds(config.checkInterval()));
+        tcpCheck.put("Timeout", seconds(config.checkTimeout()));
+        tcpCheck.put("DeregisterCriticalServiceAfter", seconds(config.deregisterCriticalAfter()));
+        return body;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** The HTTP port actually listened on (tests use a random one, published once the server is up). */
+    private static int httpPort() {
+        var cfg = ConfigProvider.getConfig();
+        String key = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        return cfg.getOptionalValue(key, Integer.class).orElse(8080);
+    }
+}
