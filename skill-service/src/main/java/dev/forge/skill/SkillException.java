@@ -2,11 +2,11 @@ package dev.forge.skill;
 
 import java.util.List;
 
-/** A request the skill service cannot answer: nothing by that name, or input it cannot accept. */
+/** A request the skill service cannot answer: nothing by that name, input it cannot accept, or a skill switched off. */
 public class SkillException extends RuntimeException {
 
     public enum Kind {
-        NOT_FOUND, INVALID
+        NOT_FOUND, INVALID, DISABLED
     }
 
     private final Kind kind;
@@ -24,6 +24,10 @@ public class SkillException extends RuntimeException {
 
     public static SkillException invalid(String message, List<String> errors) {
         return new SkillException(Kind.INVALID, message, errors);
+    }
+
+    public static SkillException disabled(String message) {
+        return new SkillException(Kind.DISABLED, message, List.of());
     }
 
     public Kind kind() {

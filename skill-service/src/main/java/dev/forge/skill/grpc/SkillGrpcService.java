@@ -78,9 +78,13 @@ public class SkillGrpcService implements SkillService {
         });
     }
 
-    /** NOT_FOUND or INVALID_ARGUMENT, every error in the description. */
+    /** NOT_FOUND, INVALID_ARGUMENT or FAILED_PRECONDITION (switched off), every error in the description. */
     private static io.grpc.StatusRuntimeException status(SkillException e) {
-        var status = e.kind() == SkillException.Kind.NOT_FOUND ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
+        var status = switch (e.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case DISABLED -> Status.FAILED_PRECONDITION;
+        };
         String detail = e.errors().size() > 1 ? e.getMessage() + ": " + String.join("; ", e.errors())
                 : e.getMessage();
         return status.withDescription(detail).asRuntimeException();

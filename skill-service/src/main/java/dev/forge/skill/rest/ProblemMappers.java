@@ -17,9 +17,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response skill(SkillException e) {
-        return e.kind() == SkillException.Kind.NOT_FOUND
-                ? problem(404, "not-found", "Not found", e.getMessage(), null)
-                : problem(422, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+        return switch (e.kind()) {
+            case NOT_FOUND -> problem(404, "not-found", "Not found", e.getMessage(), null);
+            case DISABLED -> problem(409, "skill-disabled", "Skill disabled", e.getMessage(), null);
+            case INVALID -> problem(422, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+        };
     }
 
     @ServerExceptionMapper

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.forge.discovery.service.FeatureFlags;
 import dev.forge.skill.Skill;
 import dev.forge.skill.SkillException;
 
@@ -15,6 +16,8 @@ import dev.forge.skill.SkillException;
  * Resolves a slash command ({@code /extract-tables pages=1-3 format=csv compare the totals}) to its skill: the
  * parameters checked against the declared ones (unknown or missing ones refused, every error listed), defaults filled
  * in, the skill's tool bindings, and the words that were not parameters. Values may be double-quoted to hold spaces.
+ * Skills named in the {@value #DISABLED_FLAG} feature flag (comma-separated) are refused, so an operator can switch a
+ * misbehaving skill off everywhere at once without touching its files.
  */
 @ApplicationScoped
 public class SkillRouter {
@@ -24,10 +27,14 @@ public class SkillRouter {
             String text) {
     }
 
-    private final SkillRegistry registry;
+    public static final String DISABLED_FLAG = "skills-disabled";
 
-    public SkillRouter(SkillRegistry registry) {
+    private final SkillRegistry registry;
+    private final FeatureFlags flags;
+
+    public SkillRouter(SkillRegistry registry, FeatureFlags flags) {
         this.registry = registry;
+        this.flags = flags;
     }
 
     /** Empty when the input is not a slash command; a {@link SkillException} when it is one that cannot resolve. */
@@ -43,6 +50,10 @@ public class SkillRouter {
         }
         var skill = registry.byTrigger(command).orElseThrow(() -> SkillException.notFound("no skill answers "
                 + command));
+        if (disabled(skill.name())) {
+            throw SkillException.disabled("skill '" + skill.name() + "' is switched off (feature flag "
+                    + DISABLED_FLAG + ")");
+        }
         var given = new LinkedHashMap<String, String>();
         var words = new ArrayList<String>();
         var errors = new ArrayList<String>();
@@ -73,6 +84,11 @@ public class SkillRouter {
                     : errors.size() + " problems with the parameters of " + command, errors);
         }
         return Optional.of(new Resolution(command, skill, parameters, skill.tools(), String.join(" ", words)));
+    }
+
+    private boolean disabled(String name) {
+        return flags.value(DISABLED_FLAG).map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip)
+                .anyMatch(name::equals)).orElse(false);
     }
 
     private static String declared(Skill skill) {
