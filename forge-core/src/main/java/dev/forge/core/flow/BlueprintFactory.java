@@ -35,6 +35,27 @@ public final class BlueprintFactory {
         return problems;
     }
 
+    /**
+     * The run's clone with a skill's tools added to its llm executors (after their own, without repeats). Only this
+     * run's copy changes; when the run ends the clone goes with it, so the tools are handed back with nothing to undo.
+     */
+    public static FlowBlueprint withSkill(FlowBlueprint flow, SkillBinding skill) {
+        if (skill == null || skill.tools().isEmpty()) {
+            return flow;
+        }
+        var executors = new ArrayList<ExecutorSpec>();
+        for (var e : flow.executors()) {
+            if (e.type() == ExecutorType.LLM) {
+                var tools = new java.util.LinkedHashSet<>(e.tools());
+                tools.addAll(skill.tools());
+                executors.add(e.withTools(List.copyOf(tools)));
+            } else {
+                executors.add(e);
+            }
+        }
+        return flow.withExecutors(executors);
+    }
+
     public static FlowBlueprint apply(FlowBlueprint base, RunOverrides overrides) {
         if (overrides == null || overrides.isEmpty()) {
             return base;

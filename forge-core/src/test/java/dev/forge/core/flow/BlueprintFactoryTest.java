@@ -37,6 +37,34 @@ class BlueprintFactoryTest {
     }
 
     @Test
+    void aSkillsToolsJoinTheLlmExecutorsOfOneRunOnly() throws Exception {
+        var skill = new SkillBinding("extract-tables", "abc123", "/extract-tables", List.of("pdf_reader",
+                "classify_document"), Map.of("pages", "1-3"), "totals");
+        var run = BlueprintFactory.withSkill(base, skill);
+
+        assertThat(run.executor("classifier").orElseThrow().tools())
+                .containsExactly("classify_document", "pdf_reader");
+        assertThat(run.executor("router").orElseThrow().tools()).as("not an llm executor").isEmpty();
+        assertThat(base.executor("classifier").orElseThrow().tools()).containsExactly("classify_document");
+        // pinned in checkpoints as JSON and read back whole
+        var json = JsonValues.MAPPER.writeValueAsString(skill);
+        assertThat(JsonValues.MAPPER.readValue(json, SkillBinding.class)).isEqualTo(skill);
+    }
+
+    @Test
+    void slashCommandsAreFoundInTextInputsOnly() throws Exception {
+        var m = JsonValues.MAPPER;
+        assertThat(SlashCommands.in(m.readTree("\" /summarize style=prose \""))).contains("/summarize style=prose");
+        assertThat(SlashCommands.in(m.readTree("{\"text\": \"/extract-tables pages=2\"}")))
+                .contains("/extract-tables pages=2");
+        assertThat(SlashCommands.in(m.readTree("{\"message\": \"/redact-pii\"}"))).contains("/redact-pii");
+        assertThat(SlashCommands.in(m.readTree("\"/ not a command\""))).isEmpty();
+        assertThat(SlashCommands.in(m.readTree("\"/2 is a fraction\""))).isEmpty();
+        assertThat(SlashCommands.in(m.readTree("{\"doc\": \"/summarize\"}"))).isEmpty();
+        assertThat(SlashCommands.in(m.readTree("42"))).isEmpty();
+    }
+
+    @Test
     void checkNamesUnknownAndWrongTypedExecutors() {
         var overrides = new RunOverrides(null, Map.of("router", "m", "ghost", "m"), Map.of("nobody", List.of()), null,
                 null, Map.of());

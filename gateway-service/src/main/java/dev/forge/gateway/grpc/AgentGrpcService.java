@@ -175,6 +175,7 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
                 case 409 -> p.type().equals("idempotency-key-reused") ? Status.ALREADY_EXISTS
                         : Status.FAILED_PRECONDITION;
                 case 400, 413, 415, 422 -> Status.INVALID_ARGUMENT;
+                case 503 -> Status.UNAVAILABLE;
                 default -> Status.INTERNAL;
             };
             var detail = p.errors().size() > 1 ? p.getMessage() + ": " + String.join("; ", p.errors())

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.flow.BlueprintFactory;
+import dev.forge.discovery.service.FeatureFlags;
+import dev.forge.gateway.client.SkillCommands;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
@@ -52,11 +54,16 @@ public class RunService {
     private final OutboxRelay relay;
     private final ControlMessages control;
     private final ArtifactRepository artifacts;
+    private final SkillCommands skills;
+    private final FeatureFlags flags;
     private final OffloadedViews views;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
-            OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views) {
+            OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views,
+            SkillCommands skills, FeatureFlags flags) {
+        this.skills = skills;
+        this.flags = flags;
         this.artifacts = artifacts;
         this.views = views;
         this.deleter = deleter;
@@ -83,6 +90,9 @@ public class RunService {
     }
 
     /** The key was used before: rolls the transaction back so the original run can be answered. */
+    /** Feature flag (Consul KV forge/flags/runs-paused): while true, new runs are refused with 503. */
+    public static final String RUNS_PAUSED_FLAG = "runs-paused";
+
     private static final class KeyTaken extends RuntimeException {
         KeyTaken() {
             super("idempotency key taken", null, false, false);
@@ -98,6 +108,10 @@ public class RunService {
      * request under the same key is refused with 409.
      */
     public Uni<Created> create(String workspace, JsonNode body, String sessionIdFromPath, String idempotencyKey) {
+        if (flags.enabled(RUNS_PAUSED_FLAG, false)) {
+            throw new ApiProblem(503, "runs-paused", "Run creation paused", "new runs are not accepted while the "
+                    + RUNS_PAUSED_FLAG + " feature flag is set; existing runs go on", null);
+        }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255
                 || !idempotencyKey.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
             throw ApiProblem.invalid("Idempotency-Key must be 1-255 printable ASCII characters without spaces");
@@ -124,7 +138,7 @@ public class RunService {
         var artifactIds = artifactIds(body.get("artifacts"), req);
         req.check();
 
-        Uni<Plan> plan = sessionId.isPresent()
+        Uni<Plan> plan = skills.check(input).flatMap(checked -> sessionId.isPresent()
                 ? sessions.find(workspace, sessionId.get()).flatMap(found -> {
                     var session = found.orElseThrow(() -> ApiProblem.notFound("session", sessionId.get().toString()));
                     var owner = UUID.fromString(session.get("assistant_id").asText());
@@ -136,7 +150,7 @@ public class RunService {
                             artifactIds);
                 })
                 : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask,
-                        artifactIds);
+                        artifactIds));
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
             var problems = BlueprintFactory.check(flow, overrides.overrides());

@@ -14,6 +14,9 @@ public interface WorkerConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /** Whether the worker offers a GPU in the catalog; detected from /dev/nvidia0 when unset. */
+    Optional<Boolean> gpu();
+
     /** Concurrent runs this worker executes (its slots). */
     @WithDefault("4")
     int slots();

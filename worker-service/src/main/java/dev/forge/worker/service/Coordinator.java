@@ -24,10 +24,13 @@ import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
+import dev.forge.core.flow.SkillBinding;
+import dev.forge.core.flow.SlashCommands;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.repository.SignalStore;
 import dev.forge.core.messaging.ControlMessages;
@@ -57,10 +60,12 @@ public class Coordinator {
     private final ControlMessages control;
     private final OffloadedValues offloaded;
     private final ArtifactReader artifacts;
+    private final SkillClient skills;
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
             RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
-            OffloadedValues offloaded, ArtifactReader artifacts) {
+            OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills) {
+        this.skills = skills;
         this.offloaded = offloaded;
         this.artifacts = artifacts;
         this.cache = cache;
@@ -126,6 +131,8 @@ public class Coordinator {
             Topology topology, Map<String, String> texts, JsonNode stored, JsonNode resolved) {
         RunState state = read(resolved);
         state.artifactTexts = texts;
+        // the skill pinned when the run started, whatever skill-service has loaded since
+        flow = BlueprintFactory.withSkill(flow, state.skill);
         OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
         var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
                 offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>(stored));
@@ -139,18 +146,33 @@ public class Coordinator {
 
     private Uni<Void> startFresh(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
             Topology topology, Map<String, String> texts) {
-        var state = initialState(run, flow);
-        state.artifactTexts = texts;
-        var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, Instant.now()),
-                offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>());
-        return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial, flow.entry().id())
-                .invoke(held -> {
-                    if (held) {
-                        ctx.lastStored().set(initial);
-                        cache.put(run.id(), 0, initial.toString());
-                    }
-                }))
-                .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+        var command = SlashCommands.in(run.input());
+        Uni<SkillBinding> resolved = command.isEmpty() ? Uni.createFrom().nullItem()
+                : skills.resolve(command.get());
+        return resolved.onItemOrFailure().transformToUni((skill, failure) -> {
+            if (failure != null) {
+                return failure instanceof SkillClient.SkillRefused
+                        ? fail(job, workerId, run, "skill_refused", failure.getMessage(), null, null)
+                        : fail(job, workerId, run, "skill_service_unavailable", "the run's slash command could not "
+                                + "be resolved: " + (failure.getMessage() != null ? failure.getMessage()
+                                        : failure.getClass().getSimpleName()), null, null);
+            }
+            // the skill's tools join this run's clone of the blueprint only
+            var runFlow = BlueprintFactory.withSkill(flow, skill);
+            var state = initialState(run, runFlow);
+            state.skill = skill;
+            state.artifactTexts = texts;
+            var ctx = new Context(job, workerId, control, run, runFlow, topology, deadline(runFlow, Instant.now()),
+                    offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>());
+            return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial,
+                    runFlow.entry().id()).invoke(held -> {
+                        if (held) {
+                            ctx.lastStored().set(initial);
+                            cache.put(run.id(), 0, initial.toString());
+                        }
+                    }))
+                    .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
+        });
     }
 
     private Uni<Void> loop(Context ctx, RunState state) {

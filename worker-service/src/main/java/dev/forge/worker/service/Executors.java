@@ -157,7 +157,8 @@ final class Executors {
     }
 
     /**
-     * What templates see: {@code {{input.x}}, {{message}}, {{state.<executor>}}, {{params.x}}, {{executor}}} and
+     * What templates see: {@code {{input.x}}, {{message}}, {{state.<executor>}}, {{params.x}}, {{executor}}},
+     * {@code {{skill.name}}, {{skill.parameters.x}}, {{skill.text}}} when a slash command started the run, and
      * {@code {{artifacts.0.text}}} (also name, content_type, size_bytes, sha256) for the run's artifacts.
      */
     static ObjectNode templateContext(ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
@@ -168,6 +169,9 @@ final class Executors {
         context.set("state", JsonValues.MAPPER.valueToTree(state.outputs));
         context.set("params", JsonValues.MAPPER.valueToTree(spec.parameters()));
         context.put("executor", spec.id());
+        if (state.skill != null) {
+            context.set("skill", JsonValues.MAPPER.valueToTree(state.skill));
+        }
         var artifacts = context.putArray("artifacts");
         for (var a : state.artifacts) {
             var node = artifacts.addObject().put("id", a.id()).put("name", a.name())

@@ -8,6 +8,8 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.core.flow.SkillBinding;
+
 /**
  * The Coordinator's whole state, serialized into every checkpoint: enough to resume on another worker, inspect any
  * step (time travel) or fork. Plain fields so Jackson round-trips it exactly.
@@ -40,6 +42,8 @@ public final class RunState {
     public int messageSeq;
     public long inputTokens;
     public long outputTokens;
+    /** The skill the run's slash command resolved to when it started, pinned for the rest of the run. */
+    public SkillBinding skill;
     /** The artifacts the run's request referenced (metadata; the bytes stay in S3). */
     public List<Attachment> artifacts = new ArrayList<>();
     /** Text of the textual artifacts by id, read from S3 when the run (re)starts; never checkpointed. */

@@ -47,6 +47,7 @@ public class WorkerEngine {
 
     private final Map<Long, Active> active = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
+    private volatile java.util.function.BooleanSupplier claimsPaused = () -> false;
     private final AtomicBoolean claimAgain = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private final AtomicLong lastHeartbeatMillis = new AtomicLong();
@@ -126,9 +127,17 @@ public class WorkerEngine {
         return subscriber.connect();
     }
 
+    /**
+     * Claims nothing while {@code paused} answers true (the {@code claims-paused} feature flag): running runs go on,
+     * new work waits for another worker or for the flag to clear, when the next poll or notification claims again.
+     */
+    public void pauseClaimsWhile(java.util.function.BooleanSupplier paused) {
+        this.claimsPaused = paused;
+    }
+
     /** Claims work if slots are free; concurrent wake-ups while a claim is in flight coalesce into one more claim. */
     public void wake() {
-        if (draining || !started && active.isEmpty() && timers.isEmpty()) {
+        if (draining || !started && active.isEmpty() && timers.isEmpty() || claimsPaused.getAsBoolean()) {
             return;
         }
         if (!claiming.compareAndSet(false, true)) {

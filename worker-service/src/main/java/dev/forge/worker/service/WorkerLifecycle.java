@@ -27,6 +27,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import dev.forge.discovery.service.FeatureFlags;
+import dev.forge.worker.client.SkillClient;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -36,6 +38,8 @@ import io.vertx.pgclient.PgConnectOptions;
 public class WorkerLifecycle {
 
     private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+    /** Feature flag (Consul KV forge/flags/claims-paused): workers stop claiming new runs while it is true. */
+    public static final String CLAIMS_PAUSED_FLAG = "claims-paused";
 
     private final WorkerConfig config;
     private final QueueStore queue;
@@ -51,6 +55,8 @@ public class WorkerLifecycle {
     private final ControlMessages control;
     private final OffloadedValues offloaded;
     private final ArtifactReader artifacts;
+    private final SkillClient skills;
+    private final FeatureFlags flags;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
@@ -59,6 +65,7 @@ public class WorkerLifecycle {
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
+            SkillClient skills, FeatureFlags flags,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -76,6 +83,8 @@ public class WorkerLifecycle {
         this.control = control;
         this.offloaded = offloaded;
         this.artifacts = artifacts;
+        this.skills = skills;
+        this.flags = flags;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -115,9 +124,10 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache, signals, control, offloaded, artifacts);
+                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
+        engine.pauseClaimsWhile(() -> flags.enabled(CLAIMS_PAUSED_FLAG, false));
         return engine;
     }
 

@@ -1,0 +1,56 @@
+package dev.forge.worker.service;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.forge.core.flow.ExecutorType;
+import dev.forge.core.flow.FlowCatalog;
+import dev.forge.discovery.service.CatalogTags;
+import dev.forge.discovery.service.RegistrationDetails;
+import dev.forge.worker.config.LlmConfig;
+import dev.forge.worker.config.WorkerConfig;
+
+/**
+ * What this worker tells Consul's catalog about itself, for the scheduler-side capacity view: the executor types it
+ * runs, the model patterns it routes, the tools its loaded flows bind, whether it has a GPU, and its slots.
+ */
+@ApplicationScoped
+public class WorkerCatalogEntry implements RegistrationDetails {
+
+    private final WorkerConfig worker;
+    private final LlmConfig llm;
+    private final FlowCatalog flows;
+
+    public WorkerCatalogEntry(WorkerConfig worker, LlmConfig llm, FlowCatalog flows) {
+        this.worker = worker;
+        this.llm = llm;
+        this.flows = flows;
+    }
+
+    @Override
+    public List<String> tags() {
+        var tags = new ArrayList<String>();
+        Arrays.stream(ExecutorType.values()).forEach(t -> tags.add(CatalogTags.executor(t.yamlName())));
+        llm.routes().keySet().stream().sorted().forEach(pattern -> tags.add(CatalogTags.model(pattern)));
+        flows.all().stream().flatMap(f -> f.executors().stream()).flatMap(e -> e.tools().stream()).distinct()
+                .sorted().forEach(tool -> tags.add(CatalogTags.tool(tool)));
+        tags.add(CatalogTags.gpu(hasGpu()));
+        return tags;
+    }
+
+    @Override
+    public Map<String, String> meta() {
+        return Map.of(CatalogTags.META_SLOTS, Integer.toString(worker.slots()));
+    }
+
+    /** An NVIDIA device node is what a CUDA workload would use; configuration can say otherwise. */
+    private boolean hasGpu() {
+        return worker.gpu().orElseGet(() -> Files.exists(Path.of("/dev/nvidia0")));
+    }
+}
