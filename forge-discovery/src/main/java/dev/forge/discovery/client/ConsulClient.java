@@ -81,24 +81,21 @@ public class ConsulClient {
 
     /** PUT /v1/agent/service/deregister/:id; answers false when the agent did not know it. */
     public Uni<Boolean> deregister(String serviceId) {
-        return call(HttpMethod.PUT, "/v1/agent/service/deregister/" + encode(serviceId), null).map(reply -> {
-            if (reply.status() == 404) {
-                return false;
-            }
-            expectOk(reply);
-            return true;
-        });
+        return call(HttpMethod.PUT, "/v1/agent/service/deregister/" + encode(serviceId), null).map(this::known);
     }
 
     /** GET /v1/agent/service/:id: whether the local agent has this service registered. */
     public Uni<Boolean> isRegistered(String serviceId) {
-        return call(HttpMethod.GET, "/v1/agent/service/" + encode(serviceId), null).map(reply -> {
-            if (reply.status() == 404) {
-                return false;
-            }
-            expectOk(reply);
-            return true;
-        });
+        return call(HttpMethod.GET, "/v1/agent/service/" + encode(serviceId), null).map(this::known);
+    }
+
+    /** 404 means the agent does not know the service; any other error is one. */
+    private boolean known(Reply reply) {
+        if (reply.status() == 404) {
+            return false;
+        }
+        expectOk(reply);
+        return true;
     }
 
     /** GET /v1/health/service/:name, as a blocking query when {@code index} is positive. */

@@ -56,6 +56,10 @@ public interface ConsulConfig {
     @WithDefault("10s")
     Duration reconcileInterval();
 
+    /** Whether this service watches the worker catalog for the capacity view (the gateway does). */
+    @WithDefault("false")
+    boolean capacityView();
+
     /** KV prefix of the runtime feature flags. */
     @WithDefault("forge/flags/")
     String flagsPrefix();

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.discovery.client.BlockingWatch;
 import dev.forge.discovery.client.ConsulClient;
 import dev.forge.discovery.config.ConsulConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,26 +38,28 @@ public class ExecutorCapacity {
     }
 
     private final ConsulConfig config;
-    private final ConsulClient consul;
-    private final Vertx vertx;
-    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final BlockingWatch<List<ConsulClient.ServiceEntry>> watch;
     private volatile List<ConsulClient.ServiceEntry> healthy = List.of();
     private volatile boolean known;
 
     public ExecutorCapacity(ConsulConfig config, ConsulClient consul, Vertx vertx) {
         this.config = config;
-        this.consul = consul;
-        this.vertx = vertx;
+        this.watch = new BlockingWatch<>(vertx, config.retryDelay(), index -> consul.health(WORKER_SERVICE, true,
+                index), entries -> {
+                    healthy = entries;
+                    known = true;
+                }, failure -> LOG.debugf("Worker catalog not read: %s", failure.getMessage()));
     }
 
+    /** Only services that show the view watch the catalog ({@code forge.consul.capacity-view}, the gateway). */
     void onStart(@Observes StartupEvent event) {
-        if (config.enabled()) {
-            watch(0);
+        if (config.enabled() && config.capacityView()) {
+            watch.start();
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopped.set(true);
+        watch.stop();
     }
 
     /** Whether the catalog has been read at least once (false without Consul). */
@@ -82,20 +84,6 @@ public class ExecutorCapacity {
         grouped.forEach((type, hosts) -> out.put(type, new TypeCapacity(type, hosts.size(),
                 hosts.stream().mapToInt(Instance::slots).sum(), List.copyOf(hosts))));
         return out;
-    }
-
-    private void watch(long index) {
-        if (stopped.get()) {
-            return;
-        }
-        consul.health(WORKER_SERVICE, true, index).subscribe().with(answer -> {
-            healthy = answer.value();
-            known = true;
-            watch(answer.index() < index ? 0 : answer.index());
-        }, failure -> {
-            LOG.debugf("Worker catalog not read: %s", failure.getMessage());
-            vertx.setTimer(config.retryDelay().toMillis(), id -> watch(0));
-        });
     }
 
     private static int parseSlots(String value) {

@@ -4,13 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.discovery.client.BlockingWatch;
 import dev.forge.discovery.client.ConsulClient;
 import dev.forge.discovery.config.ConsulConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,27 +34,31 @@ public class FeatureFlags {
     }
 
     private final ConsulConfig config;
-    private final ConsulClient consul;
-    private final Vertx vertx;
+    private final BlockingWatch<Map<String, String>> watch;
     private final BroadcastProcessor<FlagChange> changes = BroadcastProcessor.create();
-    private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Map<String, String> flags = Map.of();
     private volatile boolean warned;
 
     public FeatureFlags(ConsulConfig config, ConsulClient consul, Vertx vertx) {
         this.config = config;
-        this.consul = consul;
-        this.vertx = vertx;
+        this.watch = new BlockingWatch<>(vertx, config.retryDelay(), index -> consul.kvTree(config.flagsPrefix(),
+                index), this::apply, failure -> {
+                    if (!warned) {
+                        warned = true;
+                        LOG.warnf("Feature flags not watched: %s; keeping %d known flag(s), retrying every %s",
+                                failure.getMessage(), flags.size(), config.retryDelay());
+                    }
+                });
     }
 
     void onStart(@Observes StartupEvent event) {
         if (config.enabled()) {
-            watch(0);
+            watch.start();
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopped.set(true);
+        watch.stop();
     }
 
     public Optional<String> value(String name) {
@@ -78,27 +82,8 @@ public class FeatureFlags {
         return changes;
     }
 
-    private void watch(long index) {
-        if (stopped.get()) {
-            return;
-        }
-        consul.kvTree(config.flagsPrefix(), index).subscribe().with(answer -> {
-            warned = false;
-            apply(answer.value());
-            // an index that went backwards means the agent restarted: start over rather than wait on a stale index
-            long next = answer.index() < index ? 0 : answer.index();
-            watch(next);
-        }, failure -> {
-            if (!warned) {
-                warned = true;
-                LOG.warnf("Feature flags not watched: %s; keeping %d known flag(s), retrying every %s",
-                        failure.getMessage(), flags.size(), config.retryDelay());
-            }
-            vertx.setTimer(config.retryDelay().toMillis(), id -> watch(0));
-        });
-    }
-
     private void apply(Map<String, String> latest) {
+        warned = false;
         Map<String, String> before = flags;
         if (before.equals(latest)) {
             return;

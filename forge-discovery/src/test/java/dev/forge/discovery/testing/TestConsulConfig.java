@@ -60,6 +60,11 @@ public record TestConsulConfig(int port, Optional<String> serviceName, Optional<
     }
 
     @Override
+    public boolean capacityView() {
+        return true;
+    }
+
+    @Override
     public String flagsPrefix() {
         return "forge/flags/";
     }

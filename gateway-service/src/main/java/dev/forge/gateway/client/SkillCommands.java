@@ -1,6 +1,7 @@
 package dev.forge.gateway.client;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,14 +10,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.flow.SlashCommands;
+import dev.forge.discovery.client.SkillResolver;
 import dev.forge.gateway.service.ApiProblem;
-import dev.forge.proto.skill.v1.ResolveRequest;
-import dev.forge.proto.skill.v1.SkillService;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 
 /**
  * Checks a run's slash command with skill-service (through Stork) before the run is accepted, so an unknown command
@@ -29,10 +25,10 @@ public class SkillCommands {
     private static final Logger LOG = Logger.getLogger(SkillCommands.class);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
-    private final SkillService skills;
+    private final SkillResolver resolver;
 
-    public SkillCommands(@GrpcClient("skills") SkillService skills) {
-        this.skills = skills;
+    public SkillCommands(SkillResolver resolver) {
+        this.resolver = resolver;
     }
 
     public Uni<Void> check(JsonNode input) {
@@ -40,26 +36,14 @@ public class SkillCommands {
         if (command.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return skills.resolve(ResolveRequest.newBuilder().setInput(command.get()).build())
-                .ifNoItem().after(CHECK_TIMEOUT).fail()
-                .onFailure(SkillCommands::refusal).transform(e -> {
-                    String detail = ((StatusRuntimeException) e).getStatus().getDescription();
-                    return new ApiProblem(422, "skill-refused", "Slash command refused", detail, List.of(detail));
-                })
+        return resolver.resolve(command.get(), CHECK_TIMEOUT)
+                .onFailure(SkillResolver.SkillRefused.class).transform(e -> new ApiProblem(422, "skill-refused",
+                        "Slash command refused", e.getMessage(), List.of(e.getMessage())))
                 .onFailure(e -> !(e instanceof ApiProblem)).recoverWithItem(e -> {
                     LOG.debugf("skill-service not reached to check %s (the worker resolves it): %s",
                             command.get().split("\\s", 2)[0], e.getMessage());
                     return null;
                 })
                 .replaceWithVoid();
-    }
-
-    private static boolean refusal(Throwable e) {
-        if (!(e instanceof StatusRuntimeException s)) {
-            return false;
-        }
-        var code = s.getStatus().getCode();
-        return code == Status.Code.NOT_FOUND || code == Status.Code.INVALID_ARGUMENT
-                || code == Status.Code.FAILED_PRECONDITION;
     }
 }

@@ -30,6 +30,7 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.discovery.client.SkillResolver;
 import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.repository.SignalStore;
@@ -151,7 +152,7 @@ public class Coordinator {
                 : skills.resolve(command.get());
         return resolved.onItemOrFailure().transformToUni((skill, failure) -> {
             if (failure != null) {
-                return failure instanceof SkillClient.SkillRefused
+                return failure instanceof SkillResolver.SkillRefused
                         ? fail(job, workerId, run, "skill_refused", failure.getMessage(), null, null)
                         : fail(job, workerId, run, "skill_service_unavailable", "the run's slash command could not "
                                 + "be resolved: " + (failure.getMessage() != null ? failure.getMessage()
