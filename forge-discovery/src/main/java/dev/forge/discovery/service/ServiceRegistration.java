@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -62,10 +64,11 @@ public class ServiceRegistration {
     }
 
     /**
-     * Deregisters before the HTTP server stops, so clients stop resolving this instance first. Runs on the main
-     * thread during shutdown; waiting there, bounded, is what makes the deregistration happen before exit.
+     * Deregisters first thing on shutdown (before a worker drains, before the HTTP server stops), so the catalog stops
+     * offering this instance at once. Runs on the main thread during shutdown; waiting there, bounded, is what makes
+     * the deregistration happen before exit.
      */
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         if (!config.enabled()) {
             return;
         }

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.flow.BlueprintFactory;
-import dev.forge.discovery.service.FeatureFlags;
-import dev.forge.gateway.client.SkillCommands;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
@@ -20,6 +18,8 @@ import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.core.queue.QueueStore;
+import dev.forge.discovery.service.FeatureFlags;
+import dev.forge.gateway.client.SkillCommands;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.repository.ArtifactRepository;
 import dev.forge.gateway.repository.AssistantRepository;
@@ -89,10 +89,10 @@ public class RunService {
     public record Created(ObjectNode run, boolean replayed) {
     }
 
-    /** The key was used before: rolls the transaction back so the original run can be answered. */
     /** Feature flag (Consul KV forge/flags/runs-paused): while true, new runs are refused with 503. */
     public static final String RUNS_PAUSED_FLAG = "runs-paused";
 
+    /** The key was used before: rolls the transaction back so the original run can be answered. */
     private static final class KeyTaken extends RuntimeException {
         KeyTaken() {
             super("idempotency key taken", null, false, false);

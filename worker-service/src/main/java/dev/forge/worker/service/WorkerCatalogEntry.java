@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import dev.forge.core.flow.ExecutorType;
 import dev.forge.core.flow.FlowCatalog;
@@ -15,6 +16,7 @@ import dev.forge.discovery.service.CatalogTags;
 import dev.forge.discovery.service.RegistrationDetails;
 import dev.forge.worker.config.LlmConfig;
 import dev.forge.worker.config.WorkerConfig;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * What this worker tells Consul's catalog about itself, for the scheduler-side capacity view: the executor types it
@@ -26,11 +28,20 @@ public class WorkerCatalogEntry implements RegistrationDetails {
     private final WorkerConfig worker;
     private final LlmConfig llm;
     private final FlowCatalog flows;
+    private volatile boolean gpu;
 
     public WorkerCatalogEntry(WorkerConfig worker, LlmConfig llm, FlowCatalog flows) {
         this.worker = worker;
         this.llm = llm;
         this.flows = flows;
+    }
+
+    /**
+     * Looks for a GPU once, at start-up on the main thread (registration runs on the event loop, which must not touch
+     * the filesystem): an NVIDIA device node is what a CUDA workload would use; configuration can say otherwise.
+     */
+    void detect(@Observes StartupEvent event) {
+        gpu = worker.gpu().orElseGet(() -> Files.exists(Path.of("/dev/nvidia0")));
     }
 
     @Override
@@ -40,17 +51,12 @@ public class WorkerCatalogEntry implements RegistrationDetails {
         llm.routes().keySet().stream().sorted().forEach(pattern -> tags.add(CatalogTags.model(pattern)));
         flows.all().stream().flatMap(f -> f.executors().stream()).flatMap(e -> e.tools().stream()).distinct()
                 .sorted().forEach(tool -> tags.add(CatalogTags.tool(tool)));
-        tags.add(CatalogTags.gpu(hasGpu()));
+        tags.add(CatalogTags.gpu(gpu));
         return tags;
     }
 
     @Override
     public Map<String, String> meta() {
         return Map.of(CatalogTags.META_SLOTS, Integer.toString(worker.slots()));
-    }
-
-    /** An NVIDIA device node is what a CUDA workload would use; configuration can say otherwise. */
-    private boolean hasGpu() {
-        return worker.gpu().orElseGet(() -> Files.exists(Path.of("/dev/nvidia0")));
     }
 }
