@@ -76,7 +76,8 @@ public final class BlueprintFactory {
             if (tools != null) {
                 copy = copy.withTools(tools);
             }
-            if (!overrides.parameters().isEmpty()) {
+            // run parameters are model parameters; a tool executor's are its arguments, checked against a schema
+            if (!overrides.parameters().isEmpty() && e.type() != ExecutorType.TOOL) {
                 var params = new LinkedHashMap<>(copy.parameters());
                 params.putAll(overrides.parameters());
                 copy = copy.withParameters(params);

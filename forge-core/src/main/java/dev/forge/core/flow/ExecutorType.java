@@ -12,7 +12,9 @@ public enum ExecutorType {
     /** Sends a message on a channel to another session's run (agent to agent). */
     SEND("send"),
     /** Waits for a message on a channel, up to its timeout. */
-    WAIT("wait");
+    WAIT("wait"),
+    /** Calls one tool with templated arguments; its result is the output. */
+    TOOL("tool");
 
     private final String yamlName;
 

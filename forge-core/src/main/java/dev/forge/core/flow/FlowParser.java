@@ -35,7 +35,7 @@ public final class FlowParser {
             "timeout", "max_tokens", "max_state_bytes");
     private static final Set<String> EXECUTOR_KEYS = Set.of("id", "type", "model", "prompt", "tools", "output_to",
             "routes", "strategy", "max_tokens", "timeout", "retries", "parameters", "description", "channel",
-            "to_session", "message");
+            "to_session", "message", "tool", "arguments");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
 
     private final String file;
@@ -232,6 +232,28 @@ public final class FlowParser {
         if (type == null) {
             return Optional.empty();
         }
+        // a tool executor names one tool and its arguments; they are kept as its tools and parameters
+        var tool = string(fields, "tool", id);
+        if (type == ExecutorType.TOOL) {
+            if (fields.containsKey("tools") || fields.containsKey("parameters")) {
+                problem(line(map), id, "a tool executor takes 'tool' and 'arguments', not 'tools' or 'parameters'");
+            }
+            if (tool.isEmpty()) {
+                problem(line(map), id, "tool executor needs a 'tool' (one of " + String.join(", ",
+                        dev.forge.core.tool.BuiltinTools.names()) + ")");
+            }
+            tools = tool.map(List::of).orElse(List.of());
+            parameters = Map.of();
+            if (fields.containsKey("arguments")) {
+                if (fields.get("arguments") instanceof MappingNode am) {
+                    parameters = plainMap(am);
+                } else {
+                    problem(line(fields.get("arguments")), id, "'arguments' must be a mapping");
+                }
+            }
+        } else if (fields.containsKey("tool") || fields.containsKey("arguments")) {
+            problem(line(map), id, "only tool executors take 'tool' and 'arguments' (an llm executor lists 'tools')");
+        }
         return Optional.of(new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget,
                 strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, line(map)));
     }
@@ -356,9 +378,10 @@ public final class FlowParser {
         return out;
     }
 
+    /** A YAML value as plain Java: scalars typed as YAML resolved them (1 a number, true a boolean, ~ null). */
     private Object plain(Node n) {
         if (n instanceof ScalarNode s) {
-            return s.getValue();
+            return typed(s);
         }
         if (n instanceof SequenceNode seq) {
             return seq.getValue().stream().map(this::plain).toList();
@@ -367,6 +390,31 @@ public final class FlowParser {
             return plainMap(m);
         }
         return null;
+    }
+
+    private static Object typed(ScalarNode s) {
+        var tag = s.getTag();
+        String value = s.getValue();
+        try {
+            if (org.yaml.snakeyaml.nodes.Tag.INT.equals(tag)) {
+                return Long.parseLong(value.replace("_", ""));
+            }
+            if (org.yaml.snakeyaml.nodes.Tag.FLOAT.equals(tag)) {
+                return Double.parseDouble(value.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            return value; // octal, hex or sexagesimal spellings stay text
+        }
+        if (org.yaml.snakeyaml.nodes.Tag.BOOL.equals(tag)) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "on", "y" -> true;
+                default -> false;
+            };
+        }
+        if (org.yaml.snakeyaml.nodes.Tag.NULL.equals(tag)) {
+            return null;
+        }
+        return value;
     }
 
     private static int line(Node n) {

@@ -96,6 +96,15 @@ public final class FlowValidator {
                 forbid(file, e, e.model() != null, "model", problems);
                 forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
             }
+            case TOOL -> {
+                e.tools().stream().filter(t -> !dev.forge.core.tool.BuiltinTools.names().contains(t)).forEach(t ->
+                        problems.add(new FlowProblem(file, e.line(), e.id(), "unknown tool '" + t + "' (built-in: "
+                                + String.join(", ", dev.forge.core.tool.BuiltinTools.names()) + ")")));
+                forbid(file, e, e.model() != null, "model", problems);
+                forbid(file, e, e.prompt() != null, "prompt", problems);
+                forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
+                forbid(file, e, e.strategy() != null, "strategy", problems);
+            }
             case WAIT -> {
                 forbid(file, e, e.model() != null, "model", problems);
                 forbid(file, e, e.toSession() != null, "to_session", problems);

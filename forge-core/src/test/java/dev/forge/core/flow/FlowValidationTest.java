@@ -299,4 +299,43 @@ class FlowValidationTest {
         assertThat(FlowLoader.loadDirectory(Path.of("../config/test-flows"))).containsKeys("handoff-waiter",
                 "handoff-notifier");
     }
+
+    @Test
+    void toolExecutorsNameOneKnownToolAndTheirArguments() {
+        var flow = FlowLoader.load("t.yaml", """
+                name: t
+                executors:
+                  - id: stats
+                    type: tool
+                    tool: text_stats
+                    arguments:
+                      text: "{{input.document}}"
+                """);
+        var stats = flow.executor("stats").orElseThrow();
+        assertThat(stats.type()).isEqualTo(ExecutorType.TOOL);
+        assertThat(stats.tools()).containsExactly("text_stats");
+        assertThat(stats.parameters()).containsEntry("text", "{{input.document}}");
+
+        assertThat(only("""
+                name: t
+                executors:
+                  - id: s
+                    type: tool
+                    tool: pdf_magic
+                """).message()).startsWith("unknown tool 'pdf_magic' (built-in: text_stats, regex_extract");
+        assertThat(only("""
+                name: t
+                executors:
+                  - id: s
+                    type: tool
+                """).message()).startsWith("tool executor needs a 'tool'");
+        assertThat(only("""
+                name: t
+                executors:
+                  - id: s
+                    type: llm
+                    model: m
+                    tool: calculator
+                """).message()).contains("only tool executors take 'tool' and 'arguments'");
+    }
 }

@@ -65,7 +65,7 @@ public class Coordinator {
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
             RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
-            OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills) {
+            OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills, ToolRegistry tools) {
         this.skills = skills;
         this.offloaded = offloaded;
         this.artifacts = artifacts;
@@ -74,7 +74,7 @@ public class Coordinator {
         this.control = control;
         this.runs = runs;
         this.catalog = catalog;
-        this.executors = new Executors(llms, signals);
+        this.executors = new Executors(llms, signals, tools);
         this.settings = settings;
         this.metrics = metrics;
     }

@@ -16,13 +16,14 @@ import dev.forge.core.flow.CelConditions;
 import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.MergeStrategy;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.tool.ToolException;
 import dev.forge.worker.client.LlmException;
 import dev.forge.worker.client.LlmRequest;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.repository.SignalStore;
 import io.smallrye.mutiny.Uni;
 
-/** The executor types: llm, conditional and merge. Each turns the messages in its inbox into a {@link StepResult}. */
+/** The executor types: llm, conditional, merge, send, wait and tool. Each turns the messages in its inbox into a {@link StepResult}. */
 final class Executors {
 
     private static final com.fasterxml.jackson.databind.ObjectReader WHOLE_JSON = JsonValues.MAPPER.reader()
@@ -35,10 +36,12 @@ final class Executors {
 
     private final LlmRouter llms;
     private final SignalStore signals;
+    private final ToolRegistry tools;
 
-    Executors(LlmRouter llms, SignalStore signals) {
+    Executors(LlmRouter llms, SignalStore signals, ToolRegistry tools) {
         this.llms = llms;
         this.signals = signals;
+        this.tools = tools;
     }
 
     /** Where a step runs: its run, session and workspace, the run's controls, and the run's deadline (or null). */
@@ -54,6 +57,7 @@ final class Executors {
             case MERGE -> Uni.createFrom().item(() -> merge(spec, inbox, topology));
             case SEND -> send(spec, inbox, state, topology, env);
             case WAIT -> awaitSignal(spec, topology, env, waitDeadline(spec, env));
+            case TOOL -> tool(spec, inbox, state, topology);
         };
     }
 
@@ -120,6 +124,56 @@ final class Executors {
                     .ifNoItem().after(java.time.Duration.ofMillis(Math.min(WAIT_POLL_MS, left))).recoverWithItem((Void) null)
                     .flatMap(x -> awaitSignal(spec, topology, env, deadline));
         });
+    }
+
+    // --- tool -----------------------------------------------------------------------------------------------------
+
+    /** Calls the executor's tool with its arguments, templates rendered; the tool's result is the output. */
+    private Uni<StepResult> tool(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology) {
+        String name = spec.tools().get(0);
+        var context = templateContext(spec, inbox, state);
+        JsonNode arguments = renderValues(JsonValues.MAPPER.valueToTree(spec.parameters()), context);
+        return tools.call(name, arguments)
+                .onFailure(ToolException.class).transform(e -> toolFailure((ToolException) e))
+                .map(result -> {
+                    var details = new LinkedHashMap<String, Object>();
+                    details.put("tool", name);
+                    details.put("cached", result.cached());
+                    var emits = topology.targets(spec.id()).stream()
+                            .map(t -> new StepResult.Emit(t, result.value())).toList();
+                    return new StepResult(result.value(), emits, null, 0, 0, details);
+                });
+    }
+
+    static StepException toolFailure(ToolException e) {
+        return new StepException("tool_" + e.kind().name().toLowerCase(java.util.Locale.ROOT), e.getMessage(),
+                e.retryable(), e);
+    }
+
+    /**
+     * Arguments with their templates filled: a string that is exactly one placeholder becomes the value it names
+     * (an object stays an object); other strings are rendered as text; everything else is kept.
+     */
+    static JsonNode renderValues(JsonNode value, ObjectNode context) {
+        if (value.isTextual()) {
+            Matcher whole = PLACEHOLDER.matcher(value.asText().strip());
+            if (whole.matches()) {
+                JsonNode found = lookup(context, whole.group(1));
+                return found == null ? NODES.nullNode() : found;
+            }
+            return NODES.textNode(render(value.asText(), context));
+        }
+        if (value.isObject()) {
+            var out = NODES.objectNode();
+            value.fields().forEachRemaining(f -> out.set(f.getKey(), renderValues(f.getValue(), context)));
+            return out;
+        }
+        if (value.isArray()) {
+            var out = NODES.arrayNode();
+            value.forEach(v -> out.add(renderValues(v, context)));
+            return out;
+        }
+        return value;
     }
 
     // --- llm ------------------------------------------------------------------------------------------------------
@@ -206,18 +260,23 @@ final class Executors {
         Matcher m = PLACEHOLDER.matcher(template);
         var sb = new StringBuilder();
         while (m.find()) {
-            JsonNode node = context;
-            for (String part : m.group(1).split("\\.")) {
-                if (node != null) {
-                    // list items by position: {{artifacts.0.text}}
-                    node = node.isArray() && part.matches("\\d{1,4}") ? node.get(Integer.parseInt(part))
-                            : node.get(part);
-                }
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(JsonValues.text(node)));
+            m.appendReplacement(sb, Matcher.quoteReplacement(JsonValues.text(lookup(context, m.group(1)))));
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** The value a placeholder path names ({@code state.classifier.label}), or null. */
+    private static JsonNode lookup(ObjectNode context, String path) {
+        JsonNode node = context;
+        for (String part : path.split("\\.")) {
+            if (node != null) {
+                // list items by position: {{artifacts.0.text}}
+                node = node.isArray() && part.matches("\\d{1,4}") ? node.get(Integer.parseInt(part))
+                        : node.get(part);
+            }
+        }
+        return node;
     }
 
     /** A JSON object or array answer becomes structured output (so conditions can read fields); else text. */

@@ -57,6 +57,7 @@ public class WorkerLifecycle {
     private final ArtifactReader artifacts;
     private final SkillClient skills;
     private final FeatureFlags flags;
+    private final ToolRegistry tools;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
@@ -65,7 +66,7 @@ public class WorkerLifecycle {
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
-            SkillClient skills, FeatureFlags flags,
+            SkillClient skills, FeatureFlags flags, ToolRegistry tools,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -85,6 +86,7 @@ public class WorkerLifecycle {
         this.artifacts = artifacts;
         this.skills = skills;
         this.flags = flags;
+        this.tools = tools;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -124,7 +126,7 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills);
+                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         engine.pauseClaimsWhile(() -> flags.enabled(CLAIMS_PAUSED_FLAG, false));

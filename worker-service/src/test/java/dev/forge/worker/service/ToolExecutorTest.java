@@ -1,0 +1,125 @@
+package dev.forge.worker.service;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Tool executors in real runs: built-in tools chained by templates, the tool cache, and http_fetch's allowlist. */
+@QuarkusTest
+class ToolExecutorTest {
+
+    /** The port the test profile's http-allow names (127.0.0.1:51392). */
+    private static final int ALLOWED_PORT = 51392;
+    private static WireMockServer web;
+
+    @Inject
+    WorkerLifecycle lifecycle;
+    @Inject
+    TestRuns runs;
+
+    private WorkerEngine engine;
+
+    @BeforeAll
+    static void startWeb() {
+        web = new WireMockServer(options().port(ALLOWED_PORT).bindAddress("127.0.0.1"));
+        web.start();
+        web.stubFor(get(urlEqualTo("/report.json")).willReturn(aResponse().withHeader("Content-Type",
+                "application/json").withBody("{\"title\": \"Q3 report\", \"pages\": 12}")));
+        web.stubFor(get(urlEqualTo("/moved")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://elsewhere.example/secret")));
+    }
+
+    @AfterAll
+    static void stopWeb() {
+        web.stop();
+    }
+
+    @BeforeEach
+    void start() {
+        runs.reset();
+        engine = lifecycle.newEngine(UUID.randomUUID(), 4);
+        engine.start().await().atMost(Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private String finish(UUID run) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> !runs.status(run).equals("pending")
+                && !runs.status(run).equals("running"));
+        return runs.status(run);
+    }
+
+    private String metadata(UUID run, String executor, String field) {
+        return runs.json("SELECT metadata::text FROM workflow_checkpoints WHERE run_id = $1 "
+                + "AND metadata->>'executor' = '" + executor + "'", run).path(field).asText();
+    }
+
+    @Test
+    void builtInToolsChainThroughTemplatesAndDeterministicResultsAreCached() {
+        String doc = "{\"document\": \"Product revenue 4.1M. Services 2.3M. Margin improved.\"}";
+        UUID first = runs.run(runs.session("tool-chain"), doc);
+        assertThat(finish(first)).isEqualTo("succeeded");
+        var state = runs.latestState(first).get("outputs");
+        assertThat(state.get("stats").get("words").asInt()).isEqualTo(7);
+        assertThat(state.get("figures").get("matches").toString()).isEqualTo("[\"4.1\",\"2.3\"]");
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", first).get("result").asDouble())
+                .isEqualTo(6.4, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(metadata(first, "total", "tool")).isEqualTo("calculator");
+        assertThat(metadata(first, "total", "cached")).isEqualTo("false");
+
+        // the same calls again: answered by the Redis tool cache
+        UUID second = runs.run(runs.session("tool-chain"), doc);
+        assertThat(finish(second)).isEqualTo("succeeded");
+        assertThat(metadata(second, "stats", "cached")).isEqualTo("true");
+        assertThat(metadata(second, "total", "cached")).isEqualTo("true");
+    }
+
+    @Test
+    void httpFetchReachesAllowlistedHostsOnly() {
+        UUID fetched = runs.run(runs.session("fetcher"), "{\"url\": \"http://127.0.0.1:" + ALLOWED_PORT
+                + "/report.json\"}");
+        assertThat(finish(fetched)).isEqualTo("succeeded");
+        assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", fetched).get("values").toString())
+                .isEqualTo("[\"Q3 report\"]");
+
+        // same server, but named by a host the allowlist does not hold: refused before any request
+        int before = web.findAll(getRequestedFor(urlEqualTo("/report.json"))).size();
+        UUID refused = runs.run(runs.session("fetcher"), "{\"url\": \"http://localhost:" + ALLOWED_PORT
+                + "/report.json\"}");
+        assertThat(finish(refused)).isEqualTo("failed");
+        var error = runs.json("SELECT error::text FROM runs WHERE id = $1", refused);
+        assertThat(error.get("type").asText()).isEqualTo("tool_refused");
+        assertThat(error.get("message").asText()).contains("host 'localhost' is not on the http_fetch allowlist");
+        assertThat(web.findAll(getRequestedFor(urlEqualTo("/report.json")))).hasSize(before);
+
+        // a redirect is reported, never followed off the allowlist
+        UUID moved = runs.run(runs.session("fetcher"), "{\"url\": \"http://127.0.0.1:" + ALLOWED_PORT
+                + "/moved\"}");
+        finish(moved);
+        var fetch = runs.latestState(moved).get("outputs").get("fetch");
+        assertThat(fetch.get("status").asInt()).isEqualTo(302);
+        assertThat(fetch.get("location").asText()).isEqualTo("http://elsewhere.example/secret");
+    }
+}
