@@ -13,20 +13,36 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.forge.core.json.JsonValues;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The offline, deterministic provider: answers from rules (executor, model glob, regex over the prompt) with templates.
  * It is the embedded default so the demo and tests run without network or keys; it is not a language model.
- * Templates may use {{executor}}, {{model}}, {{prompt}}, {{match}} (the regex match) and {{words}} (prompt word count).
+ * Templates may use {{executor}}, {{model}}, {{prompt}}, {{match}} (the regex match) and {{words}} (prompt word count);
+ * a rule with {@code call_tool} makes the model call a tool first, and its response may use {{tool_result}}.
  */
 public class ScriptedLlmProvider implements LlmProvider {
 
     public static final String NAME = "scripted";
 
-    /** One rule; null fields match anything. */
-    public record Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes) {
+    /**
+     * One rule; null fields match anything. With {@code callTool} the rule first asks for that tool (its arguments
+     * rendered like the response) when the tool is offered and has not answered yet in this step — or on every turn
+     * with {@code repeatCall} — and responds once the result is in.
+     */
+    public record Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes,
+            String callTool, Map<String, Object> callArguments, boolean repeatCall) {
+
+        public Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes) {
+            this(executor, model, match, respond, delayMs, failTimes, null, Map.of(), false);
+        }
     }
+
+    private static final Pattern TOOL_RESULT = Pattern.compile("\\{\\{tool_result((?:\\.[A-Za-z0-9_]+)*)}}");
 
     private final List<Rule> rules;
 
@@ -62,7 +78,19 @@ public class ScriptedLlmProvider implements LlmProvider {
             var m = (Map<String, Object>) r;
             Pattern match = m.get("match") == null ? null : Pattern.compile(m.get("match").toString(), Pattern.DOTALL);
             long delay = m.get("delay_ms") == null ? 0 : Long.parseLong(m.get("delay_ms").toString());
-            out.add(new Rule((String) m.get("executor"), (String) m.get("model"), match, respond, delay, 0));
+            String callTool = null;
+            Map<String, Object> callArguments = Map.of();
+            boolean repeat = false;
+            if (m.get("call_tool") instanceof Map<?, ?> call) {
+                if (!(call.get("name") instanceof String name)) {
+                    throw new IllegalStateException("scripted LLM rule #" + i + ": call_tool needs a 'name'");
+                }
+                callTool = name;
+                callArguments = call.get("arguments") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+                repeat = Boolean.TRUE.equals(call.get("repeat"));
+            }
+            out.add(new Rule((String) m.get("executor"), (String) m.get("model"), match, respond, delay, 0,
+                    callTool, callArguments, repeat));
         }
         return out;
     }
@@ -90,12 +118,63 @@ public class ScriptedLlmProvider implements LlmProvider {
                 }
                 matched = m.group();
             }
-            var text = render(rule.respond(), request, prompt, matched);
+            if (wantsTool(rule, request)) {
+                var arguments = renderArguments(JsonValues.MAPPER.valueToTree(rule.callArguments()), request, prompt,
+                        matched);
+                var call = new ToolCall("call_" + (request.exchanges().size() + 1), rule.callTool(), arguments);
+                return Uni.createFrom().item(new LlmResponse(null, words(prompt), 0, NAME, List.of(call)));
+            }
+            var text = withToolResult(render(rule.respond(), request, prompt, matched), rule, request);
             var answer = Uni.createFrom().item(response(prompt, text, request.maxTokens()));
             return rule.delayMs() > 0 ? answer.onItem().delayIt().by(Duration.ofMillis(rule.delayMs())) : answer;
         }
         var text = "[" + request.model() + "] " + request.executorId() + ": " + prompt;
         return Uni.createFrom().item(response(prompt, text, request.maxTokens()));
+    }
+
+    private static boolean wantsTool(Rule rule, LlmRequest request) {
+        if (rule.callTool() == null
+                || request.toolSpecs().stream().noneMatch(spec -> spec.name().equals(rule.callTool()))) {
+            return false;
+        }
+        return rule.repeatCall() || request.exchanges().stream()
+                .noneMatch(e -> e.call().name().equals(rule.callTool()));
+    }
+
+    private static JsonNode renderArguments(JsonNode value, LlmRequest request, String prompt, String matched) {
+        if (value.isTextual()) {
+            return TextNode.valueOf(render(value.asText(), request, prompt, matched));
+        }
+        if (value.isObject()) {
+            var out = JsonValues.MAPPER.createObjectNode();
+            value.fields().forEachRemaining(f -> out.set(f.getKey(), renderArguments(f.getValue(), request, prompt,
+                    matched)));
+            return out;
+        }
+        return value;
+    }
+
+    /** {@code {{tool_result}}} (the tool's answer as JSON), {@code {{tool_result.a.b}}} and {@code {{tool_error}}}. */
+    private static String withToolResult(String text, Rule rule, LlmRequest request) {
+        ToolExchange last = null;
+        for (var e : request.exchanges()) {
+            if (e.call().name().equals(rule.callTool())) {
+                last = e;
+            }
+        }
+        ToolExchange exchange = last;
+        Matcher m = TOOL_RESULT.matcher(text);
+        var sb = new StringBuilder();
+        while (m.find()) {
+            JsonNode node = exchange == null ? null : exchange.result();
+            for (String part : m.group(1).isEmpty() ? new String[0] : m.group(1).substring(1).split("\\.")) {
+                node = node == null ? null : node.get(part);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(node == null ? "" : JsonValues.text(node)));
+        }
+        m.appendTail(sb);
+        return sb.toString().replace("{{tool_error}}", exchange == null || exchange.error() == null ? ""
+                : exchange.error());
     }
 
     private LlmResponse response(String prompt, String text, Integer maxTokens) {

@@ -17,7 +17,12 @@ import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.MergeStrategy;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.tool.ToolException;
+import dev.forge.core.tool.ToolSpec;
 import dev.forge.worker.client.LlmException;
+import dev.forge.worker.client.LlmProvider;
+import dev.forge.worker.client.LlmResponse;
+import dev.forge.worker.client.ToolCall;
+import dev.forge.worker.client.ToolExchange;
 import dev.forge.worker.client.LlmRequest;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.repository.SignalStore;
@@ -182,25 +187,98 @@ final class Executors {
             Integer flowMaxTokens) {
         String prompt = prompt(spec, inbox, state);
         Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : flowMaxTokens;
-        var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters());
+        // the executor's tools (flow, run overrides, skill) that the registry knows are offered to the model
+        var offered = tools.specs(spec.tools());
+        var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters(),
+                offered, List.of());
         var provider = llms.forModel(spec.model());
-        return provider.complete(request)
-                .onFailure(LlmException.class).transform(e -> new StepException("llm_error", e.getMessage(),
-                        ((LlmException) e).retryable(), e))
-                .map(response -> {
-                    JsonNode output = parseOutput(response.text());
-                    var emits = topology.targets(spec.id()).stream()
-                            .map(t -> new StepResult.Emit(t, output)).toList();
-                    var details = new LinkedHashMap<String, Object>();
-                    details.put("model", spec.model());
-                    details.put("provider", response.provider());
-                    details.put("tools", spec.tools());
-                    if (maxTokens != null) {
-                        details.put("max_tokens", maxTokens);
-                    }
-                    return new StepResult(output, emits, response.text(), response.inputTokens(),
-                            response.outputTokens(), details);
-                });
+        var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList());
+        return conversation.turn(request, 1).map(response -> {
+            JsonNode output = parseOutput(response.text());
+            var emits = topology.targets(spec.id()).stream()
+                    .map(t -> new StepResult.Emit(t, output)).toList();
+            var details = new LinkedHashMap<String, Object>();
+            details.put("model", spec.model());
+            details.put("provider", response.provider());
+            details.put("tools", spec.tools());
+            if (!conversation.calls.isEmpty()) {
+                details.put("tool_calls", conversation.calls);
+                details.put("turns", conversation.turns);
+            }
+            if (maxTokens != null) {
+                details.put("max_tokens", maxTokens);
+            }
+            return new StepResult(output, emits, response.text(), conversation.inputTokens,
+                    conversation.outputTokens, details);
+        });
+    }
+
+    /**
+     * The tool-call loop of one llm step: while the model asks for tool calls, make them (one after another, each
+     * bounded by the tool timeout; a failed call is reported to the model as an error it can react to) and ask again,
+     * at most {@code forge.tools.max-iterations} turns. Tokens add up over the turns.
+     */
+    private final class Conversation {
+        private final LlmProvider provider;
+        private final List<String> offered;
+        private final List<Map<String, Object>> calls = new ArrayList<>();
+        private int inputTokens;
+        private int outputTokens;
+        private int turns;
+
+        Conversation(LlmProvider provider, List<String> offered) {
+            this.provider = provider;
+            this.offered = offered;
+        }
+
+        Uni<LlmResponse> turn(LlmRequest request, int number) {
+            return provider.complete(request)
+                    .onFailure(LlmException.class).transform(e -> new StepException("llm_error", e.getMessage(),
+                            ((LlmException) e).retryable(), e))
+                    .flatMap(response -> {
+                        turns = number;
+                        inputTokens += response.inputTokens();
+                        outputTokens += response.outputTokens();
+                        if (response.toolCalls().isEmpty()) {
+                            return Uni.createFrom().item(response);
+                        }
+                        if (number >= tools.maxIterations()) {
+                            return Uni.createFrom().failure(new StepException("tool_loop_exhausted", "the model "
+                                    + "still asked for tools after " + number + " turns (forge.tools.max-iterations)",
+                                    false, null));
+                        }
+                        Uni<List<ToolExchange>> made = Uni.createFrom().item(new ArrayList<>());
+                        for (var call : response.toolCalls()) {
+                            made = made.flatMap(done -> make(call).map(exchange -> {
+                                done.add(exchange);
+                                return done;
+                            }));
+                        }
+                        return made.flatMap(exchanges -> turn(request.with(exchanges), number + 1));
+                    });
+        }
+
+        private Uni<ToolExchange> make(ToolCall call) {
+            var record = new LinkedHashMap<String, Object>();
+            record.put("name", call.name());
+            record.put("arguments", call.arguments());
+            calls.add(record);
+            if (!offered.contains(call.name())) {
+                String error = "tool '" + call.name() + "' is not available here (offered: " + offered + ")";
+                record.put("error", error);
+                return Uni.createFrom().item(new ToolExchange(call, null, error));
+            }
+            return tools.call(call.name(), call.arguments())
+                    .map(result -> {
+                        record.put("cached", result.cached());
+                        return new ToolExchange(call, result.value(), null);
+                    })
+                    .onFailure().recoverWithItem(e -> {
+                        String error = e instanceof ToolException ? e.getMessage() : "the tool failed";
+                        record.put("error", error);
+                        return new ToolExchange(call, null, error);
+                    });
+        }
     }
 
     private static String messages(List<RunState.Message> inbox) {

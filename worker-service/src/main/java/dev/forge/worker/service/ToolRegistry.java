@@ -39,6 +39,7 @@ public class ToolRegistry {
     private final java.util.Set<String> computing = new java.util.HashSet<>();
     private final ToolResultCache cache;
     private final Duration timeout;
+    private final int maxIterations;
 
     public ToolRegistry(Instance<Tool> beans, ToolResultCache cache, ToolsConfig config) {
         BuiltinTools.pure().forEach(t -> {
@@ -48,6 +49,12 @@ public class ToolRegistry {
         beans.forEach(t -> tools.put(t.spec().name(), t));
         this.cache = cache;
         this.timeout = config.callTimeout();
+        this.maxIterations = config.maxIterations();
+    }
+
+    /** Most model turns of one llm step's tool-call loop. */
+    public int maxIterations() {
+        return maxIterations;
     }
 
     public boolean has(String name) {

@@ -110,4 +110,49 @@ class OpenAiCompatibleProviderTest {
         assertThat(router.forModel("gpt-4o")).isSameAs(provider);
         assertThat(router.forModel("claude-opus-4-6")).isSameAs(scripted);
     }
+
+    @Test
+    void offersToolsReadsToolCallsAndSendsResultsBackInTheWireFormat() throws Exception {
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"id": "chatcmpl-2", "object": "chat.completion", "created": 1730000000, "model": "gpt-4o-mini",
+                         "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {"role": "assistant",
+                           "content": null, "tool_calls": [{"id": "call_abc", "type": "function",
+                             "function": {"name": "calculator", "arguments": "{\\"expression\\": \\"6 * 7\\"}"}}]}}],
+                         "usage": {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39}}
+                        """)));
+        var calculator = new dev.forge.core.tool.CalculatorTool().spec();
+        var first = new LlmRequest("gpt-4o-mini", "solver", "What is six times seven?", null, List.of("calculator"),
+                Map.of(), List.of(calculator), List.of());
+        var response = provider.complete(first).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(response.toolCalls()).hasSize(1);
+        var call = response.toolCalls().get(0);
+        assertThat(call.id()).isEqualTo("call_abc");
+        assertThat(call.name()).isEqualTo("calculator");
+        assertThat(call.arguments().get("expression").asText()).isEqualTo("6 * 7");
+        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.tools[0].type", equalTo("function")))
+                .withRequestBody(matchingJsonPath("$.tools[0].function.name", equalTo("calculator")))
+                .withRequestBody(matchingJsonPath("$.tools[0].function.parameters.properties.expression.type",
+                        equalTo("string")))
+                .withRequestBody(matchingJsonPath("$.tools[0].function.parameters.required[0]",
+                        equalTo("expression"))));
+
+        // the next turn carries the call and its result: an assistant message with tool_calls, then a tool message
+        server.resetRequests();
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withBody(completion("It is 42."))));
+        var result = dev.forge.core.json.JsonValues.MAPPER.readTree("{\"expression\": \"6 * 7\", \"result\": 42}");
+        var second = provider.complete(first.with(List.of(new ToolExchange(call, result, null))))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(second.text()).isEqualTo("It is 42.");
+        assertThat(second.toolCalls()).isEmpty();
+        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.messages[1].role", equalTo("assistant")))
+                .withRequestBody(matchingJsonPath("$.messages[1].tool_calls[0].id", equalTo("call_abc")))
+                .withRequestBody(matchingJsonPath("$.messages[2].role", equalTo("tool")))
+                .withRequestBody(matchingJsonPath("$.messages[2].tool_call_id", equalTo("call_abc")))
+                .withRequestBody(matchingJsonPath("$.messages[2].content", equalTo(result.toString()))));
+    }
 }

@@ -122,4 +122,33 @@ class ToolExecutorTest {
         assertThat(fetch.get("status").asInt()).isEqualTo(302);
         assertThat(fetch.get("location").asText()).isEqualTo("http://elsewhere.example/secret");
     }
+
+    @Test
+    void anLlmExecutorCallsItsToolsInALoopAndHearsAboutRefusals() {
+        UUID run = runs.run(runs.session("tool-loop"), "{\"document\": \"Revenue grew. Costs fell sharply.\"}");
+        assertThat(finish(run)).isEqualTo("succeeded");
+        var outputs = runs.latestState(run).get("outputs");
+        assertThat(outputs.get("measurer").asText()).isEqualTo("The document has 5 words in 2 sentences.");
+        var measurer = runs.json("SELECT metadata::text FROM workflow_checkpoints WHERE run_id = $1 "
+                + "AND metadata->>'executor' = 'measurer'", run);
+        assertThat(measurer.get("turns").asInt()).isEqualTo(2);
+        assertThat(measurer.get("tool_calls").get(0).get("name").asText()).isEqualTo("text_stats");
+        assertThat(measurer.get("tool_calls").get(0).get("arguments").get("text").asText())
+                .isEqualTo("Revenue grew. Costs fell sharply.");
+        // the refused fetch is told to the model, which answers with it; the step does not fail
+        assertThat(outputs.get("fetch_agent").asText()).startsWith("Could not fetch: host 'not-allowed.example' is "
+                + "not on the http_fetch allowlist");
+        var fetchAgent = runs.json("SELECT metadata::text FROM workflow_checkpoints WHERE run_id = $1 "
+                + "AND metadata->>'executor' = 'fetch_agent'", run);
+        assertThat(fetchAgent.get("tool_calls").get(0).get("error").asText()).contains("allowlist");
+    }
+
+    @Test
+    void aModelThatNeverStopsCallingToolsIsStoppedAtTheBound() {
+        UUID run = runs.run(runs.session("tool-looper"), "{\"question\": \"count forever\"}");
+        assertThat(finish(run)).isEqualTo("failed");
+        var error = runs.json("SELECT error::text FROM runs WHERE id = $1", run);
+        assertThat(error.get("type").asText()).isEqualTo("tool_loop_exhausted");
+        assertThat(error.get("message").asText()).contains("after 5 turns");
+    }
 }

@@ -1,0 +1,16 @@
+package dev.forge.worker.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A tool call and what came of it, as the model is told on its next turn: the result, or an error message (a refused
+ * host, bad arguments, a timeout) the model can react to.
+ */
+public record ToolExchange(ToolCall call, JsonNode result, String error) {
+
+    /** The text the model reads as the tool's answer. */
+    public String content() {
+        return error != null ? "{\"error\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(error) + "}"
+                : result.toString();
+    }
+}
