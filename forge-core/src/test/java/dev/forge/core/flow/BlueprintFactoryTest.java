@@ -84,4 +84,18 @@ class BlueprintFactoryTest {
                 "{\"model\": 3, \"max_tokens\": -1, \"timeout\": \"soon\", \"tools\": {\"x\": \"a\"}, \"colour\": 1}"));
         assertThat(bad.problems()).hasSize(5);
     }
+
+    @Test
+    void modelsRouteByGlobAndUnroutableOnesAreNamed() {
+        var routes = new ModelRoutes(Map.of("claude-*", "anthropic", "gpt-4?", "openai"), ModelRoutes.NONE);
+        assertThat(routes.providerFor("claude-opus-4-6")).contains("anthropic");
+        assertThat(routes.providerFor("gpt-4o")).contains("openai");
+        assertThat(routes.providerFor("llama3")).isEmpty();
+        assertThat(routes.unroutable(base)).isEmpty();
+        var overridden = BlueprintFactory.apply(base, new RunOverrides("llama3", Map.of(), Map.of(), null, null,
+                Map.of()));
+        assertThat(routes.unroutable(overridden)).hasSize(4).first().asString()
+                .startsWith("executor 'classifier' uses model 'llama3', which no provider serves");
+        assertThat(new ModelRoutes(Map.of(), "scripted").providerFor("anything")).contains("scripted");
+    }
 }

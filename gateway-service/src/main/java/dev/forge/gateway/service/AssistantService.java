@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.flow.FlowBlueprint;
+import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.flow.ModelRoutes;
 import dev.forge.gateway.repository.AssistantRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -23,11 +25,14 @@ public class AssistantService {
     private final AssistantRepository assistants;
     private final FlowCatalog flows;
     private final Deleter deleter;
+    private final ModelRoutes models;
 
-    public AssistantService(AssistantRepository assistants, FlowCatalog flows, Deleter deleter) {
+    public AssistantService(AssistantRepository assistants, FlowCatalog flows, Deleter deleter,
+            LlmRoutingConfig routing) {
         this.assistants = assistants;
         this.flows = flows;
         this.deleter = deleter;
+        this.models = ModelRoutes.of(routing);
     }
 
     public Uni<ObjectNode> create(String workspace, JsonNode body) {
@@ -43,7 +48,10 @@ public class AssistantService {
                 flow.version(), config, metadata);
     }
 
-    /** The loaded flow a request names (its current version), or a validation error naming the known ones. */
+    /**
+     * The loaded flow a request names (its current version), or a validation error naming the known ones — or naming
+     * each model of the flow that no provider serves.
+     */
     private FlowBlueprint loadedFlow(Requests req, java.util.Optional<String> flowName) {
         if (flowName.isEmpty()) {
             return null;
@@ -52,6 +60,8 @@ public class AssistantService {
         if (flow == null) {
             req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
                     + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
+        } else {
+            models.unroutable(flow).forEach(req::error);
         }
         return flow;
     }

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.flow.ModelRoutes;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.ControlMessages;
@@ -55,13 +57,15 @@ public class RunService {
     private final ControlMessages control;
     private final ArtifactRepository artifacts;
     private final SkillCommands skills;
+    private final ModelRoutes models;
     private final FeatureFlags flags;
     private final OffloadedViews views;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views,
-            SkillCommands skills, FeatureFlags flags) {
+            SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing) {
+        this.models = ModelRoutes.of(routing);
         this.skills = skills;
         this.flags = flags;
         this.artifacts = artifacts;
@@ -91,6 +95,13 @@ public class RunService {
 
     /** Feature flag (Consul KV forge/flags/runs-paused): while true, new runs are refused with 503. */
     public static final String RUNS_PAUSED_FLAG = "runs-paused";
+
+    /** Overrides naming unknown executors, and models (overridden or not) that no provider serves. */
+    private List<String> overrideProblems(dev.forge.core.flow.FlowBlueprint flow,
+            dev.forge.core.flow.RunOverrides overrides) {
+        var problems = BlueprintFactory.check(flow, overrides);
+        return problems.isEmpty() ? models.unroutable(BlueprintFactory.apply(flow, overrides)) : problems;
+    }
 
     /** The key was used before: rolls the transaction back so the original run can be answered. */
     private static final class KeyTaken extends RuntimeException {
@@ -153,7 +164,7 @@ public class RunService {
                         artifactIds));
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
-            var problems = BlueprintFactory.check(flow, overrides.overrides());
+            var problems = overrideProblems(flow, overrides.overrides());
             if (!problems.isEmpty()) {
                 throw ApiProblem.invalid(problems.size() == 1 ? problems.get(0)
                         : problems.size() + " problems in the overrides", problems);
@@ -465,7 +476,7 @@ public class RunService {
             }
             return flows.resolve(parent.get("flow").get("name").asText(), parent.get("flow").get("version").asText())
                     .flatMap(flow -> {
-                        var problems = BlueprintFactory.check(flow, parsed.overrides());
+                        var problems = overrideProblems(flow, parsed.overrides());
                         if (!problems.isEmpty()) {
                             throw ApiProblem.invalid(problems.size() == 1 ? problems.get(0)
                                     : problems.size() + " problems in the overrides", problems);

@@ -1,164 +1,30 @@
 package dev.forge.worker.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-
-import dev.forge.core.json.JsonValues;
-import dev.forge.core.tool.ToolSpec;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.exception.RetriableException;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
-import dev.langchain4j.model.chat.request.json.JsonArraySchema;
-import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
-import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
-import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
-import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
-import dev.langchain4j.model.chat.request.json.JsonStringSchema;
-import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-/**
- * OpenAI chat-completions wire format through LangChain4j (OpenAI, vLLM, LM Studio and other compatible servers).
- * The SDK call blocks, so it runs on the worker pool; Forge does its own retries, so the SDK's are off.
- */
-public class OpenAiCompatibleProvider implements LlmProvider {
+/** OpenAI chat-completions wire format (OpenAI, vLLM, LM Studio and other compatible servers). */
+public class OpenAiCompatibleProvider extends ChatModelProvider {
 
     public static final String NAME = "openai";
 
     private final String baseUrl;
     private final String apiKey;
     private final Duration timeout;
-    private final Map<String, OpenAiChatModel> models = new ConcurrentHashMap<>();
 
     public OpenAiCompatibleProvider(String baseUrl, String apiKey, Duration timeout) {
+        super(NAME, "openai-compatible");
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.timeout = timeout;
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Uni<LlmResponse> complete(LlmRequest request) {
-        return Uni.createFrom().item(() -> call(request))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private LlmResponse call(LlmRequest request) {
-        var model = models.computeIfAbsent(request.model(), name -> OpenAiChatModel.builder()
-                .baseUrl(baseUrl)
+    protected ChatModel model(String modelName) {
+        return OpenAiChatModel.builder().baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
-                .modelName(name)
-                .timeout(timeout)
-                .maxRetries(0)
-                .build());
-        var chat = ChatRequest.builder().messages(messages(request));
-        if (request.maxTokens() != null) {
-            chat.maxOutputTokens(request.maxTokens());
-        }
-        if (!request.toolSpecs().isEmpty()) {
-            chat.toolSpecifications(request.toolSpecs().stream().map(OpenAiCompatibleProvider::specification)
-                    .toList());
-        }
-        ChatResponse response;
-        try {
-            response = model.chat(chat.build());
-        } catch (HttpException e) {
-            int status = e.statusCode();
-            throw new LlmException("openai-compatible endpoint answered HTTP " + status + " for model "
-                    + request.model(), status == 429 || status >= 500, e);
-        } catch (RetriableException e) {
-            throw new LlmException("openai-compatible call failed (retryable): " + e.getMessage(), true, e);
-        } catch (RuntimeException e) {
-            boolean retryable = e.getCause() instanceof java.io.IOException
-                    || e.getCause() instanceof java.net.http.HttpTimeoutException;
-            throw new LlmException("openai-compatible call failed: " + e.getMessage(), retryable, e);
-        }
-        var usage = response.tokenUsage();
-        var calls = response.aiMessage().hasToolExecutionRequests()
-                ? response.aiMessage().toolExecutionRequests().stream().map(OpenAiCompatibleProvider::call).toList()
-                : List.<ToolCall>of();
-        return new LlmResponse(response.aiMessage().text(),
-                usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
-                usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(), NAME, calls);
-    }
-
-    /** The prompt, then each tool call made so far as the assistant's request followed by the tool's answer. */
-    private static List<ChatMessage> messages(LlmRequest request) {
-        var out = new ArrayList<ChatMessage>();
-        out.add(UserMessage.from(request.prompt()));
-        for (var exchange : request.exchanges()) {
-            var call = exchange.call();
-            out.add(AiMessage.from(ToolExecutionRequest.builder().id(call.id()).name(call.name())
-                    .arguments(call.arguments().toString()).build()));
-            out.add(ToolExecutionResultMessage.from(call.id(), call.name(), exchange.content()));
-        }
-        return out;
-    }
-
-    private static ToolCall call(ToolExecutionRequest request) {
-        JsonNode arguments;
-        try {
-            arguments = JsonValues.MAPPER.readTree(request.arguments() == null || request.arguments().isBlank() ? "{}"
-                    : request.arguments());
-        } catch (JsonProcessingException e) {
-            // passed on as text: the registry's schema check tells the model what was wrong
-            arguments = TextNode.valueOf(request.arguments());
-        }
-        return new ToolCall(request.id(), request.name(), arguments);
-    }
-
-    static ToolSpecification specification(ToolSpec spec) {
-        return ToolSpecification.builder().name(spec.name()).description(spec.description())
-                .parameters((JsonObjectSchema) schema(spec.parameters())).build();
-    }
-
-    /** Our JSON Schema subset as LangChain4j's schema elements (a property with no type may be anything). */
-    static JsonSchemaElement schema(JsonNode node) {
-        String description = node.path("description").asText(null);
-        return switch (node.path("type").asText("")) {
-            case "object" -> {
-                var object = JsonObjectSchema.builder().description(description);
-                node.path("properties").fields().forEachRemaining(p -> object.addProperty(p.getKey(),
-                        schema(p.getValue())));
-                var required = new ArrayList<String>();
-                node.path("required").forEach(r -> required.add(r.asText()));
-                object.required(required);
-                if (node.has("additionalProperties")) {
-                    object.additionalProperties(node.get("additionalProperties").asBoolean());
-                }
-                yield object.build();
-            }
-            case "string" -> JsonStringSchema.builder().description(description).build();
-            case "integer" -> JsonIntegerSchema.builder().description(description).build();
-            case "number" -> JsonNumberSchema.builder().description(description).build();
-            case "boolean" -> JsonBooleanSchema.builder().description(description).build();
-            case "array" -> JsonArraySchema.builder().description(description)
-                    .items(schema(node.path("items"))).build();
-            default -> JsonAnyOfSchema.builder().description(description).anyOf(
-                    JsonObjectSchema.builder().build(), JsonArraySchema.builder().items(JsonStringSchema.builder()
-                            .build()).build(), JsonStringSchema.builder().build(), JsonNumberSchema.builder().build())
-                    .build();
-        };
+                .modelName(modelName).timeout(timeout).maxRetries(0).build();
     }
 }

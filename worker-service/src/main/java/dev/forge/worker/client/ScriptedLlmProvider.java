@@ -202,8 +202,7 @@ public class ScriptedLlmProvider implements LlmProvider {
         return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
-    static boolean globMatches(String glob, String value) {
-        var regex = ("\\Q" + glob + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
-        return value != null && value.matches(regex);
+    private static boolean globMatches(String glob, String value) {
+        return dev.forge.core.flow.ModelRoutes.globMatches(glob, value);
     }
 }

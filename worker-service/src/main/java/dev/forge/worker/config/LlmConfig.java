@@ -1,26 +1,22 @@
 package dev.forge.worker.config;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Which provider serves which model, and the providers' settings. */
+/** The providers' settings (which provider serves which model: forge-core's LlmRoutingConfig). */
 @ConfigMapping(prefix = "forge.llm")
 public interface LlmConfig {
-
-    /** Provider for models that match no route: scripted (offline) or openai. */
-    @WithDefault("scripted")
-    String defaultProvider();
-
-    /** Model-name glob (e.g. {@code gpt-*}) to provider name; first match in sorted pattern order wins. */
-    Map<String, String> routes();
 
     Scripted scripted();
 
     OpenAi openai();
+
+    Anthropic anthropic();
+
+    Ollama ollama();
 
     interface Scripted {
         /** YAML rules the offline provider answers from. */
@@ -37,6 +33,29 @@ public interface LlmConfig {
         Optional<String> apiKey();
 
         @WithDefault("60s")
+        Duration timeout();
+    }
+
+    interface Anthropic {
+        @WithDefault("https://api.anthropic.com/v1/")
+        String baseUrl();
+
+        /** From the environment (FORGE_LLM_ANTHROPIC_API_KEY); never logged. */
+        Optional<String> apiKey();
+
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** The Messages API needs a limit; used when the executor sets none. */
+        @WithDefault("1024")
+        int maxTokens();
+    }
+
+    interface Ollama {
+        @WithDefault("http://127.0.0.1:11434")
+        String baseUrl();
+
+        @WithDefault("120s")
         Duration timeout();
     }
 }

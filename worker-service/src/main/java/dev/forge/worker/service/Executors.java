@@ -191,7 +191,12 @@ final class Executors {
         var offered = tools.specs(spec.tools());
         var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters(),
                 offered, List.of());
-        var provider = llms.forModel(spec.model());
+        var provider = llms.forModel(spec.model()).orElse(null);
+        if (provider == null) {
+            // validation refuses such flows; a worker configured differently from the gateway still fails cleanly
+            return Uni.createFrom().failure(new StepException("model_unroutable", "no provider serves model '"
+                    + spec.model() + "' on this worker", false, null));
+        }
         var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList());
         return conversation.turn(request, 1).map(response -> {
             JsonNode output = parseOutput(response.text());

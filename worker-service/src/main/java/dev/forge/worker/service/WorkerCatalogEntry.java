@@ -14,7 +14,7 @@ import dev.forge.core.flow.ExecutorType;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.discovery.service.CatalogTags;
 import dev.forge.discovery.service.RegistrationDetails;
-import dev.forge.worker.config.LlmConfig;
+import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.worker.config.WorkerConfig;
 import io.quarkus.runtime.StartupEvent;
 
@@ -26,11 +26,11 @@ import io.quarkus.runtime.StartupEvent;
 public class WorkerCatalogEntry implements RegistrationDetails {
 
     private final WorkerConfig worker;
-    private final LlmConfig llm;
+    private final LlmRoutingConfig llm;
     private final FlowCatalog flows;
     private volatile boolean gpu;
 
-    public WorkerCatalogEntry(WorkerConfig worker, LlmConfig llm, FlowCatalog flows) {
+    public WorkerCatalogEntry(WorkerConfig worker, LlmRoutingConfig llm, FlowCatalog flows) {
         this.worker = worker;
         this.llm = llm;
         this.flows = flows;

@@ -1,0 +1,158 @@
+package dev.forge.worker.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.forge.core.json.JsonValues;
+import dev.forge.core.tool.ToolSpec;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.ChatModel;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * A provider whose wire format a LangChain4j chat model speaks (OpenAI-compatible, Anthropic Messages, Ollama): the
+ * prompt and the step's tool calls so far become chat messages, the offered tools tool specifications, and the answer
+ * text or tool calls. The SDK call blocks, so it runs on the worker pool; Forge does its own retries, so the SDK's are
+ * off. HTTP 429 and 5xx are retryable, other 4xx are not.
+ */
+public abstract class ChatModelProvider implements LlmProvider {
+
+    private final String name;
+    private final String label;
+    private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
+
+    protected ChatModelProvider(String name, String label) {
+        this.name = name;
+        this.label = label;
+    }
+
+    /** A client for one model (built once per model name, then reused). */
+    protected abstract ChatModel model(String modelName);
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Uni<LlmResponse> complete(LlmRequest request) {
+        return Uni.createFrom().item(() -> call(request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private LlmResponse call(LlmRequest request) {
+        var model = models.computeIfAbsent(request.model(), this::model);
+        var chat = ChatRequest.builder().messages(messages(request));
+        if (request.maxTokens() != null) {
+            chat.maxOutputTokens(request.maxTokens());
+        }
+        if (!request.toolSpecs().isEmpty()) {
+            chat.toolSpecifications(request.toolSpecs().stream().map(ChatModelProvider::specification)
+                    .toList());
+        }
+        ChatResponse response;
+        try {
+            response = model.chat(chat.build());
+        } catch (HttpException e) {
+            int status = e.statusCode();
+            throw new LlmException(label + " endpoint answered HTTP " + status + " for model "
+                    + request.model(), status == 429 || status >= 500, e);
+        } catch (RetriableException e) {
+            throw new LlmException(label + " call failed (retryable): " + e.getMessage(), true, e);
+        } catch (RuntimeException e) {
+            boolean retryable = e.getCause() instanceof java.io.IOException
+                    || e.getCause() instanceof java.net.http.HttpTimeoutException;
+            throw new LlmException(label + " call failed: " + e.getMessage(), retryable, e);
+        }
+        var usage = response.tokenUsage();
+        var calls = response.aiMessage().hasToolExecutionRequests()
+                ? response.aiMessage().toolExecutionRequests().stream().map(ChatModelProvider::call).toList()
+                : List.<ToolCall>of();
+        return new LlmResponse(response.aiMessage().text(),
+                usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
+                usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(), name, calls);
+    }
+
+    /** The prompt, then each tool call made so far as the assistant's request followed by the tool's answer. */
+    private static List<ChatMessage> messages(LlmRequest request) {
+        var out = new ArrayList<ChatMessage>();
+        out.add(UserMessage.from(request.prompt()));
+        for (var exchange : request.exchanges()) {
+            var call = exchange.call();
+            out.add(AiMessage.from(ToolExecutionRequest.builder().id(call.id()).name(call.name())
+                    .arguments(call.arguments().toString()).build()));
+            out.add(ToolExecutionResultMessage.from(call.id(), call.name(), exchange.content()));
+        }
+        return out;
+    }
+
+    private static ToolCall call(ToolExecutionRequest request) {
+        JsonNode arguments;
+        try {
+            arguments = JsonValues.MAPPER.readTree(request.arguments() == null || request.arguments().isBlank() ? "{}"
+                    : request.arguments());
+        } catch (JsonProcessingException e) {
+            // passed on as text: the registry's schema check tells the model what was wrong
+            arguments = TextNode.valueOf(request.arguments());
+        }
+        return new ToolCall(request.id(), request.name(), arguments);
+    }
+
+    static ToolSpecification specification(ToolSpec spec) {
+        return ToolSpecification.builder().name(spec.name()).description(spec.description())
+                .parameters((JsonObjectSchema) schema(spec.parameters())).build();
+    }
+
+    /** Our JSON Schema subset as LangChain4j's schema elements (a property with no type may be anything). */
+    static JsonSchemaElement schema(JsonNode node) {
+        String description = node.path("description").asText(null);
+        return switch (node.path("type").asText("")) {
+            case "object" -> {
+                var object = JsonObjectSchema.builder().description(description);
+                node.path("properties").fields().forEachRemaining(p -> object.addProperty(p.getKey(),
+                        schema(p.getValue())));
+                var required = new ArrayList<String>();
+                node.path("required").forEach(r -> required.add(r.asText()));
+                object.required(required);
+                if (node.has("additionalProperties")) {
+                    object.additionalProperties(node.get("additionalProperties").asBoolean());
+                }
+                yield object.build();
+            }
+            case "string" -> JsonStringSchema.builder().description(description).build();
+            case "integer" -> JsonIntegerSchema.builder().description(description).build();
+            case "number" -> JsonNumberSchema.builder().description(description).build();
+            case "boolean" -> JsonBooleanSchema.builder().description(description).build();
+            case "array" -> JsonArraySchema.builder().description(description)
+                    .items(schema(node.path("items"))).build();
+            default -> JsonAnyOfSchema.builder().description(description).anyOf(
+                    JsonObjectSchema.builder().build(), JsonArraySchema.builder().items(JsonStringSchema.builder()
+                            .build()).build(), JsonStringSchema.builder().build(), JsonNumberSchema.builder().build())
+                    .build();
+        };
+    }
+}
