@@ -10,14 +10,13 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.smallrye.mutiny.Uni;
 
 /**
  * {@code calculator}: evaluates an arithmetic expression — {@code + - * / % ^}, parentheses, unary signs, the constants
  * {@code pi} and {@code e}, and {@code sqrt abs round floor ceil ln log exp sin cos tan min max pow}. Models are poor
  * at arithmetic; this is exact to double precision and explains what it cannot read.
  */
-public final class CalculatorTool implements Tool {
+public final class CalculatorTool extends PureTool {
 
     public static final String NAME = "calculator";
 
@@ -27,25 +26,22 @@ public final class CalculatorTool implements Tool {
                     "expression"),
             true);
 
-    @Override
-    public ToolSpec spec() {
-        return SPEC;
+    public CalculatorTool() {
+        super(SPEC);
     }
 
     @Override
-    public Uni<JsonNode> call(JsonNode arguments) {
-        return Uni.createFrom().item(() -> {
-            String expression = arguments.get("expression").asText();
-            double value = evaluate(expression);
-            var out = JsonNodeFactory.instance.objectNode();
-            out.put("expression", expression);
-            if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-                out.put("result", (long) value);
-            } else {
-                out.put("result", value);
-            }
-            return out;
-        });
+    JsonNode compute(JsonNode arguments) {
+        String expression = arguments.get("expression").asText();
+        double value = evaluate(expression);
+        var out = JsonNodeFactory.instance.objectNode();
+        out.put("expression", expression);
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            out.put("result", (long) value);
+        } else {
+            out.put("result", value);
+        }
+        return out;
     }
 
     public static double evaluate(String expression) {

@@ -12,14 +12,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
-import io.smallrye.mutiny.Uni;
 
 /**
  * {@code json_path}: the values at a JSONPath in a JSON document. The subset every JSONPath implementation agrees on:
  * {@code $}, {@code .name}, {@code ['name']}, {@code [index]} (negative from the end), {@code [*]} / {@code .*} and
  * {@code ..name} (at any depth). The document may be given as JSON or as a string holding JSON.
  */
-public final class JsonPathTool implements Tool {
+public final class JsonPathTool extends PureTool {
 
     public static final String NAME = "json_path";
     private static final int MAX_RESULTS = 10_000;
@@ -33,30 +32,27 @@ public final class JsonPathTool implements Tool {
                     "document", "path"),
             true);
 
-    @Override
-    public ToolSpec spec() {
-        return SPEC;
+    public JsonPathTool() {
+        super(SPEC);
     }
 
     @Override
-    public Uni<JsonNode> call(JsonNode arguments) {
-        return Uni.createFrom().item(() -> {
-            JsonNode document = arguments.get("document");
-            if (document.isTextual()) {
-                try {
-                    document = JsonValues.MAPPER.readTree(document.asText());
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new ToolException(ToolException.Kind.INVALID_ARGUMENTS, "document is a string but not JSON: "
-                            + e.getOriginalMessage());
-                }
+    JsonNode compute(JsonNode arguments) {
+        JsonNode document = arguments.get("document");
+        if (document.isTextual()) {
+            try {
+                document = JsonValues.MAPPER.readTree(document.asText());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ToolException(ToolException.Kind.INVALID_ARGUMENTS, "document is a string but not JSON: "
+                        + e.getOriginalMessage());
             }
-            var values = select(document, parse(arguments.get("path").asText()));
-            var out = JsonNodeFactory.instance.objectNode();
-            var array = out.putArray("values");
-            values.forEach(array::add);
-            out.put("count", values.size());
-            return out;
-        });
+        }
+        var values = select(document, parse(arguments.get("path").asText()));
+        var out = JsonNodeFactory.instance.objectNode();
+        var array = out.putArray("values");
+        values.forEach(array::add);
+        out.put("count", values.size());
+        return out;
     }
 
     /** One step of a path: a field name, an index, every child, or a name at any depth. */

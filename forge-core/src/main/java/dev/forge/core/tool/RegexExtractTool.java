@@ -10,13 +10,12 @@ import java.util.regex.PatternSyntaxException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.smallrye.mutiny.Uni;
 
 /**
  * {@code regex_extract}: the matches of a Java regular expression in a text (one group of each, every match or the
  * first). A pattern that backtracks for more than a second is stopped rather than left to hold a thread.
  */
-public final class RegexExtractTool implements Tool {
+public final class RegexExtractTool extends PureTool {
 
     public static final String NAME = "regex_extract";
     private static final long BUDGET_NANOS = 1_000_000_000L;
@@ -35,14 +34,13 @@ public final class RegexExtractTool implements Tool {
                     .set("ignore_case", property("boolean", "Case-insensitive matching")), "text", "pattern"),
             true);
 
-    @Override
-    public ToolSpec spec() {
-        return SPEC;
+    public RegexExtractTool() {
+        super(SPEC);
     }
 
     @Override
-    public Uni<JsonNode> call(JsonNode arguments) {
-        return Uni.createFrom().item(() -> extract(arguments));
+    JsonNode compute(JsonNode arguments) {
+        return extract(arguments);
     }
 
     private static JsonNode extract(JsonNode args) {

@@ -7,10 +7,9 @@ import static dev.forge.core.tool.JsonSchemas.property;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.smallrye.mutiny.Uni;
 
 /** {@code text_stats}: characters, words, sentences, lines, paragraphs, average word length and reading time. */
-public final class TextStatsTool implements Tool {
+public final class TextStatsTool extends PureTool {
 
     public static final String NAME = "text_stats";
     /** Words per minute of an average adult silent reader. */
@@ -20,14 +19,13 @@ public final class TextStatsTool implements Tool {
             + "paragraphs of a text, with average word length and an estimated reading time.",
             object(properties().set("text", property("string", "The text to measure")), "text"), true);
 
-    @Override
-    public ToolSpec spec() {
-        return SPEC;
+    public TextStatsTool() {
+        super(SPEC);
     }
 
     @Override
-    public Uni<JsonNode> call(JsonNode arguments) {
-        return Uni.createFrom().item(() -> stats(arguments.get("text").asText()));
+    JsonNode compute(JsonNode arguments) {
+        return stats(arguments.get("text").asText());
     }
 
     static JsonNode stats(String text) {

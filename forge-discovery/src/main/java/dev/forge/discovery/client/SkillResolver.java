@@ -1,12 +1,13 @@
 package dev.forge.discovery.client;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forge.proto.skill.v1.ResolveRequest;
 import dev.forge.proto.skill.v1.ResolveResponse;
-import dev.forge.proto.skill.v1.SkillService;
+import dev.forge.proto.skill.v1.MutinySkillServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -28,17 +29,20 @@ public class SkillResolver {
         }
     }
 
-    private final SkillService skills;
+    private final MutinySkillServiceGrpc.MutinySkillServiceStub skills;
 
-    public SkillResolver(@GrpcClient("skills") SkillService skills) {
+    public SkillResolver(@GrpcClient("skills") MutinySkillServiceGrpc.MutinySkillServiceStub skills) {
         this.skills = skills;
     }
 
     /** The resolution of a slash command line; a line skill-service does not see as a command is refused too. */
     public Uni<ResolveResponse> resolve(String commandLine, Duration timeout) {
-        return Uni.createFrom().deferred(() -> skills.resolve(ResolveRequest.newBuilder().setInput(commandLine)
-                        .build()))
-                .ifNoItem().after(timeout).fail()
+        // wait-for-ready: a call made while the channel reconnects (skill-service restarting) waits for it, within
+        // the deadline, instead of failing at once
+        return Uni.createFrom().deferred(() -> skills.withWaitForReady()
+                        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .resolve(ResolveRequest.newBuilder().setInput(commandLine).build()))
+                .ifNoItem().after(timeout.plusSeconds(1)).fail()
                 .onFailure(SkillResolver::refusal).transform(e -> new SkillRefused(
                         ((StatusRuntimeException) e).getStatus().getDescription()))
                 .invoke(answer -> {

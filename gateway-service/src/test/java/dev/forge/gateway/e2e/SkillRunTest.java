@@ -112,6 +112,11 @@ class SkillRunTest {
     void commandsSkillServiceRefusesAreRefusedWhenTheRunIsCreated() throws Exception {
         try (var skills = SkillServiceProcess.start(List.of())) {
             String assistant = assistant("skilled-waiter");
+            // the gateway's channel may still be backing off from the previous test's skill-service: once it has
+            // reconnected, the command is refused (an unreachable skill-service lets runs through to the worker)
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().contentType(ContentType.JSON)
+                    .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"text\": \"/no-such-skill now\"}}")
+                    .post("/v1/runs").then().statusCode(422));
             given().contentType(ContentType.JSON)
                     .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"text\": \"/no-such-skill now\"}}")
                     .post("/v1/runs").then().statusCode(422).contentType("application/problem+json")
