@@ -2,9 +2,11 @@ package dev.forge.core.messaging;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -52,8 +54,19 @@ public class Rabbit {
     });
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Ephemeral messages (token deltas) go out from one thread of their own, on their own unconfirmed channel: the
+     * caller (often an event loop) never waits, and a full queue drops the newest rather than holding memory.
+     */
+    private final ThreadPoolExecutor transientPublisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                var t = new Thread(r, "forge-rabbit-transient");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
     private volatile Connection connection;
     private volatile Channel publishChannel;
+    private volatile Channel transientChannel;
     private volatile boolean closed;
 
     public Rabbit(RabbitConfig config) {
@@ -104,6 +117,25 @@ public class Rabbit {
         channel.waitForConfirmsOrDie(timeoutMs);
     }
 
+    /**
+     * Publishes a message that matters only to whoever is listening now (not persisted, not confirmed, dropped while
+     * the broker is unreachable). Never blocks the caller.
+     */
+    public void publishTransient(String exchange, String routingKey, byte[] body) {
+        transientPublisher.execute(() -> {
+            var channel = transientChannel;
+            if (channel == null || !channel.isOpen()) {
+                return;
+            }
+            try {
+                channel.basicPublish(exchange, routingKey, false, new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(1).build(), body);
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("transient message dropped: %s", e.getMessage());
+            }
+        });
+    }
+
     /** A message to publish. */
     public record Message(String routingKey, String id, byte[] body) {
     }
@@ -128,6 +160,7 @@ public class Rabbit {
                 publish.exchangeDeclare(Exchanges.CONTROL, "direct", true);
                 publish.confirmSelect();
                 publishChannel = publish;
+                transientChannel = c.createChannel();
                 for (var s : subscriptions) {
                     consume(c, s);
                 }
@@ -194,6 +227,7 @@ public class Rabbit {
     void close() {
         closed = true;
         connector.shutdownNow();
+        transientPublisher.shutdownNow();
         var c = connection;
         if (c != null) {
             try {

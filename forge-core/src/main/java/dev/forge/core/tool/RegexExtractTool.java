@@ -9,6 +9,7 @@ import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 
 /**
@@ -24,13 +25,11 @@ public final class RegexExtractTool extends PureTool {
     private static final ToolSpec SPEC = new ToolSpec(NAME, "Extracts the matches of a regular expression (Java "
             + "syntax) from a text: every match, or the first; the whole match or one group.",
             object(properties()
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("text", property("string", "The text to search"))
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("pattern", property("string",
-                            "The regular expression").put("maxLength", 1000))
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("group", property("integer",
+                    .<ObjectNode>set("text", property("string", "The text to search"))
+                    .<ObjectNode>set("pattern", property("string", "The regular expression").put("maxLength", 1000))
+                    .<ObjectNode>set("group", property("integer",
                             "Which group of each match to return (0: the whole match)").put("minimum", 0))
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("all", property("boolean",
-                            "Every match (default) or only the first"))
+                    .<ObjectNode>set("all", property("boolean", "Every match (default) or only the first"))
                     .set("ignore_case", property("boolean", "Case-insensitive matching")), "text", "pattern"),
             true);
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
 
-/** A callable tool. Arguments arrive checked against {@link ToolSpec#parameters()}; failures are {@link ToolException}s. */
+/**
+ * A callable tool. Arguments arrive checked against {@link ToolSpec#parameters()}; failures are
+ * {@link ToolException}s.
+ */
 public interface Tool {
 
     ToolSpec spec();

@@ -149,7 +149,8 @@ public class RunStreamRoutes {
                 status[0] = event.type().substring("run.".length());
             }
             if (!response.closed()) {
-                response.write(frame(Long.toString(event.id()), event.type(), data(event)));
+                // deltas (id 0) are not stored: no SSE id, so Last-Event-ID keeps naming stored events only
+                response.write(frame(event.id() > 0 ? Long.toString(event.id()) : null, event.type(), data(event)));
             }
         }, failure -> {
             vertx.cancelTimer(keepAlive);

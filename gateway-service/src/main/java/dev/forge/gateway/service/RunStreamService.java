@@ -30,12 +30,16 @@ public class RunStreamService {
     private static final Duration POLL_WITH_BROKER = Duration.ofSeconds(1);
     private static final Duration POLL_WITHOUT_BROKER = Duration.ofMillis(100);
     private static final int BATCH = 500;
+    public static final String DELTA = "message.delta";
 
     private final Pool pool;
     private final Vertx vertx;
     private final dev.forge.core.messaging.Rabbit rabbit;
     private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<Runnable>> waiting =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** The streams following each run now, for token deltas (which are not stored). */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<java.util.function.Consumer<RunEvent>>>
+            following = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RunStreamService(Pool pool, Vertx vertx, dev.forge.core.messaging.Rabbit rabbit) {
         this.pool = pool;
@@ -49,6 +53,19 @@ public class RunStreamService {
         if (waiters != null) {
             waiters.forEach(Runnable::run);
         }
+    }
+
+    /**
+     * A token delta of a running step: handed to the streams following the run at this moment, with id 0 — deltas
+     * are not stored, so a resumed stream does not replay them; the step's whole message is a stored event.
+     */
+    public void delta(UUID runId, ObjectNode payload) {
+        var streams = following.get(runId);
+        if (streams == null) {
+            return;
+        }
+        var event = new RunEvent(0, runId, DELTA, "info", payload, java.time.Instant.now().toString());
+        streams.forEach(s -> s.accept(event));
     }
 
     /** Wake every waiting stream (after a broker reconnect: what was missed is in PostgreSQL). */
@@ -84,7 +101,22 @@ public class RunStreamService {
     public Multi<RunEvent> events(UUID runId, long afterId) {
         return Multi.createFrom().emitter(emitter -> {
             var cancelled = new AtomicBoolean();
-            emitter.onTermination(() -> cancelled.set(true));
+            // deltas come from the broker's threads, stored events from the event loop: emits are serialised
+            java.util.function.Consumer<RunEvent> onDelta = event -> {
+                synchronized (emitter) {
+                    if (!cancelled.get()) {
+                        emitter.emit(event);
+                    }
+                }
+            };
+            following.computeIfAbsent(runId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(onDelta);
+            emitter.onTermination(() -> {
+                cancelled.set(true);
+                following.computeIfPresent(runId, (k, set) -> {
+                    set.remove(onDelta);
+                    return set.isEmpty() ? null : set;
+                });
+            });
             pump(emitter, runId, afterId, cancelled);
         });
     }
@@ -139,15 +171,17 @@ public class RunStreamService {
     private static long emit(MultiEmitter<? super RunEvent> emitter, List<RunEvent> batch, long afterId,
             AtomicBoolean cancelled) {
         long last = afterId;
-        for (var event : batch) {
-            if (cancelled.get()) {
-                return -1;
-            }
-            emitter.emit(event);
-            last = event.id();
-            if (event.terminal()) {
-                emitter.complete();
-                return -1;
+        synchronized (emitter) {
+            for (var event : batch) {
+                if (cancelled.get()) {
+                    return -1;
+                }
+                emitter.emit(event);
+                last = event.id();
+                if (event.terminal()) {
+                    emitter.complete();
+                    return -1;
+                }
             }
         }
         return last;

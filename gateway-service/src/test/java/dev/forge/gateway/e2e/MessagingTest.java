@@ -134,7 +134,8 @@ class MessagingTest {
     @Test
     void withTheBrokerDownMidRunNothingIsLostAndTheRelayCatchesUp() throws Exception {
         try (var observer = new Observer(); var worker = WorkerProcess.start(51182)) {
-            String run = run("slow-pipeline", "{}");
+            // five seconds of waiting after the first step: the broker is surely down before the run ends
+            String run = run("slow-tail", "{}");
             String key = TestAuth.ADMIN_KEY;
             // a client following the run drops after the first step
             var first = SseClient.get("/v1/runs/" + run + "/stream", key, null,

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 
 /**
  * Anthropic's Messages API (the seed's flows name {@code claude-*} models). The API requires a token limit: an
@@ -31,5 +33,12 @@ public class AnthropicProvider extends ChatModelProvider {
         return AnthropicChatModel.builder().baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).maxTokens(defaultMaxTokens).maxRetries(0).build();
+    }
+
+    @Override
+    protected StreamingChatModel streamingModel(String modelName) {
+        return AnthropicStreamingChatModel.builder().baseUrl(baseUrl)
+                .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
+                .modelName(modelName).timeout(timeout).maxTokens(defaultMaxTokens).build();
     }
 }

@@ -3,6 +3,8 @@ package dev.forge.worker.client;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,7 +31,9 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -44,6 +48,7 @@ public abstract class ChatModelProvider implements LlmProvider {
     private final String name;
     private final String label;
     private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
+    private final Map<String, Optional<StreamingChatModel>> streamingModels = new ConcurrentHashMap<>();
 
     protected ChatModelProvider(String name, String label) {
         this.name = name;
@@ -64,8 +69,50 @@ public abstract class ChatModelProvider implements LlmProvider {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
+    /** Streams when this provider has a streaming client; otherwise answers whole, with no deltas. */
+    @Override
+    public Uni<LlmResponse> stream(LlmRequest request, Consumer<String> deltas) {
+        var streaming = streamingModels.computeIfAbsent(request.model(), n -> Optional.ofNullable(streamingModel(n)));
+        if (streaming.isEmpty()) {
+            return complete(request);
+        }
+        return Uni.createFrom().<LlmResponse>emitter(emitter -> streaming.get().chat(chatRequest(request),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialResponse(String partial) {
+                        if (partial != null && !partial.isEmpty()) {
+                            deltas.accept(partial);
+                        }
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse response) {
+                        emitter.complete(answer(response));
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        emitter.fail(error instanceof RuntimeException e ? classify(e, request.model())
+                                : new LlmException(label + " stream failed: " + error.getMessage(), true, error));
+                    }
+                })).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** A streaming client for one model, or null when this provider answers whole only. */
+    protected StreamingChatModel streamingModel(String modelName) {
+        return null;
+    }
+
     private LlmResponse call(LlmRequest request) {
         var model = models.computeIfAbsent(request.model(), this::model);
+        try {
+            return answer(model.chat(chatRequest(request)));
+        } catch (RuntimeException e) {
+            throw classify(e, request.model());
+        }
+    }
+
+    private static ChatRequest chatRequest(LlmRequest request) {
         var chat = ChatRequest.builder().messages(messages(request));
         if (request.maxTokens() != null) {
             chat.maxOutputTokens(request.maxTokens());
@@ -74,20 +121,28 @@ public abstract class ChatModelProvider implements LlmProvider {
             chat.toolSpecifications(request.toolSpecs().stream().map(ChatModelProvider::specification)
                     .toList());
         }
-        ChatResponse response;
-        try {
-            response = model.chat(chat.build());
-        } catch (HttpException e) {
-            int status = e.statusCode();
-            throw new LlmException(label + " endpoint answered HTTP " + status + " for model "
-                    + request.model(), status == 429 || status >= 500, e);
-        } catch (RetriableException e) {
-            throw new LlmException(label + " call failed (retryable): " + e.getMessage(), true, e);
-        } catch (RuntimeException e) {
-            boolean retryable = e.getCause() instanceof java.io.IOException
-                    || e.getCause() instanceof java.net.http.HttpTimeoutException;
-            throw new LlmException(label + " call failed: " + e.getMessage(), retryable, e);
+        return chat.build();
+    }
+
+    /** HTTP 429 and 5xx, and I/O failures, are worth retrying; other 4xx are not. */
+    private LlmException classify(RuntimeException e, String model) {
+        if (e instanceof LlmException known) {
+            return known;
         }
+        if (e instanceof HttpException http) {
+            int status = http.statusCode();
+            return new LlmException(label + " endpoint answered HTTP " + status + " for model " + model,
+                    status == 429 || status >= 500, e);
+        }
+        if (e instanceof RetriableException) {
+            return new LlmException(label + " call failed (retryable): " + e.getMessage(), true, e);
+        }
+        boolean retryable = e.getCause() instanceof java.io.IOException
+                || e.getCause() instanceof java.net.http.HttpTimeoutException;
+        return new LlmException(label + " call failed: " + e.getMessage(), retryable, e);
+    }
+
+    private LlmResponse answer(ChatResponse response) {
         var usage = response.tokenUsage();
         var calls = response.aiMessage().hasToolExecutionRequests()
                 ? response.aiMessage().toolExecutionRequests().stream().map(ChatModelProvider::call).toList()

@@ -10,4 +10,12 @@ public interface LlmProvider {
 
     /** Completes a prompt. Failures are {@link LlmException}s. Must not block the calling thread. */
     Uni<LlmResponse> complete(LlmRequest request);
+
+    /**
+     * Completes a prompt, handing text to {@code deltas} as the model produces it; the answer is still the whole
+     * message. A provider that cannot stream answers whole and hands over nothing.
+     */
+    default Uni<LlmResponse> stream(LlmRequest request, java.util.function.Consumer<String> deltas) {
+        return complete(request);
+    }
 }

@@ -3,7 +3,9 @@ package dev.forge.worker.client;
 import java.time.Duration;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 
 /** A local Ollama server's chat API. */
 public class OllamaProvider extends ChatModelProvider {
@@ -23,5 +25,10 @@ public class OllamaProvider extends ChatModelProvider {
     protected ChatModel model(String modelName) {
         return OllamaChatModel.builder().baseUrl(baseUrl).modelName(modelName).timeout(timeout).maxRetries(0)
                 .build();
+    }
+
+    @Override
+    protected StreamingChatModel streamingModel(String modelName) {
+        return OllamaStreamingChatModel.builder().baseUrl(baseUrl).modelName(modelName).timeout(timeout).build();
     }
 }

@@ -3,6 +3,8 @@ package dev.forge.worker.client;
 import java.time.Duration;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 
 /** OpenAI chat-completions wire format (OpenAI, vLLM, LM Studio and other compatible servers). */
@@ -26,5 +28,12 @@ public class OpenAiCompatibleProvider extends ChatModelProvider {
         return OpenAiChatModel.builder().baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).maxRetries(0).build();
+    }
+
+    @Override
+    protected StreamingChatModel streamingModel(String modelName) {
+        return OpenAiStreamingChatModel.builder().baseUrl(baseUrl)
+                .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
+                .modelName(modelName).timeout(timeout).build();
     }
 }

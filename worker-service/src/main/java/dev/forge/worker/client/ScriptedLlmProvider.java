@@ -35,10 +35,10 @@ public class ScriptedLlmProvider implements LlmProvider {
      * with {@code repeatCall} — and responds once the result is in.
      */
     public record Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes,
-            String callTool, Map<String, Object> callArguments, boolean repeatCall) {
+            String callTool, Map<String, Object> callArguments, boolean repeatCall, boolean stream) {
 
         public Rule(String executor, String model, Pattern match, String respond, long delayMs, int failTimes) {
-            this(executor, model, match, respond, delayMs, failTimes, null, Map.of(), false);
+            this(executor, model, match, respond, delayMs, failTimes, null, Map.of(), false, false);
         }
     }
 
@@ -90,7 +90,7 @@ public class ScriptedLlmProvider implements LlmProvider {
                 repeat = Boolean.TRUE.equals(call.get("repeat"));
             }
             out.add(new Rule((String) m.get("executor"), (String) m.get("model"), match, respond, delay, 0,
-                    callTool, callArguments, repeat));
+                    callTool, callArguments, repeat, Boolean.TRUE.equals(m.get("stream"))));
         }
         return out;
     }
@@ -102,6 +102,16 @@ public class ScriptedLlmProvider implements LlmProvider {
 
     @Override
     public Uni<LlmResponse> complete(LlmRequest request) {
+        return answer(request, null);
+    }
+
+    /** A rule with {@code stream: true} hands its answer over word by word (spaces kept) before answering whole. */
+    @Override
+    public Uni<LlmResponse> stream(LlmRequest request, java.util.function.Consumer<String> deltas) {
+        return answer(request, deltas);
+    }
+
+    private Uni<LlmResponse> answer(LlmRequest request, java.util.function.Consumer<String> deltas) {
         String prompt = request.prompt() == null ? "" : request.prompt();
         for (Rule rule : rules) {
             if (rule.executor() != null && !rule.executor().equals(request.executorId())) {
@@ -125,7 +135,13 @@ public class ScriptedLlmProvider implements LlmProvider {
                 return Uni.createFrom().item(new LlmResponse(null, words(prompt), 0, NAME, List.of(call)));
             }
             var text = withToolResult(render(rule.respond(), request, prompt, matched), rule, request);
-            var answer = Uni.createFrom().item(response(prompt, text, request.maxTokens()));
+            var whole = response(prompt, text, request.maxTokens());
+            if (rule.stream() && deltas != null) {
+                for (String piece : whole.text().split("(?<=\\s)")) {
+                    deltas.accept(piece);
+                }
+            }
+            var answer = Uni.createFrom().item(whole);
             return rule.delayMs() > 0 ? answer.onItem().delayIt().by(Duration.ofMillis(rule.delayMs())) : answer;
         }
         var text = "[" + request.model() + "] " + request.executorId() + ": " + prompt;

@@ -33,6 +33,7 @@ import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
+import dev.forge.worker.messaging.MessageDeltas;
 import dev.forge.worker.repository.SignalStore;
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.worker.repository.RunRecord;
@@ -65,7 +66,8 @@ public class Coordinator {
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
             RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
-            OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills, ToolRegistry tools) {
+            OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills, ToolRegistry tools,
+            MessageDeltas deltas) {
         this.skills = skills;
         this.offloaded = offloaded;
         this.artifacts = artifacts;
@@ -74,7 +76,7 @@ public class Coordinator {
         this.control = control;
         this.runs = runs;
         this.catalog = catalog;
-        this.executors = new Executors(llms, signals, tools);
+        this.executors = new Executors(llms, signals, tools, deltas);
         this.settings = settings;
         this.metrics = metrics;
     }

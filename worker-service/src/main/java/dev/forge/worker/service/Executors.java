@@ -20,15 +20,19 @@ import dev.forge.core.tool.ToolException;
 import dev.forge.core.tool.ToolSpec;
 import dev.forge.worker.client.LlmException;
 import dev.forge.worker.client.LlmProvider;
+import dev.forge.worker.client.LlmRequest;
 import dev.forge.worker.client.LlmResponse;
+import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.ToolCall;
 import dev.forge.worker.client.ToolExchange;
-import dev.forge.worker.client.LlmRequest;
-import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.messaging.MessageDeltas;
 import dev.forge.worker.repository.SignalStore;
 import io.smallrye.mutiny.Uni;
 
-/** The executor types: llm, conditional, merge, send, wait and tool. Each turns the messages in its inbox into a {@link StepResult}. */
+/**
+ * The executor types: llm, conditional, merge, send, wait and tool. Each turns the messages in its inbox into a
+ * {@link StepResult}.
+ */
 final class Executors {
 
     private static final com.fasterxml.jackson.databind.ObjectReader WHOLE_JSON = JsonValues.MAPPER.reader()
@@ -42,11 +46,13 @@ final class Executors {
     private final LlmRouter llms;
     private final SignalStore signals;
     private final ToolRegistry tools;
+    private final MessageDeltas deltas;
 
-    Executors(LlmRouter llms, SignalStore signals, ToolRegistry tools) {
+    Executors(LlmRouter llms, SignalStore signals, ToolRegistry tools, MessageDeltas deltas) {
         this.llms = llms;
         this.signals = signals;
         this.tools = tools;
+        this.deltas = deltas;
     }
 
     /** Where a step runs: its run, session and workspace, the run's controls, and the run's deadline (or null). */
@@ -57,7 +63,7 @@ final class Executors {
     Uni<StepResult> execute(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
             Integer flowMaxTokens, StepEnv env) {
         return switch (spec.type()) {
-            case LLM -> llm(spec, inbox, state, topology, flowMaxTokens);
+            case LLM -> llm(spec, inbox, state, topology, flowMaxTokens, env);
             case CONDITIONAL -> Uni.createFrom().item(() -> conditional(spec, inbox, state));
             case MERGE -> Uni.createFrom().item(() -> merge(spec, inbox, topology));
             case SEND -> send(spec, inbox, state, topology, env);
@@ -184,7 +190,7 @@ final class Executors {
     // --- llm ------------------------------------------------------------------------------------------------------
 
     private Uni<StepResult> llm(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
-            Integer flowMaxTokens) {
+            Integer flowMaxTokens, StepEnv env) {
         String prompt = prompt(spec, inbox, state);
         Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : flowMaxTokens;
         // the executor's tools (flow, run overrides, skill) that the registry knows are offered to the model
@@ -197,7 +203,12 @@ final class Executors {
             return Uni.createFrom().failure(new StepException("model_unroutable", "no provider serves model '"
                     + spec.model() + "' on this worker", false, null));
         }
-        var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList());
+        // deltas as the model writes: numbered across the step's turns, for the step this message will commit as
+        var seq = new java.util.concurrent.atomic.AtomicInteger();
+        int step = state.stepIndex + 1;
+        java.util.function.Consumer<String> onDelta = text -> deltas.publish(env.runId(), env.workspace(), spec.id(),
+                step, seq.incrementAndGet(), text);
+        var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList(), onDelta);
         return conversation.turn(request, 1).map(response -> {
             JsonNode output = parseOutput(response.text());
             var emits = topology.targets(spec.id()).stream()
@@ -226,18 +237,20 @@ final class Executors {
     private final class Conversation {
         private final LlmProvider provider;
         private final List<String> offered;
+        private final java.util.function.Consumer<String> onDelta;
         private final List<Map<String, Object>> calls = new ArrayList<>();
         private int inputTokens;
         private int outputTokens;
         private int turns;
 
-        Conversation(LlmProvider provider, List<String> offered) {
+        Conversation(LlmProvider provider, List<String> offered, java.util.function.Consumer<String> onDelta) {
             this.provider = provider;
             this.offered = offered;
+            this.onDelta = onDelta;
         }
 
         Uni<LlmResponse> turn(LlmRequest request, int number) {
-            return provider.complete(request)
+            return provider.stream(request, onDelta)
                     .onFailure(LlmException.class).transform(e -> new StepException("llm_error", e.getMessage(),
                             ((LlmException) e).retryable(), e))
                     .flatMap(response -> {

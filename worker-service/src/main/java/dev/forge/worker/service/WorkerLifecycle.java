@@ -29,6 +29,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import dev.forge.discovery.service.FeatureFlags;
 import dev.forge.worker.client.SkillClient;
+import dev.forge.worker.messaging.MessageDeltas;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -58,6 +59,7 @@ public class WorkerLifecycle {
     private final SkillClient skills;
     private final FeatureFlags flags;
     private final ToolRegistry tools;
+    private final MessageDeltas deltas;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
@@ -66,7 +68,7 @@ public class WorkerLifecycle {
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
-            SkillClient skills, FeatureFlags flags, ToolRegistry tools,
+            SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -87,6 +89,7 @@ public class WorkerLifecycle {
         this.skills = skills;
         this.flags = flags;
         this.tools = tools;
+        this.deltas = deltas;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -126,7 +129,7 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools);
+                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools, deltas);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         engine.pauseClaimsWhile(() -> flags.enabled(CLAIMS_PAUSED_FLAG, false));

@@ -155,4 +155,30 @@ class OpenAiCompatibleProviderTest {
                 .withRequestBody(matchingJsonPath("$.messages[2].tool_call_id", equalTo("call_abc")))
                 .withRequestBody(matchingJsonPath("$.messages[2].content", equalTo(result.toString()))));
     }
+
+    @Test
+    void streamsDeltasAndAnswersWithTheWholeMessage() {
+        String chunk = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1730000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{%s},\"finish_reason\":%s}]}\n\n";
+        String body = chunk.formatted("\"role\":\"assistant\",\"content\":\"\"", "null")
+                + chunk.formatted("\"content\":\"Revenue \"", "null")
+                + chunk.formatted("\"content\":\"grew \"", "null")
+                + chunk.formatted("\"content\":\"14%.\"", "null")
+                + chunk.formatted("", "\"stop\"")
+                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1730000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,"
+                + "\"total_tokens\":12}}\n\n"
+                + "data: [DONE]\n\n";
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(body)));
+        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var response = provider.stream(new LlmRequest("gpt-4o-mini", "writer", "How did revenue do?", null,
+                List.of(), Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(deltas).containsExactly("Revenue ", "grew ", "14%.");
+        assertThat(response.text()).isEqualTo("Revenue grew 14%.");
+        assertThat(response.outputTokens()).isEqualTo(3);
+        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
+    }
 }

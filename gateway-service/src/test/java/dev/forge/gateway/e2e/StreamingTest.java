@@ -1,0 +1,76 @@
+package dev.forge.gateway.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forge.core.json.JsonValues;
+import dev.forge.gateway.SseClient;
+import dev.forge.gateway.SseClientTestPredicates;
+import dev.forge.gateway.TestAuth;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Token streaming: a streaming llm step's deltas reach an SSE client as they come; the message is stored once. */
+@QuarkusTest
+class StreamingTest {
+
+    @BeforeEach
+    void auth() {
+        TestAuth.actAsAdmin();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JsonValues.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void deltasStreamBeforeTheStepCommitsAndAreNotStored() throws Exception {
+        try (var worker = WorkerProcess.start(51198)) {
+            String assistant = given().contentType(ContentType.JSON)
+                    .body("{\"name\": \"streamer\", \"flow\": \"streamed-answer\"}")
+                    .post("/v1/assistants").then().statusCode(201).extract().path("id");
+            String run = given().contentType(ContentType.JSON)
+                    .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"text\": \"summarize\"}}")
+                    .post("/v1/runs").then().statusCode(202).extract().path("id");
+            // following from the start, while the first step waits its second
+            var live = SseClient.get("/v1/runs/" + run + "/stream", TestAuth.ADMIN_KEY, null,
+                    SseClientTestPredicates.END);
+            assertThat(live.status()).isEqualTo(200);
+
+            var deltas = live.events().stream().filter(e -> e.name().equals("message.delta")).toList();
+            assertThat(deltas).hasSizeGreaterThan(5);
+            assertThat(deltas).allSatisfy(e -> assertThat(e.id()).as("deltas carry no SSE id").isNull());
+            var payloads = deltas.stream().map(e -> json(e.data()).get("data")).toList();
+            assertThat(payloads).allSatisfy(p -> assertThat(p.get("executor").asText()).isEqualTo("writer"));
+            assertThat(payloads.stream().map(p -> p.get("seq").asInt()).toList()).isSorted();
+            String streamed = payloads.stream().map(p -> p.get("delta").asText()).collect(Collectors.joining());
+
+            // the whole message, stored once, equals what streamed; it arrives after its deltas
+            var messages = given().get("/v1/runs/" + run + "/messages").then().statusCode(200).extract().jsonPath();
+            assertThat(messages.getList("executor_id", String.class)).containsOnlyOnce("writer");
+            String stored = given().get("/v1/runs/" + run).then().extract().path("output");
+            assertThat(streamed).isEqualTo(stored).startsWith("Quarterly summary:");
+            var names = live.names();
+            int lastDelta = names.lastIndexOf("message.delta");
+            assertThat(names.subList(lastDelta, names.size())).contains("step.completed", "run.succeeded", "end");
+
+            // a replay from the start has the stored events only
+            var replay = SseClient.get("/v1/runs/" + run + "/stream", TestAuth.ADMIN_KEY, null,
+                    SseClientTestPredicates.END);
+            assertThat(replay.names()).doesNotContain("message.delta").contains("message", "run.succeeded");
+            assertThat(replay.ids()).isEqualTo(live.ids());
+        }
+    }
+}
