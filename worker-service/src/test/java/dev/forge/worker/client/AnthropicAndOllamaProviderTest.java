@@ -153,4 +153,59 @@ class AnthropicAndOllamaProviderTest {
                 .withRequestBody(matchingJsonPath("$.stream", equalTo("false")))
                 .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("Review"))));
     }
+
+    @Test
+    void anthropicStreamsTextDeltas() {
+        String body = """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_s","type":"message","role":"assistant","content":[],"model":"claude-opus-4-6","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Clauses "}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"checked."}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":4}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """;
+        server.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/event-stream").withBody(body)));
+        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var response = anthropic().stream(new LlmRequest("claude-opus-4-6", "legal_reviewer", "Review", null,
+                List.of(), Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
+        assertThat(deltas).containsExactly("Clauses ", "checked.");
+        assertThat(response.text()).isEqualTo("Clauses checked.");
+        assertThat(response.outputTokens()).isEqualTo(4);
+        server.verify(postRequestedFor(urlEqualTo("/v1/messages"))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
+    }
+
+    @Test
+    void ollamaStreamsNewlineDelimitedChunks() {
+        String body = """
+                {"model":"llama3.2","created_at":"2026-11-23T10:00:00Z","message":{"role":"assistant","content":"All "},"done":false}
+                {"model":"llama3.2","created_at":"2026-11-23T10:00:00Z","message":{"role":"assistant","content":"good."},"done":false}
+                {"model":"llama3.2","created_at":"2026-11-23T10:00:01Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":8,"eval_count":2}
+                """;
+        server.stubFor(post(urlEqualTo("/api/chat")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/x-ndjson").withBody(body)));
+        var provider = new OllamaProvider("http://127.0.0.1:" + server.port(), Duration.ofSeconds(5));
+        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var response = provider.stream(new LlmRequest("llama3.2", "general_reviewer", "Review", null, List.of(),
+                Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
+        assertThat(deltas).containsExactly("All ", "good.");
+        assertThat(response.text()).isEqualTo("All good.");
+        assertThat(response.outputTokens()).isEqualTo(2);
+    }
 }
