@@ -73,4 +73,31 @@ class StreamingTest {
             assertThat(replay.ids()).isEqualTo(live.ids());
         }
     }
+
+    @io.quarkus.grpc.GrpcClient("agent")
+    dev.forge.proto.agent.v1.AgentService grpc;
+
+    @Test
+    void grpcStreamsCarryTheDeltasWithIdZero() throws Exception {
+        var headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + TestAuth.ADMIN_KEY);
+        var agent = io.quarkus.grpc.GrpcClientUtils.attachHeaders(grpc, headers);
+        try (var worker = WorkerProcess.start(51199)) {
+            var assistant = agent.createAssistant(dev.forge.proto.agent.v1.CreateAssistantRequest.newBuilder()
+                    .setName("g-streamer").setFlow("streamed-answer").build()).await().atMost(Duration.ofSeconds(10));
+            var run = agent.createRun(dev.forge.proto.agent.v1.CreateRunRequest.newBuilder()
+                    .setAssistantId(assistant.getId()).build()).await().atMost(Duration.ofSeconds(10));
+            var events = agent.streamRunEvents(dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder()
+                    .setRunId(run.getId()).build()).collect().asList().await().atMost(Duration.ofSeconds(30));
+
+            var deltas = events.stream().filter(e -> e.getType().equals("message.delta")).toList();
+            assertThat(deltas).hasSizeGreaterThan(5).allSatisfy(e -> assertThat(e.getId()).isZero());
+            String streamed = deltas.stream().map(e -> e.getData().getFieldsOrThrow("delta").getStringValue())
+                    .collect(Collectors.joining());
+            assertThat(streamed).startsWith("Quarterly summary:").endsWith("every region.");
+            assertThat(events.get(events.size() - 1).getType()).isEqualTo("run.succeeded");
+            assertThat(events.stream().filter(e -> e.getId() > 0).map(e -> e.getId()).toList()).isSorted();
+        }
+    }
 }
