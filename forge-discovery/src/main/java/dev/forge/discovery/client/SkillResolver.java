@@ -37,8 +37,8 @@ public class SkillResolver {
 
     /** The resolution of a slash command line; a line skill-service does not see as a command is refused too. */
     public Uni<ResolveResponse> resolve(String commandLine, Duration timeout) {
-        // wait-for-ready: a call made while the channel reconnects (skill-service restarting) waits for it, within
-        // the deadline, instead of failing at once
+        // the deadline bounds the whole call, connecting included; wait-for-ready lets a transport that is still
+        // connecting wait within it rather than fail at once
         return Uni.createFrom().deferred(() -> skills.withWaitForReady()
                         .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .resolve(ResolveRequest.newBuilder().setInput(commandLine).build()))

@@ -1,6 +1,6 @@
 package dev.forge.discovery.service;
 
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,10 +89,9 @@ public class FeatureFlags {
             return;
         }
         flags = Map.copyOf(latest);
-        var all = new LinkedHashMap<String, Boolean>();
-        before.keySet().forEach(k -> all.put(k, true));
-        latest.keySet().forEach(k -> all.put(k, true));
-        for (String name : all.keySet()) {
+        var names = new LinkedHashSet<String>(before.keySet());
+        names.addAll(latest.keySet());
+        for (String name : names) {
             if (!Objects.equals(before.get(name), latest.get(name))) {
                 LOG.infof("Feature flag %s %s", name, latest.containsKey(name) ? "= " + latest.get(name) : "removed");
                 changes.onNext(new FlagChange(name, Optional.ofNullable(latest.get(name))));

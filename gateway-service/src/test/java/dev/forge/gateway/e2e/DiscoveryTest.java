@@ -121,9 +121,9 @@ class DiscoveryTest {
             String assistant = assistant("impatient-waiter");
             String run = given().contentType(ContentType.JSON).body(runBody(assistant, "hello")).post("/v1/runs")
                     .then().statusCode(202).extract().path("id");
-            // the worker is up and polling, yet claims nothing
-            Thread.sleep(1500);
-            given().get("/v1/runs/" + run).then().body("status", equalTo("pending"));
+            // the worker is up and polling (every 200 ms), yet claims nothing: the run stays pending throughout
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> given()
+                    .get("/v1/runs/" + run).then().extract().path("status").equals("pending"));
             consul.deleteKey("forge/flags/claims-paused");
             assertThat(EndToEndTest.awaitTerminal(run, Duration.ofSeconds(20)).getString("status"))
                     .isEqualTo("succeeded");

@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.forge.core.flow.ModelRoutes;
 import dev.forge.core.json.JsonValues;
 import io.smallrye.mutiny.Uni;
 
@@ -117,7 +118,7 @@ public class ScriptedLlmProvider implements LlmProvider {
             if (rule.executor() != null && !rule.executor().equals(request.executorId())) {
                 continue;
             }
-            if (rule.model() != null && !globMatches(rule.model(), request.model())) {
+            if (rule.model() != null && !ModelRoutes.globMatches(rule.model(), request.model())) {
                 continue;
             }
             String matched = "";
@@ -218,7 +219,4 @@ public class ScriptedLlmProvider implements LlmProvider {
         return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
-    private static boolean globMatches(String glob, String value) {
-        return dev.forge.core.flow.ModelRoutes.globMatches(glob, value);
-    }
 }

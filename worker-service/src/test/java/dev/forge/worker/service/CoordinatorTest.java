@@ -53,9 +53,7 @@ class CoordinatorTest {
     }
 
     private String finish(UUID run) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !runs.status(run).equals("pending")
-                && !runs.status(run).equals("running"));
-        return runs.status(run);
+        return runs.awaitTerminal(run);
     }
 
     @Test

@@ -71,6 +71,13 @@ public class TestRuns {
         return one("SELECT status FROM runs WHERE id = $1", run).getString(0);
     }
 
+    /** Waits (20 s at most) until the run is neither pending nor running; its status then. */
+    public String awaitTerminal(UUID run) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !status(run).equals("pending")
+                && !status(run).equals("running"));
+        return status(run);
+    }
+
     public JsonNode json(String sql, Object... args) {
         var text = one(sql, args).getString(0);
         try {

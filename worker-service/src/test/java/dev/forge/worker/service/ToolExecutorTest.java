@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -66,9 +65,7 @@ class ToolExecutorTest {
     }
 
     private String finish(UUID run) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !runs.status(run).equals("pending")
-                && !runs.status(run).equals("running"));
-        return runs.status(run);
+        return runs.awaitTerminal(run);
     }
 
     private String metadata(UUID run, String executor, String field) {
