@@ -39,6 +39,17 @@ public final class Report {
         row("Q2 pickup p50 ms", q2, "pickup_ms_p50", unbatched, batched, false, "");
         row("Q2 pickup p99 ms", q2, "pickup_ms_p99", unbatched, batched, false, "≤ graphile's");
         row("Q2 pickup max ms", q2, "pickup_ms_max", unbatched, batched, false, "");
+        JsonNode m1 = find(lines, "M1");
+        if (m1 != null) {
+            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "M1 search 10k p50 / p99 ms",
+                    m1.path("memories_10k_p50_ms").asText() + " / " + m1.path("memories_10k_p99_ms").asText(), "-",
+                    "-", "", "p99 ≤ 50");
+            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "M1 search 100k p50 / p99 ms",
+                    m1.path("memories_100k_p50_ms").asText() + " / " + m1.path("memories_100k_p99_ms").asText(), "-",
+                    "-", "", "");
+            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "M1 query embedding p50 / p99 ms",
+                    m1.path("embed_p50_ms").asText() + " / " + m1.path("embed_p99_ms").asText(), "-", "-", "", "");
+        }
         if (r1 != null) {
             System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 runs/s", r1.path("runs_per_s").asText(),
                     "-", "-", "", "≥ 1000");

@@ -9,6 +9,7 @@ import java.util.Map;
  * {@code channel}, {@code toSession} and {@code message} belong to the send / wait executors (templates allowed in
  * toSession and message).
  *
+ * @param memory long-term memory use of an llm executor, or null
  * @param line 1-based line of the executor in its YAML file, for error messages
  */
 public record ExecutorSpec(
@@ -28,6 +29,7 @@ public record ExecutorSpec(
         String channel,
         String toSession,
         String message,
+        MemorySpec memory,
         int line) {
 
     public ExecutorSpec {
@@ -54,21 +56,21 @@ public record ExecutorSpec(
 
     public ExecutorSpec withModel(String newModel) {
         return new ExecutorSpec(id, type, newModel, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, channel, toSession, message, line);
+                timeout, retries, parameters, channel, toSession, message, memory, line);
     }
 
     public ExecutorSpec withTools(List<String> newTools) {
         return new ExecutorSpec(id, type, model, prompt, newTools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, channel, toSession, message, line);
+                timeout, retries, parameters, channel, toSession, message, memory, line);
     }
 
     public ExecutorSpec withLimits(Integer newMaxTokens, Duration newTimeout) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy,
-                newMaxTokens, newTimeout, retries, parameters, channel, toSession, message, line);
+                newMaxTokens, newTimeout, retries, parameters, channel, toSession, message, memory, line);
     }
 
     public ExecutorSpec withParameters(Map<String, Object> newParameters) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, newParameters, channel, toSession, message, line);
+                timeout, retries, newParameters, channel, toSession, message, memory, line);
     }
 }

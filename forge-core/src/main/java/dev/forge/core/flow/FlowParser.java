@@ -35,7 +35,7 @@ public final class FlowParser {
             "timeout", "max_tokens", "max_state_bytes");
     private static final Set<String> EXECUTOR_KEYS = Set.of("id", "type", "model", "prompt", "tools", "output_to",
             "routes", "strategy", "max_tokens", "timeout", "retries", "parameters", "description", "channel",
-            "to_session", "message", "tool", "arguments");
+            "to_session", "message", "tool", "arguments", "memory");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
 
     private final String file;
@@ -254,8 +254,60 @@ public final class FlowParser {
         } else if (fields.containsKey("tool") || fields.containsKey("arguments")) {
             problem(line(map), id, "only tool executors take 'tool' and 'arguments' (an llm executor lists 'tools')");
         }
+        MemorySpec memory = memory(fields.get("memory"), type, id);
         return Optional.of(new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget,
-                strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, line(map)));
+                strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, memory, line(map)));
+    }
+
+    /** {@code memory: {recall: k, store: output | none, scope: assistant | session | workspace}} on llm executors. */
+    private MemorySpec memory(Node node, ExecutorType type, String id) {
+        if (node == null) {
+            return null;
+        }
+        if (type != ExecutorType.LLM) {
+            problem(line(node), id, "only llm executors take 'memory'");
+            return null;
+        }
+        if (!(node instanceof MappingNode mm)) {
+            problem(line(node), id, "'memory' must be a mapping {recall, store, scope}");
+            return null;
+        }
+        var mf = rawFields(mm);
+        var unknown = mf.keySet().stream().filter(k -> !Set.of("recall", "store", "scope").contains(k)).toList();
+        if (!unknown.isEmpty()) {
+            problem(line(mm), id, "unknown memory key(s) " + unknown + " (known: recall, store, scope)");
+        }
+        int recall = 0;
+        if (mf.get("recall") instanceof ScalarNode r) {
+            try {
+                recall = Integer.parseInt(r.getValue());
+            } catch (NumberFormatException e) {
+                recall = -1;
+            }
+            if (recall < 0 || recall > MemorySpec.MAX_RECALL) {
+                problem(line(r), id, "memory.recall must be a whole number from 0 to " + MemorySpec.MAX_RECALL);
+                recall = 0;
+            }
+        }
+        boolean store = false;
+        if (mf.get("store") instanceof ScalarNode st) {
+            if (!List.of("output", "none").contains(st.getValue())) {
+                problem(line(st), id, "memory.store must be 'output' or 'none'");
+            }
+            store = "output".equals(st.getValue());
+        }
+        String scope = "assistant";
+        if (mf.get("scope") instanceof ScalarNode sc) {
+            if (!MemorySpec.SCOPES.contains(sc.getValue())) {
+                problem(line(sc), id, "memory.scope must be one of " + MemorySpec.SCOPES);
+            } else {
+                scope = sc.getValue();
+            }
+        }
+        if (recall == 0 && !store) {
+            problem(line(mm), id, "memory needs 'recall' (k > 0) or 'store: output'");
+        }
+        return new MemorySpec(recall, store, scope);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

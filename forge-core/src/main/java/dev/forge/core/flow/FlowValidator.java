@@ -97,9 +97,12 @@ public final class FlowValidator {
                 forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
             }
             case TOOL -> {
-                e.tools().stream().filter(t -> !dev.forge.core.tool.BuiltinTools.names().contains(t)).forEach(t ->
+                // an MCP tool is checked when the step runs: its server is registered per workspace, at run time
+                e.tools().stream().filter(t -> !dev.forge.core.tool.BuiltinTools.names().contains(t)
+                        && dev.forge.core.mcp.McpToolNames.parse(t).isEmpty()).forEach(t ->
                         problems.add(new FlowProblem(file, e.line(), e.id(), "unknown tool '" + t + "' (built-in: "
-                                + String.join(", ", dev.forge.core.tool.BuiltinTools.names()) + ")")));
+                                + String.join(", ", dev.forge.core.tool.BuiltinTools.names())
+                                + "; or an MCP tool as mcp:<server>/<tool>)")));
                 forbid(file, e, e.model() != null, "model", problems);
                 forbid(file, e, e.prompt() != null, "prompt", problems);
                 forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);

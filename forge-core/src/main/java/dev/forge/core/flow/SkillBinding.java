@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param text the words of the command that were not parameters
  */
+// pinned in checkpoints and read back by Jackson through reflection: registered for native images
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record SkillBinding(String name, String version, String command, List<String> tools,
         Map<String, String> parameters, String text) {
 

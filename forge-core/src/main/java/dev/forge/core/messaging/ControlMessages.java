@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.telemetry.tracing.TraceContext;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
 
@@ -44,10 +45,14 @@ public class ControlMessages {
 
     private void send(UUID workerId, String messageId, JsonObject message, String what) {
         var body = message.encode().getBytes(StandardCharsets.UTF_8);
+        // the requesting call's trace, taken here on its own thread, travels as the AMQP traceparent header
+        java.util.Map<String, Object> headers = TraceContext.currentTraceparent()
+                .<java.util.Map<String, Object>>map(t -> java.util.Map.of(TraceContext.TRACEPARENT, t))
+                .orElse(java.util.Map.of());
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 rabbit.publishConfirmed(Exchanges.CONTROL,
-                        List.of(new Rabbit.Message(workerId.toString(), messageId, body)), 2_000);
+                        List.of(new Rabbit.Message(workerId.toString(), messageId, body, headers)), 2_000);
             } catch (Exception e) {
                 // the request is in PostgreSQL: the worker finds it at its next heartbeat or poll
                 LOG.debugf("Control message (%s) not delivered to worker %s: %s", what, workerId, e.getMessage());

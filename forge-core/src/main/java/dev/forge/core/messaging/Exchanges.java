@@ -7,6 +7,8 @@ public final class Exchanges {
     public static final String EVENTS = "forge.events";
     /** Direct exchange of control messages; routing key = the target worker's id. */
     public static final String CONTROL = "forge.control";
+    /** Topic exchange of structured log records (published by forge-telemetry); key {@code <service>.<level>}. */
+    public static final String LOGS = dev.forge.telemetry.messaging.LogShipping.EXCHANGE;
 
     private Exchanges() {
     }

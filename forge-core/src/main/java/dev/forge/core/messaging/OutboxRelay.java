@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.config.RabbitConfig;
+import dev.forge.telemetry.tracing.TraceContext;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -38,7 +39,7 @@ public class OutboxRelay {
             UPDATE events SET published_at = now()
             WHERE id IN (SELECT id FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING id, workspace_id, run_id, session_id, type, severity, source, payload::text AS payload,
-                      created_at""";
+                      created_at, (SELECT r.trace_parent FROM runs r WHERE r.id = events.run_id) AS trace_parent""";
 
     private final Pool pool;
     private final Rabbit rabbit;
@@ -125,9 +126,17 @@ public class OutboxRelay {
                             .put("type", r.getString("type")).put("severity", r.getString("severity"))
                             .put("source", r.getString("source")).put("payload", new JsonObject(r.getString("payload")))
                             .put("created_at", r.getOffsetDateTime("created_at").toInstant().toString());
+                    // the run's W3C trace rides along: in the body for consumers of the JSON, as the AMQP header
+                    // for tracing-aware ones
+                    String traceParent = r.getString("trace_parent");
+                    if (traceParent != null) {
+                        body.put(TraceContext.TRACEPARENT, traceParent);
+                    }
                     messages.add(new Rabbit.Message(Exchanges.eventKey(r.getString("workspace_id"),
                             r.getString("type")), Long.toString(id),
-                            body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            traceParent == null ? java.util.Map.of()
+                                    : java.util.Map.of(TraceContext.TRACEPARENT, traceParent)));
                 }
                 rabbit.publishConfirmed(Exchanges.EVENTS, messages, CONFIRM_TIMEOUT_MS);
                 tx.commit().await().atMost(Duration.ofSeconds(10));

@@ -112,7 +112,8 @@ public class Rabbit {
         }
         for (var m : messages) {
             channel.basicPublish(exchange, m.routingKey(), true, new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").deliveryMode(2).messageId(m.id()).build(), m.body());
+                    .contentType("application/json").deliveryMode(2).messageId(m.id())
+                    .headers(m.headers().isEmpty() ? null : m.headers()).build(), m.body());
         }
         channel.waitForConfirmsOrDie(timeoutMs);
     }
@@ -136,8 +137,11 @@ public class Rabbit {
         });
     }
 
-    /** A message to publish. */
-    public record Message(String routingKey, String id, byte[] body) {
+    /** A message to publish, with its AMQP headers (such as the W3C {@code traceparent}). */
+    public record Message(String routingKey, String id, byte[] body, java.util.Map<String, Object> headers) {
+        public Message(String routingKey, String id, byte[] body) {
+            this(routingKey, id, body, java.util.Map.of());
+        }
     }
 
     private void connectLoop() {
@@ -158,6 +162,7 @@ public class Rabbit {
                 var publish = c.createChannel();
                 publish.exchangeDeclare(Exchanges.EVENTS, "topic", true);
                 publish.exchangeDeclare(Exchanges.CONTROL, "direct", true);
+                publish.exchangeDeclare(Exchanges.LOGS, "topic", true);
                 publish.confirmSelect();
                 publishChannel = publish;
                 transientChannel = c.createChannel();

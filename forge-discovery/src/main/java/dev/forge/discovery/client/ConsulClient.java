@@ -126,6 +126,20 @@ public class ConsulClient {
         });
     }
 
+    /** GET /v1/catalog/services: every service name in the catalog with the tags its instances carry. */
+    public Uni<Map<String, List<String>>> services() {
+        return call(HttpMethod.GET, "/v1/catalog/services", null).map(reply -> {
+            expectOk(reply);
+            var out = new java.util.TreeMap<String, List<String>>();
+            parse(reply).fields().forEachRemaining(f -> {
+                var tags = new ArrayList<String>();
+                f.getValue().forEach(t -> tags.add(t.asText()));
+                out.put(f.getKey(), List.copyOf(tags));
+            });
+            return Map.copyOf(out);
+        });
+    }
+
     /** GET /v1/kv/:prefix?recurse: keys (without the prefix) to values; an empty map when nothing is there. */
     public Uni<Indexed<Map<String, String>>> kvTree(String prefix, long index) {
         return call(HttpMethod.GET, "/v1/kv/" + encodePath(prefix) + "?recurse&" + blocking(index), null)

@@ -156,7 +156,9 @@ class ConsulDiscoveryTest {
 
         consul.putKey("forge/flags/runs-paused", "true");
         await().atMost(Duration.ofSeconds(2)).until(() -> flags.enabled("runs-paused", false));
-        assertThat(seen).contains(new FeatureFlags.FlagChange("runs-paused", Optional.of("true")));
+        // the value is readable a moment before subscribers hear of the change
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(seen).contains(new FeatureFlags.FlagChange("runs-paused", Optional.of("true"))));
 
         consul.putKey("forge/flags/max-fanout", "8");
         consul.putKey("forge/other/ignored", "x");
@@ -165,7 +167,8 @@ class ConsulDiscoveryTest {
 
         consul.deleteKey("forge/flags/runs-paused");
         await().atMost(Duration.ofSeconds(2)).until(() -> !flags.enabled("runs-paused", false));
-        assertThat(seen).contains(new FeatureFlags.FlagChange("runs-paused", Optional.empty()));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(seen).contains(new FeatureFlags.FlagChange("runs-paused", Optional.empty())));
 
         // a restarted agent starts empty and its index starts over: the watch follows it
         consul.restart();

@@ -9,9 +9,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.flow.SlashCommands;
 import dev.forge.discovery.client.SkillResolver;
-import dev.forge.gateway.service.ApiProblem;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -18,4 +18,11 @@ public interface GatewayConfig {
     /** Largest page of a list endpoint. */
     @WithDefault("200")
     int maxPageSize();
+
+    /**
+     * A worker whose last heartbeat is older than this shows as ERROR in the monitoring views (the worker's lease is
+     * the natural choice: its runs are reaped after it).
+     */
+    @WithDefault("30s")
+    java.time.Duration workerSilence();
 }

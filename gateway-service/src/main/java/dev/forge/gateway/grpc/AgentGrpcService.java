@@ -4,9 +4,9 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.security.Caller;
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Caller;
-import dev.forge.gateway.service.ApiProblem;
 import dev.forge.gateway.service.AssistantService;
 import dev.forge.gateway.service.RunService;
 import dev.forge.gateway.service.RunStreamService;

@@ -2,10 +2,10 @@ package dev.forge.gateway.grpc;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.forge.api.security.AuthProblem;
+import dev.forge.api.security.Authenticator;
+import dev.forge.api.security.Caller;
 import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.AuthProblem;
-import dev.forge.gateway.security.Authenticator;
-import dev.forge.gateway.security.Caller;
 import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 

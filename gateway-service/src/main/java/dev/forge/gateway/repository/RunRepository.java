@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.repository.Rows;
 import dev.forge.core.checkpoint.Checkpoints;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,12 +53,13 @@ public class RunRepository {
     /** Inserts a pending run; call inside the transaction that also enqueues its job. */
     public Uni<Void> insert(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID assistantId,
             int assistantVersion, String flowName, String flowVersion, JsonNode input, JsonNode overrides,
-            String multitaskStrategy) {
+            String multitaskStrategy, String traceParent) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
-                + "flow_name, flow_version, input, overrides, multitask_strategy) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10)")
-                .execute(Tuple.from(List.of(id, workspace, sessionId, assistantId, assistantVersion, flowName,
-                        flowVersion, input.toString(), overrides.toString(), multitaskStrategy)))
+                + "flow_name, flow_version, input, overrides, multitask_strategy, trace_parent) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10, $11)")
+                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, sessionId, assistantId, assistantVersion,
+                        flowName, flowVersion, input.toString(), overrides.toString(), multitaskStrategy,
+                        traceParent)))
                 .replaceWithVoid();
     }
 
@@ -66,12 +68,13 @@ public class RunRepository {
      * state at {@code step} (whole, as checkpoints keep it; the worker continues from it).
      */
     public Uni<Void> insertFork(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID parentId, int step,
-            JsonNode overrides, JsonNode parentState) {
+            JsonNode overrides, JsonNode parentState, String traceParent) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
-                + "flow_name, flow_version, input, overrides, parent_run_id, forked_from_step, step_index) "
-                + "SELECT $1, $2, $3, p.assistant_id, p.assistant_version, p.flow_name, p.flow_version, p.input, "
-                + "$4::text::jsonb, p.id, $5, $5 FROM runs p WHERE p.id = $6")
-                .execute(Tuple.from(List.of(id, workspace, sessionId, overrides.toString(), step, parentId)))
+                + "flow_name, flow_version, input, overrides, parent_run_id, forked_from_step, step_index, "
+                + "trace_parent) SELECT $1, $2, $3, p.assistant_id, p.assistant_version, p.flow_name, p.flow_version, "
+                + "p.input, $4::text::jsonb, p.id, $5, $5, $7 FROM runs p WHERE p.id = $6")
+                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, sessionId, overrides.toString(), step,
+                        parentId, traceParent)))
                 // the fork starts from a whole copy of the parent's state (a keyframe), never from a delta
                 .flatMap(x -> tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, "
                         + "metadata, is_delta) VALUES ($1, $2, $3, $4::text::jsonb, jsonb_build_object('kind', 'fork', "

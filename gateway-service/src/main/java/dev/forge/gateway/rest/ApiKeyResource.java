@@ -17,10 +17,10 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.security.Allow;
+import dev.forge.api.security.ApiKeyService;
+import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Allow;
-import dev.forge.gateway.security.ApiKeyService;
-import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
 /** Admin: API keys. The secret is in the create response only; lists never show it. */

@@ -16,12 +16,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.api.rest.RouteProblems;
+import dev.forge.api.security.Authenticator;
+import dev.forge.api.security.Caller;
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.artifact.BlobStore;
 import dev.forge.core.auth.Role;
 import dev.forge.core.config.ArtifactsConfig;
-import dev.forge.gateway.security.Authenticator;
-import dev.forge.gateway.security.Caller;
-import dev.forge.gateway.service.ApiProblem;
 import dev.forge.gateway.service.ArtifactService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

@@ -18,11 +18,12 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.rest.Paging;
+import dev.forge.api.security.Allow;
+import dev.forge.api.security.CallerContext;
+import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.AssistantService;
-import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Allow;
-import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/assistants")

@@ -1,10 +1,10 @@
 package dev.forge.gateway.rest;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import dev.forge.gateway.config.GatewayConfig;
 import jakarta.enterprise.event.Observes;
 
+import dev.forge.api.rest.ProblemMappers;
+import dev.forge.gateway.config.GatewayConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 

@@ -8,9 +8,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.forge.api.security.Allow;
 import dev.forge.core.auth.Role;
 import dev.forge.discovery.service.ExecutorCapacity;
-import dev.forge.gateway.security.Allow;
 
 /** Which executor types have capacity, as Consul's catalog shows the healthy workers (the scheduler-side view). */
 @Path("/v1/executors")

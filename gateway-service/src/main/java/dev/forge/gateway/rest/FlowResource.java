@@ -11,11 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.security.Allow;
+import dev.forge.api.service.ApiProblem;
+import dev.forge.core.auth.Role;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
-import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Allow;
-import dev.forge.gateway.service.ApiProblem;
 
 /** The system flows this gateway loaded. */
 @Path("/v1/flows")

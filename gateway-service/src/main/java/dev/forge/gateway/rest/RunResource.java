@@ -12,20 +12,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.rest.Paging;
+import dev.forge.api.security.Allow;
+import dev.forge.api.security.CallerContext;
+import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunService;
-import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Allow;
-import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/runs")
@@ -69,7 +69,7 @@ public class RunResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         int timeout = timeoutSeconds == null ? 60 : timeoutSeconds;
         if (timeout < 1 || timeout > 300) {
-            throw dev.forge.gateway.service.ApiProblem.invalid("timeout must be between 1 and 300 seconds");
+            throw dev.forge.api.service.ApiProblem.invalid("timeout must be between 1 and 300 seconds");
         }
         String workspace = caller.workspace();
         return runs.create(workspace, body, null, idempotencyKey)
@@ -165,7 +165,7 @@ public class RunResource {
             case "mermaid", "dot" -> runs.graphText(caller.workspace(), id, f)
                     .map(text -> Response.ok(text, f.equals("dot") ? "text/vnd.graphviz; charset=utf-8"
                             : "text/vnd.mermaid; charset=utf-8").build());
-            default -> throw dev.forge.gateway.service.ApiProblem.invalid("format must be json, mermaid or dot");
+            default -> throw dev.forge.api.service.ApiProblem.invalid("format must be json, mermaid or dot");
         };
     }
 
@@ -178,7 +178,7 @@ public class RunResource {
         try {
             n = Integer.parseInt(step);
         } catch (NumberFormatException e) {
-            throw dev.forge.gateway.service.ApiProblem.notFound("checkpoint", step);
+            throw dev.forge.api.service.ApiProblem.notFound("checkpoint", step);
         }
         return runs.checkpoint(caller.workspace(), id, n);
     }

@@ -7,16 +7,18 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.rest.ProblemMappers;
+import dev.forge.api.rest.RouteProblems;
+import dev.forge.api.security.Authenticator;
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.core.json.JsonValues;
 import dev.forge.gateway.config.GatewayConfig;
-import dev.forge.gateway.security.Authenticator;
-import dev.forge.gateway.service.ApiProblem;
 import dev.forge.gateway.service.RunEvent;
 import dev.forge.gateway.service.RunService;
 import dev.forge.gateway.service.RunStreamService;

@@ -12,20 +12,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.rest.Paging;
+import dev.forge.api.security.Allow;
+import dev.forge.api.security.CallerContext;
+import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunService;
 import dev.forge.gateway.service.SessionService;
-import dev.forge.core.auth.Role;
-import dev.forge.gateway.security.Allow;
-import dev.forge.gateway.security.CallerContext;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/sessions")

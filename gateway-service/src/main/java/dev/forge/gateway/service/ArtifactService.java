@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.api.service.ApiProblem;
+import dev.forge.api.service.Requests;
 import dev.forge.core.artifact.BlobStore;
 import dev.forge.gateway.repository.ArtifactRepository;
 import dev.forge.gateway.repository.ArtifactRepository.Artifact;

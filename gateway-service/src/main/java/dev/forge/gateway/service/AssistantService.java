@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.forge.core.flow.FlowBlueprint;
+import dev.forge.api.service.ApiProblem;
+import dev.forge.api.service.Requests;
 import dev.forge.core.config.LlmRoutingConfig;
+import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.ModelRoutes;
 import dev.forge.gateway.repository.AssistantRepository;

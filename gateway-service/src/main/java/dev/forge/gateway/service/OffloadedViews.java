@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.artifact.OffloadedValues;
 import io.smallrye.mutiny.Uni;
 

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.service.ApiProblem;
+import dev.forge.api.service.Requests;
 import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.FlowCatalog;
@@ -27,6 +29,7 @@ import dev.forge.gateway.repository.ArtifactRepository;
 import dev.forge.gateway.repository.AssistantRepository;
 import dev.forge.gateway.repository.RunRepository;
 import dev.forge.gateway.repository.SessionRepository;
+import dev.forge.telemetry.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -231,6 +234,8 @@ public class RunService {
 
     private Uni<ObjectNode> insert(String workspace, Plan p, String idempotencyKey, String requestHash) {
         var runId = UUID.randomUUID();
+        // the request's trace (REST or gRPC, continued from the caller's traceparent): the run carries it on
+        var traceParent = TraceContext.currentTraceparent().orElse(null);
         // filled inside the (sequential) transaction, used only after it committed
         var interrupted = new java.util.ArrayList<Interrupted>();
         return pool.withTransaction(tx -> referencedArtifacts(tx, workspace, p.artifacts())
@@ -239,7 +244,7 @@ public class RunService {
                                 JsonNodeFactory.instance.objectNode()).replaceWithVoid()
                         : busySession(tx, workspace, p, interrupted))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
-                        p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask()))
+                        p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent))
                 .flatMap(x -> artifacts.link(tx, runId, p.artifacts()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",
@@ -492,12 +497,13 @@ public class RunService {
         UUID parentId = UUID.fromString(parent.get("id").asText());
         UUID assistantId = UUID.fromString(parent.get("assistant_id").asText());
         UUID sessionId = newSession ? UUID.randomUUID() : UUID.fromString(parent.get("session_id").asText());
+        var traceParent = TraceContext.currentTraceparent().orElse(null);
         return pool.withTransaction(tx -> (newSession
                 ? sessions.insert(tx, sessionId, workspace, assistantId, JsonNodeFactory.instance.objectNode())
                         .replaceWithVoid()
                 : runs.lockSession(tx, workspace, sessionId).replaceWithVoid())
                 .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides,
-                        parentState))
+                        parentState, traceParent))
                 .flatMap(x -> artifacts.copyLinks(tx, parentId, runId))
                 .flatMap(x -> queue.enqueue(tx, runId, sessionId, config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",

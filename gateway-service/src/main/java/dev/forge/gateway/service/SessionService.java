@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.service.ApiProblem;
+import dev.forge.api.service.Requests;
 import dev.forge.gateway.repository.AssistantRepository;
 import dev.forge.gateway.repository.SessionRepository;
 import io.smallrye.mutiny.Uni;

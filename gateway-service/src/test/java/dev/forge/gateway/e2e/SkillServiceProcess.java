@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.forge.core.testing.ServiceJvm;
+
 /**
  * A real skill-service JVM serving the shipped skills plus a workspace directory the test writes; its gRPC port is
  * the one the gateway's and the workers' Stork static list name.

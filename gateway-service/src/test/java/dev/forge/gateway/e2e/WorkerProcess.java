@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.forge.core.testing.ServiceJvm;
+
 /**
  * A real worker-service JVM (the packaged fast-jar) on the gateway's test database: the end-to-end tests run the same
  * binary the launcher runs, and can kill it like a crashed pod.
@@ -44,6 +46,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-Dquarkus.stork.skill-service.service-discovery.type=static",
                 "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:"
                         + SkillServiceProcess.GRPC_PORT,
+                "-Dforge.secrets.key=" + config.getValue("forge.secrets.key", String.class),
                 "-Dforge.worker.id=" + id));
         properties.addAll(extraProperties);
         return new WorkerProcess(ServiceJvm.start("worker-service", JAR, preferredPort, properties), id);

@@ -49,6 +49,9 @@ class AgentGrpcServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     @GrpcClient("agent")
     AgentService client;
 
@@ -84,6 +87,26 @@ class AgentGrpcServiceTest {
 
     private static Struct struct(String key, String value) {
         return Struct.newBuilder().putFields(key, Value.newBuilder().setStringValue(value).build()).build();
+    }
+
+    @Test
+    void aRunCreatedOverGrpcRecordsTheCallersTrace() {
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("traced")
+                .setFlow("support-triage").build()).await().atMost(WAIT);
+        // a plain channel: the caller's own traceparent, as a traced client in another process sends it
+        var headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TestAuth.ADMIN_KEY);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+                "00-" + trace + "-00f067aa0ba902b7-01");
+        var stub = dev.forge.proto.agent.v1.AgentServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        var run = stub.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId()).build());
+        String recorded = pool.preparedQuery("SELECT trace_parent FROM runs WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(run.getId())))
+                .await().atMost(WAIT).iterator().next().getString("trace_parent");
+        // the same trace, continued by the gateway's server span
+        assertThat(recorded).startsWith("00-" + trace + "-").doesNotContain("00f067aa0ba902b7");
     }
 
     @Test

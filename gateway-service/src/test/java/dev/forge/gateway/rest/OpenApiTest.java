@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.api.security.Allow;
 import dev.forge.core.auth.Role;
 import dev.forge.core.json.JsonValues;
-import dev.forge.gateway.security.Allow;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The served API description matches the code: every endpoint, its roles, and its errors as problem+json. */

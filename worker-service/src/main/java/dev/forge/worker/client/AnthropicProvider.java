@@ -3,9 +3,9 @@ package dev.forge.worker.client;
 import java.time.Duration;
 
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 
 /**
  * Anthropic's Messages API (the seed's flows name {@code claude-*} models). The API requires a token limit: an
@@ -30,14 +30,14 @@ public class AnthropicProvider extends ChatModelProvider {
 
     @Override
     protected ChatModel model(String modelName) {
-        return AnthropicChatModel.builder().baseUrl(baseUrl)
+        return AnthropicChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).maxTokens(defaultMaxTokens).maxRetries(0).build();
     }
 
     @Override
     protected StreamingChatModel streamingModel(String modelName) {
-        return AnthropicStreamingChatModel.builder().baseUrl(baseUrl)
+        return AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).maxTokens(defaultMaxTokens).build();
     }

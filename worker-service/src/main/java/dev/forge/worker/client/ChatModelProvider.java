@@ -4,14 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.mcp.McpToolNames;
 import dev.forge.core.tool.ToolSpec;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -21,6 +22,8 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
@@ -32,8 +35,6 @@ import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.StreamingChatModel;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -129,10 +130,14 @@ public abstract class ChatModelProvider implements LlmProvider {
         if (e instanceof LlmException known) {
             return known;
         }
-        if (e instanceof HttpException http) {
+        var http = httpFailure(e);
+        if (http != null) {
             int status = http.statusCode();
-            return new LlmException(label + " endpoint answered HTTP " + status + " for model " + model,
-                    status == 429 || status >= 500, e);
+            var retryAfter = http instanceof ProviderHttpClient.ProviderHttpException known
+                    ? known.retryAfter().orElse(null) : null;
+            return new LlmException(label + " endpoint answered HTTP " + status + " for model " + model
+                    + (retryAfter != null ? " (retry after " + retryAfter.toMillis() + " ms)" : ""),
+                    status == 429 || status >= 500, retryAfter, e);
         }
         if (e instanceof RetriableException) {
             return new LlmException(label + " call failed (retryable): " + e.getMessage(), true, e);
@@ -140,6 +145,16 @@ public abstract class ChatModelProvider implements LlmProvider {
         boolean retryable = e.getCause() instanceof java.io.IOException
                 || e.getCause() instanceof java.net.http.HttpTimeoutException;
         return new LlmException(label + " call failed: " + e.getMessage(), retryable, e);
+    }
+
+    /** The HTTP failure under LangChain4j's own exception types (they wrap it as their cause). */
+    private static HttpException httpFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http) {
+                return http;
+            }
+        }
+        return null;
     }
 
     private LlmResponse answer(ChatResponse response) {
@@ -158,9 +173,10 @@ public abstract class ChatModelProvider implements LlmProvider {
         out.add(UserMessage.from(request.prompt()));
         for (var exchange : request.exchanges()) {
             var call = exchange.call();
-            out.add(AiMessage.from(ToolExecutionRequest.builder().id(call.id()).name(call.name())
+            String wireName = McpToolNames.toWire(call.name());
+            out.add(AiMessage.from(ToolExecutionRequest.builder().id(call.id()).name(wireName)
                     .arguments(call.arguments().toString()).build()));
-            out.add(ToolExecutionResultMessage.from(call.id(), call.name(), exchange.content()));
+            out.add(ToolExecutionResultMessage.from(call.id(), wireName, exchange.content()));
         }
         return out;
     }
@@ -174,11 +190,12 @@ public abstract class ChatModelProvider implements LlmProvider {
             // passed on as text: the registry's schema check tells the model what was wrong
             arguments = TextNode.valueOf(request.arguments());
         }
-        return new ToolCall(request.id(), request.name(), arguments);
+        return new ToolCall(request.id(), McpToolNames.fromWire(request.name()), arguments);
     }
 
+    /** A tool as the model sees it; MCP tools under a name providers accept ({@link McpToolNames#toWire}). */
     static ToolSpecification specification(ToolSpec spec) {
-        return ToolSpecification.builder().name(spec.name()).description(spec.description())
+        return ToolSpecification.builder().name(McpToolNames.toWire(spec.name())).description(spec.description())
                 .parameters((JsonObjectSchema) schema(spec.parameters())).build();
     }
 

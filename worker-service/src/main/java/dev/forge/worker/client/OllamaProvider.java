@@ -23,12 +23,12 @@ public class OllamaProvider extends ChatModelProvider {
 
     @Override
     protected ChatModel model(String modelName) {
-        return OllamaChatModel.builder().baseUrl(baseUrl).modelName(modelName).timeout(timeout).maxRetries(0)
+        return OllamaChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl).modelName(modelName).timeout(timeout).maxRetries(0)
                 .build();
     }
 
     @Override
     protected StreamingChatModel streamingModel(String modelName) {
-        return OllamaStreamingChatModel.builder().baseUrl(baseUrl).modelName(modelName).timeout(timeout).build();
+        return OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl).modelName(modelName).timeout(timeout).build();
     }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 
 /** OpenAI chat-completions wire format (OpenAI, vLLM, LM Studio and other compatible servers). */
 public class OpenAiCompatibleProvider extends ChatModelProvider {
@@ -25,14 +25,14 @@ public class OpenAiCompatibleProvider extends ChatModelProvider {
 
     @Override
     protected ChatModel model(String modelName) {
-        return OpenAiChatModel.builder().baseUrl(baseUrl)
+        return OpenAiChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).maxRetries(0).build();
     }
 
     @Override
     protected StreamingChatModel streamingModel(String modelName) {
-        return OpenAiStreamingChatModel.builder().baseUrl(baseUrl)
+        return OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
                 .apiKey(apiKey == null || apiKey.isBlank() ? "none" : apiKey)
                 .modelName(modelName).timeout(timeout).build();
     }

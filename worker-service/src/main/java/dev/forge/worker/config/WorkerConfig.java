@@ -71,6 +71,13 @@ public interface WorkerConfig {
     Duration retryBackoffMax();
 
     /**
+     * Longest wait a provider's Retry-After may impose before a retry; a longer request waits this long (the
+     * step timeout still bounds the step).
+     */
+    @WithDefault("60s")
+    Duration retryAfterMax();
+
+    /**
      * Group-commit transactions that may be in flight at once. One keeps every commit as full as possible; two let
      * the next batch gather and go while the previous one waits for its WAL flush.
      */

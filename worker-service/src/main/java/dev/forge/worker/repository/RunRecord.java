@@ -6,14 +6,19 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The parts of a run row the Coordinator needs. */
-public record RunRecord(UUID id, UUID sessionId, String workspaceId, String status, JsonNode input,
+/** The parts of a run row the Coordinator needs ({@code traceParent}: the creating request's W3C trace, if any). */
+public record RunRecord(UUID id, UUID sessionId, UUID assistantId, String workspaceId, String status, JsonNode input,
         JsonNode overrides, String flowName, String flowVersion, OffsetDateTime startedAt, boolean cancelRequested,
-        List<Artifact> artifacts) {
+        List<Artifact> artifacts, String traceParent) {
 
     /** An artifact the run's request referenced: metadata, and where its bytes are. */
     public record Artifact(String id, String name, String contentType, long sizeBytes, String sha256,
             String storageKey) {
+    }
+
+    /** What this run's log lines carry (RunLogs). */
+    public dev.forge.telemetry.logging.RunLogs.Run logContext() {
+        return new dev.forge.telemetry.logging.RunLogs.Run(id, workspaceId, traceParent);
     }
 
     public boolean terminal() {

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.checkpoint.Checkpoints;
-import dev.forge.worker.repository.JobWrite.Event;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
+import dev.forge.worker.repository.JobWrite.Event;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -38,8 +38,8 @@ public class RunStore {
     }
 
     public Uni<Optional<RunRecord>> load(UUID runId) {
-        return pool.preparedQuery("SELECT id, session_id, workspace_id, status, input::text AS input, "
-                + "overrides::text AS overrides, flow_name, flow_version, started_at, "
+        return pool.preparedQuery("SELECT id, session_id, assistant_id, workspace_id, status, input::text AS input, "
+                + "overrides::text AS overrides, flow_name, flow_version, started_at, trace_parent, "
                 + "cancel_requested_at IS NOT NULL AS cancel_requested, "
                 + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
                 + " 'size_bytes', a.size_bytes, 'sha256', a.sha256, 'storage_key', a.storage_key) ORDER BY l.position) "
@@ -52,10 +52,10 @@ public class RunStore {
                     }
                     Row r = rows.iterator().next();
                     return Optional.of(new RunRecord(r.getUUID("id"), r.getUUID("session_id"),
-                            r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
+                            r.getUUID("assistant_id"), r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
                             json(r.getString("overrides")), r.getString("flow_name"), r.getString("flow_version"),
                             r.getOffsetDateTime("started_at"), r.getBoolean("cancel_requested"),
-                            artifacts(json(r.getString("artifacts")))));
+                            artifacts(json(r.getString("artifacts"))), r.getString("trace_parent")));
                 });
     }
 

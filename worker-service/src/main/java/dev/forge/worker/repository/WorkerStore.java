@@ -32,13 +32,22 @@ public class WorkerStore {
                 + "WHERE id = $1").execute(Tuple.of(id, slotsUsed, status)).replaceWithVoid();
     }
 
+    /**
+     * A graceful stop: the row stays, {@code stopped} with no slots in use, so deployment views can tell a stopped
+     * node from a lost one; stopped and lost rows go after a day.
+     */
     public Uni<Void> deregister(UUID id) {
-        return pool.preparedQuery("DELETE FROM workers WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return pool.preparedQuery("UPDATE workers SET status = 'stopped', slots_used = 0, heartbeat_at = now() "
+                + "WHERE id = $1").execute(Tuple.of(id))
+                .flatMap(x -> pool.query("DELETE FROM workers WHERE status IN ('stopped', 'lost') "
+                        + "AND heartbeat_at < now() - interval '1 day'").execute())
+                .replaceWithVoid();
     }
 
     /** Workers silent for longer than {@code silence} are marked lost (their jobs are reaped by lease expiry). */
     public Uni<Integer> markLost(Duration silence) {
-        return pool.preparedQuery("UPDATE workers SET status = 'lost', slots_used = 0 WHERE status <> 'lost' "
+        return pool.preparedQuery("UPDATE workers SET status = 'lost', slots_used = 0 WHERE status IN ('active', "
+                + "'draining') "
                 + "AND heartbeat_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of(silence.toMillis() / 1000.0)).map(rows -> rows.rowCount());
     }

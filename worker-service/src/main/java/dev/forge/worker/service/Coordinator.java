@@ -27,18 +27,21 @@ import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.flow.SkillBinding;
 import dev.forge.core.flow.SlashCommands;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.memory.MemoryService;
+import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.discovery.client.SkillResolver;
+import dev.forge.telemetry.logging.RunLogs;
 import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.messaging.MessageDeltas;
-import dev.forge.worker.repository.SignalStore;
-import dev.forge.core.messaging.ControlMessages;
 import dev.forge.worker.repository.RunRecord;
 import dev.forge.worker.repository.RunStore;
+import dev.forge.worker.repository.SignalStore;
 import dev.forge.worker.repository.StepWrite;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 
@@ -67,7 +70,7 @@ public class Coordinator {
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
             RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
             OffloadedValues offloaded, ArtifactReader artifacts, SkillClient skills, ToolRegistry tools,
-            MessageDeltas deltas) {
+            MessageDeltas deltas, MemoryService memory) {
         this.skills = skills;
         this.offloaded = offloaded;
         this.artifacts = artifacts;
@@ -76,7 +79,7 @@ public class Coordinator {
         this.control = control;
         this.runs = runs;
         this.catalog = catalog;
-        this.executors = new Executors(llms, signals, tools, deltas);
+        this.executors = new Executors(llms, signals, tools, deltas, memory);
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -139,7 +142,8 @@ public class Coordinator {
         OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
         var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
                 offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>(stored));
-        LOG.infof("Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
+        RunLogs.log(LOG, Logger.Level.INFO, run.logContext(),
+                "Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
                 job.attempt());
         propagateSkips(state, topology);
         var next = pickNext(state, ctx);
@@ -149,6 +153,8 @@ public class Coordinator {
 
     private Uni<Void> startFresh(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
             Topology topology, Map<String, String> texts) {
+        RunLogs.log(LOG, Logger.Level.INFO, run.logContext(), "Run %s starts on worker %s (flow %s %s)",
+                run.id(), workerId, run.flowName(), run.flowVersion());
         var command = SlashCommands.in(run.input());
         Uni<SkillBinding> resolved = command.isEmpty() ? Uni.createFrom().nullItem()
                 : skills.resolve(command.get());
@@ -180,7 +186,8 @@ public class Coordinator {
 
     private Uni<Void> loop(Context ctx, RunState state) {
         if (ctx.control().stopped()) {
-            LOG.infof("Run %s stops on this worker: %s", ctx.run().id(), ctx.control().stopReason());
+            RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(),
+                    "Run %s stops on this worker: %s", ctx.run().id(), ctx.control().stopReason());
             return Uni.createFrom().voidItem();
         }
         if (ctx.control().cancelRequested()) {
@@ -199,9 +206,7 @@ public class Coordinator {
         int retries = next.retries() != null ? next.retries() : settings.stepRetries();
         // the step races the run's cancellation, so a cancel interrupts it instead of waiting for it
         return Uni.combine().any().<StepResult>of(step(ctx, next, inbox, state), ctx.control().interruption())
-                .onFailure(e -> e instanceof StepException se && se.retryable())
-                .retry().withBackOff(settings.retryBackoff(), settings.retryBackoffMax()).withJitter(0.3)
-                .atMost(retries)
+                .onFailure().retry().when(failures -> retryDelays(failures, retries))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     if (ctx.control().stopped() || ctx.control().cancelRequested()) {
                         // lease lost, work handed back or run cancelled while the step ran: its result is not written
@@ -215,9 +220,35 @@ public class Coordinator {
                 });
     }
 
+    /**
+     * When a failed step is tried again: only retryable failures, at most {@code retries} times, after an
+     * exponential backoff with jitter, and never sooner than the Retry-After the provider sent (capped by
+     * {@code forge.worker.retry-after-max}).
+     */
+    private Multi<Integer> retryDelays(Multi<Throwable> failures, int retries) {
+        var attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return failures.onItem().transformToUniAndConcatenate(failure -> {
+            int attempt = attempts.incrementAndGet();
+            if (!(failure instanceof StepException se) || !se.retryable() || attempt > retries) {
+                return Uni.createFrom().failure(failure);
+            }
+            return Uni.createFrom().item(attempt).onItem().delayIt().by(retryDelay(se, attempt));
+        });
+    }
+
+    Duration retryDelay(StepException failure, int attempt) {
+        long base = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, settings.retryBackoffMax().toMillis());
+        double jitter = 1 + (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 2 - 1) * 0.3;
+        var delay = Duration.ofMillis(Math.max(1, Math.round(capped * jitter)));
+        var asked = failure.retryAfter().map(d -> d.compareTo(settings.retryAfterMax()) > 0
+                ? settings.retryAfterMax() : d);
+        return asked.filter(d -> d.compareTo(delay) > 0).orElse(delay);
+    }
+
     private Uni<StepResult> step(Context ctx, ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
-        var env = new Executors.StepEnv(ctx.run().id(), ctx.run().sessionId(), ctx.run().workspaceId(),
-                ctx.control(), ctx.deadline());
+        var env = new Executors.StepEnv(ctx.run().id(), ctx.run().sessionId(), ctx.run().assistantId(),
+                ctx.run().workspaceId(), ctx.control(), ctx.deadline());
         if (spec.type() == dev.forge.core.flow.ExecutorType.WAIT) {
             // a wait step keeps its own time and answers received:false when it runs out
             return Uni.createFrom().deferred(() -> executors.execute(spec, inbox, state, ctx.topology(),
@@ -347,7 +378,7 @@ public class Coordinator {
         if (step != null) {
             error.put("step", step);
         }
-        LOG.warnf("Run %s failed: %s", run.id(), message);
+        RunLogs.log(LOG, Logger.Level.WARN, run.logContext(), "Run %s failed: %s", run.id(), message);
         return runs.finish(job, workerId, run, "failed", null, error)
                 .invoke(held -> {
                     if (held) {
@@ -358,7 +389,7 @@ public class Coordinator {
 
     private Uni<Void> cancelled(ClaimedJob job, UUID workerId, RunRecord run) {
         var error = NODES.objectNode().put("type", "cancelled").put("message", "the run was cancelled by request");
-        LOG.infof("Run %s cancelled", run.id());
+        RunLogs.log(LOG, Logger.Level.INFO, run.logContext(), "Run %s cancelled", run.id());
         return runs.finish(job, workerId, run, "cancelled", null, error)
                 .invoke(held -> {
                     if (held) {
@@ -374,12 +405,15 @@ public class Coordinator {
                         return lost(ctx);
                     }
                     metrics.runFinished(status);
+                    RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(),
+                            "Run %s finished on worker %s: %s", ctx.run().id(), ctx.workerId(), status);
                     return Uni.createFrom().voidItem();
                 });
     }
 
     private Uni<Void> lost(Context ctx) {
-        LOG.warnf("Run %s: lease epoch %d no longer held by worker %s; stopping without writing", ctx.run().id(),
+        RunLogs.log(LOG, Logger.Level.WARN, ctx.run().logContext(),
+                "Run %s: lease epoch %d no longer held by worker %s; stopping without writing", ctx.run().id(),
                 ctx.job().epoch(), ctx.workerId());
         ctx.control().stop("lease lost");
         metrics.leaseLost();

@@ -14,8 +14,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.flow.CelConditions;
 import dev.forge.core.flow.ExecutorSpec;
+import dev.forge.core.flow.MemorySpec;
 import dev.forge.core.flow.MergeStrategy;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.memory.MemoryFilter;
+import dev.forge.core.memory.MemoryHit;
+import dev.forge.core.memory.MemoryService;
 import dev.forge.core.tool.ToolException;
 import dev.forge.core.tool.ToolSpec;
 import dev.forge.worker.client.LlmException;
@@ -47,8 +51,10 @@ final class Executors {
     private final SignalStore signals;
     private final ToolRegistry tools;
     private final MessageDeltas deltas;
+    private final MemoryService memory;
 
-    Executors(LlmRouter llms, SignalStore signals, ToolRegistry tools, MessageDeltas deltas) {
+    Executors(LlmRouter llms, SignalStore signals, ToolRegistry tools, MessageDeltas deltas, MemoryService memory) {
+        this.memory = memory;
         this.llms = llms;
         this.signals = signals;
         this.tools = tools;
@@ -56,8 +62,8 @@ final class Executors {
     }
 
     /** Where a step runs: its run, session and workspace, the run's controls, and the run's deadline (or null). */
-    record StepEnv(java.util.UUID runId, java.util.UUID sessionId, String workspace, RunControl control,
-            java.time.Instant runDeadline) {
+    record StepEnv(java.util.UUID runId, java.util.UUID sessionId, java.util.UUID assistantId, String workspace,
+            RunControl control, java.time.Instant runDeadline) {
     }
 
     Uni<StepResult> execute(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
@@ -68,7 +74,7 @@ final class Executors {
             case MERGE -> Uni.createFrom().item(() -> merge(spec, inbox, topology));
             case SEND -> send(spec, inbox, state, topology, env);
             case WAIT -> awaitSignal(spec, topology, env, waitDeadline(spec, env));
-            case TOOL -> tool(spec, inbox, state, topology);
+            case TOOL -> tool(spec, inbox, state, topology, env);
         };
     }
 
@@ -140,11 +146,12 @@ final class Executors {
     // --- tool -----------------------------------------------------------------------------------------------------
 
     /** Calls the executor's tool with its arguments, templates rendered; the tool's result is the output. */
-    private Uni<StepResult> tool(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology) {
+    private Uni<StepResult> tool(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
+            StepEnv env) {
         String name = spec.tools().get(0);
         var context = templateContext(spec, inbox, state);
         JsonNode arguments = renderValues(JsonValues.MAPPER.valueToTree(spec.parameters()), context);
-        return tools.call(name, arguments)
+        return tools.call(env.workspace(), name, arguments)
                 .onFailure(ToolException.class).transform(e -> toolFailure((ToolException) e))
                 .map(result -> {
                     var details = new LinkedHashMap<String, Object>();
@@ -191,24 +198,97 @@ final class Executors {
 
     private Uni<StepResult> llm(ExecutorSpec spec, List<RunState.Message> inbox, RunState state, Topology topology,
             Integer flowMaxTokens, StepEnv env) {
-        String prompt = prompt(spec, inbox, state);
         Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : flowMaxTokens;
-        // the executor's tools (flow, run overrides, skill) that the registry knows are offered to the model
-        var offered = tools.specs(spec.tools());
-        var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters(),
-                offered, List.of());
-        var provider = llms.forModel(spec.model()).orElse(null);
-        if (provider == null) {
-            // validation refuses such flows; a worker configured differently from the gateway still fails cleanly
-            return Uni.createFrom().failure(new StepException("model_unroutable", "no provider serves model '"
-                    + spec.model() + "' on this worker", false, null));
+        var recalled = new ArrayList<MemoryHit>();
+        // the executor's tools (flow, run overrides, skill, MCP) that the registry knows are offered to the model
+        return recall(spec, prompt(spec, inbox, state), env, recalled).flatMap(prompt -> tools.specs(env.workspace(),
+                spec.tools()).flatMap(offered -> {
+            var request = new LlmRequest(spec.model(), spec.id(), prompt, maxTokens, spec.tools(), spec.parameters(),
+                    offered, List.of());
+            var provider = llms.forModel(spec.model()).orElse(null);
+            if (provider == null) {
+                // validation refuses such flows; a worker configured differently from the gateway still fails cleanly
+                return Uni.createFrom().failure(new StepException("model_unroutable", "no provider serves model '"
+                        + spec.model() + "' on this worker", false, null));
+            }
+            // deltas as the model writes: numbered across the step's turns, for the step this message will commit as
+            var seq = new java.util.concurrent.atomic.AtomicInteger();
+            int step = state.stepIndex + 1;
+            java.util.function.Consumer<String> onDelta = text -> deltas.publish(env.runId(), env.workspace(),
+                    spec.id(), step, seq.incrementAndGet(), text);
+            var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList(), onDelta,
+                    env.workspace());
+            return converse(spec, conversation, request, topology, maxTokens)
+                    .flatMap(result -> remember(spec, result, env, step, recalled));
+        }));
+    }
+
+    // --- long-term memory -----------------------------------------------------------------------------------------
+
+    /** The prompt with the executor's top-k memories before it, when it recalls any. */
+    private Uni<String> recall(ExecutorSpec spec, String prompt, StepEnv env, List<MemoryHit> recalled) {
+        if (spec.memory() == null || spec.memory().recall() == 0) {
+            return Uni.createFrom().item(prompt);
         }
-        // deltas as the model writes: numbered across the step's turns, for the step this message will commit as
-        var seq = new java.util.concurrent.atomic.AtomicInteger();
-        int step = state.stepIndex + 1;
-        java.util.function.Consumer<String> onDelta = text -> deltas.publish(env.runId(), env.workspace(), spec.id(),
-                step, seq.incrementAndGet(), text);
-        var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList(), onDelta);
+        return memory.recall(env.workspace(), prompt, namespace(spec.memory(), env), spec.memory().recall())
+                .onFailure().transform(e -> new StepException("memory_error", "recalling memories failed: "
+                        + e.getMessage(), true, e))
+                .map(hits -> {
+                    recalled.addAll(hits);
+                    if (hits.isEmpty()) {
+                        return prompt;
+                    }
+                    var withMemories = new StringBuilder("Relevant memories (most relevant first):\n");
+                    hits.forEach(h -> withMemories.append("- ").append(h.memory().content()).append('\n'));
+                    return withMemories.append('\n').append(prompt).toString();
+                });
+    }
+
+    /**
+     * Stores the step's output when the executor asks to, under an id made from run, executor and step: a retried
+     * or re-executed step remembers once.
+     */
+    private Uni<StepResult> remember(ExecutorSpec spec, StepResult result, StepEnv env, int step,
+            List<MemoryHit> recalled) {
+        if (spec.memory() == null) {
+            return Uni.createFrom().item(result);
+        }
+        var details = new LinkedHashMap<>(result.details());
+        if (spec.memory().recall() > 0) {
+            details.put("memories_recalled", recalled.stream().map(h -> h.memory().id().toString()).toList());
+        }
+        String text = result.assistantText() != null ? result.assistantText() : JsonValues.text(result.output());
+        if (!spec.memory().storeOutput() || text == null || text.isBlank()) {
+            return Uni.createFrom().item(result.withDetails(details));
+        }
+        var id = java.util.UUID.nameUUIDFromBytes((env.runId() + "/" + spec.id() + "/" + step)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var namespace = namespace(spec.memory(), env);
+        var metadata = NODES.objectNode().put("run_id", env.runId().toString()).put("executor", spec.id())
+                .put("step", step);
+        String content = text.length() > memory.maxContentChars() ? text.substring(0, memory.maxContentChars())
+                : text;
+        return memory.remember(id, env.workspace(), namespace.assistantId(), namespace.sessionId(), content, metadata,
+                null)
+                .onFailure().transform(e -> new StepException("memory_error", "storing the output as a memory "
+                        + "failed: " + e.getMessage(), true, e))
+                .map(stored -> {
+                    details.put("memory_stored", stored.id().toString());
+                    return result.withDetails(details);
+                });
+    }
+
+    /** The namespace of the executor's scope: the run's assistant, its assistant and session, or the workspace. */
+    private static MemoryFilter namespace(MemorySpec spec, StepEnv env) {
+        return switch (spec.scope()) {
+            case "session" -> new MemoryFilter(env.assistantId().toString(), env.sessionId().toString());
+            case "workspace" -> MemoryFilter.ANY;
+            default -> new MemoryFilter(env.assistantId().toString(), null);
+        };
+    }
+
+    private Uni<StepResult> converse(ExecutorSpec spec, Conversation conversation, LlmRequest request,
+            Topology topology, Integer maxTokens) {
         return conversation.turn(request, 1).map(response -> {
             JsonNode output = parseOutput(response.text());
             var emits = topology.targets(spec.id()).stream()
@@ -238,13 +318,16 @@ final class Executors {
         private final LlmProvider provider;
         private final List<String> offered;
         private final java.util.function.Consumer<String> onDelta;
+        private final String workspace;
         private final List<Map<String, Object>> calls = new ArrayList<>();
         private int inputTokens;
         private int outputTokens;
         private int turns;
 
-        Conversation(LlmProvider provider, List<String> offered, java.util.function.Consumer<String> onDelta) {
+        Conversation(LlmProvider provider, List<String> offered, java.util.function.Consumer<String> onDelta,
+                String workspace) {
             this.provider = provider;
+            this.workspace = workspace;
             this.offered = offered;
             this.onDelta = onDelta;
         }
@@ -252,7 +335,7 @@ final class Executors {
         Uni<LlmResponse> turn(LlmRequest request, int number) {
             return provider.stream(request, onDelta)
                     .onFailure(LlmException.class).transform(e -> new StepException("llm_error", e.getMessage(),
-                            ((LlmException) e).retryable(), e))
+                            ((LlmException) e).retryable(), ((LlmException) e).retryAfter().orElse(null), e))
                     .flatMap(response -> {
                         turns = number;
                         inputTokens += response.inputTokens();
@@ -286,7 +369,7 @@ final class Executors {
                 record.put("error", error);
                 return Uni.createFrom().item(new ToolExchange(call, null, error));
             }
-            return tools.call(call.name(), call.arguments())
+            return tools.call(workspace, call.name(), call.arguments())
                     .map(result -> {
                         record.put("cached", result.cached());
                         return new ToolExchange(call, result.value(), null);

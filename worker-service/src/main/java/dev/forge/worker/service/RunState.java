@@ -9,11 +9,14 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.flow.SkillBinding;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The Coordinator's whole state, serialized into every checkpoint: enough to resume on another worker, inspect any
  * step (time travel) or fork. Plain fields so Jackson round-trips it exactly.
  */
+// the checkpoint state is (de)serialized by Jackson through reflection: registered for native images
+@RegisterForReflection(targets = { RunState.class, RunState.Message.class, RunState.Attachment.class })
 public final class RunState {
 
     public static final String STATUS_PENDING = "pending";

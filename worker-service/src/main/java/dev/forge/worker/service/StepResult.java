@@ -18,6 +18,11 @@ record StepResult(JsonNode output, List<Emit> emits, String assistantText, int i
         this(output, emits, assistantText, inputTokens, outputTokens, details, List.of(), null);
     }
 
+    StepResult withDetails(Map<String, Object> newDetails) {
+        return new StepResult(output, emits, assistantText, inputTokens, outputTokens, newDetails, signals,
+                consumedSignal);
+    }
+
     /** A message to another executor. */
     record Emit(String to, JsonNode payload) {
     }

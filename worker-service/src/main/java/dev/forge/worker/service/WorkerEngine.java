@@ -107,7 +107,9 @@ public class WorkerEngine {
     }
 
     public Uni<Void> start() {
-        var capabilities = new JsonObject().put("executors", List.of("llm", "conditional", "merge", "send", "wait"));
+        var capabilities = new JsonObject().put("executors", java.util.Arrays.stream(
+                dev.forge.core.flow.ExecutorType.values()).map(dev.forge.core.flow.ExecutorType::yamlName).toList())
+                .put("version", dev.forge.core.json.ServiceVersion.current());
         return workers.register(id, host, settings.slots(), capabilities)
                 .flatMap(x -> subscriber == null ? Uni.createFrom().voidItem() : listen())
                 .invoke(() -> {

@@ -1,8 +1,8 @@
 package dev.forge.worker.service;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,23 +13,24 @@ import org.jboss.logging.Logger;
 
 import dev.forge.core.artifact.OffloadedValues;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.memory.MemoryService;
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.Rabbit;
-import dev.forge.worker.repository.SignalStore;
 import dev.forge.core.queue.QueueStore;
+import dev.forge.discovery.service.FeatureFlags;
 import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
 import dev.forge.worker.config.WorkerConfig;
+import dev.forge.worker.messaging.MessageDeltas;
 import dev.forge.worker.repository.RunStore;
+import dev.forge.worker.repository.SignalStore;
 import dev.forge.worker.repository.WorkerStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import dev.forge.discovery.service.FeatureFlags;
-import dev.forge.worker.client.SkillClient;
-import dev.forge.worker.messaging.MessageDeltas;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -60,6 +61,7 @@ public class WorkerLifecycle {
     private final FeatureFlags flags;
     private final ToolRegistry tools;
     private final MessageDeltas deltas;
+    private final MemoryService memory;
     private final String datasourceUrl;
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
@@ -68,7 +70,7 @@ public class WorkerLifecycle {
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
-            SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas,
+            SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas, MemoryService memory,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
@@ -90,6 +92,7 @@ public class WorkerLifecycle {
         this.flags = flags;
         this.tools = tools;
         this.deltas = deltas;
+        this.memory = memory;
         this.datasourceUrl = datasourceUrl;
         this.datasourceUser = datasourceUser;
         this.datasourcePassword = datasourcePassword;
@@ -129,7 +132,8 @@ public class WorkerLifecycle {
 
     public WorkerEngine newEngine(UUID id, WorkerSettings settings, LlmRouter router) {
         var coordinator = new Coordinator(runs, catalog, router, CoordinatorSettings.from(config),
-                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools, deltas);
+                new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools, deltas,
+                memory);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
         engine.listenForControl(rabbit);
         engine.pauseClaimsWhile(() -> flags.enabled(CLAIMS_PAUSED_FLAG, false));

@@ -14,12 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.tool.CalculatorTool;
@@ -27,26 +25,12 @@ import dev.forge.core.tool.CalculatorTool;
 /** The Anthropic Messages API and Ollama's chat API, each against WireMock speaking its wire format. */
 class AnthropicAndOllamaProviderTest {
 
-    private static WireMockServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.resetAll();
-    }
+    @RegisterExtension
+    static WireMockExtension server = WireMockExtension.newInstance()
+            .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
 
     private AnthropicProvider anthropic() {
-        return new AnthropicProvider("http://127.0.0.1:" + server.port() + "/v1/", "sk-ant-test", Duration.ofSeconds(5),
+        return new AnthropicProvider("http://127.0.0.1:" + server.getPort() + "/v1/", "sk-ant-test", Duration.ofSeconds(5),
                 1024);
     }
 
@@ -141,7 +125,7 @@ class AnthropicAndOllamaProviderTest {
                          "message": {"role": "assistant", "content": "General review: fine."},
                          "done": true, "done_reason": "stop", "prompt_eval_count": 14, "eval_count": 5}
                         """)));
-        var provider = new OllamaProvider("http://127.0.0.1:" + server.port(), Duration.ofSeconds(5));
+        var provider = new OllamaProvider("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(5));
         var response = provider.complete(new LlmRequest("llama3.2", "general_reviewer", "Review", 100, List.of(),
                 Map.of())).await().atMost(Duration.ofSeconds(10));
         assertThat(response.text()).isEqualTo("General review: fine.");
@@ -200,7 +184,7 @@ class AnthropicAndOllamaProviderTest {
                 """;
         server.stubFor(post(urlEqualTo("/api/chat")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/x-ndjson").withBody(body)));
-        var provider = new OllamaProvider("http://127.0.0.1:" + server.port(), Duration.ofSeconds(5));
+        var provider = new OllamaProvider("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(5));
         var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
         var response = provider.stream(new LlmRequest("llama3.2", "general_reviewer", "Review", null, List.of(),
                 Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));

@@ -14,34 +14,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 
 /** The OpenAI-compatible provider against WireMock speaking the chat-completions wire format. */
 class OpenAiCompatibleProviderTest {
 
-    private static WireMockServer server;
+    @RegisterExtension
+    static WireMockExtension server = WireMockExtension.newInstance()
+            .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
     private OpenAiCompatibleProvider provider;
-
-    @BeforeAll
-    static void startServer() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        server.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @BeforeEach
     void reset() {
-        server.resetAll();
-        provider = new OpenAiCompatibleProvider("http://127.0.0.1:" + server.port() + "/v1", "sk-test-secret",
+        provider = new OpenAiCompatibleProvider("http://127.0.0.1:" + server.getPort() + "/v1", "sk-test-secret",
                 Duration.ofSeconds(5));
     }
 
@@ -87,6 +76,39 @@ class OpenAiCompatibleProviderTest {
         assertThatThrownBy(() -> provider.complete(new LlmRequest("gpt-4o-mini", "x", "hi", null, List.of(),
                 Map.of())).await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+
+    @Test
+    void aRateLimitCarriesTheWaitTheProviderAskedFor() {
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "7").withHeader("Content-Type", "application/json")
+                .withBody("{\"error\": {\"message\": \"Rate limit reached\"}}")));
+        assertThatThrownBy(() -> provider.complete(new LlmRequest("gpt-4o-mini", "x", "hi", null, List.of(),
+                Map.of())).await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOfSatisfying(LlmException.class, e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
+                });
+
+        // the streaming client reads it too
+        assertThatThrownBy(() -> provider.stream(new LlmRequest("gpt-4o-mini", "x", "hi", null, List.of(),
+                Map.of()), delta -> { }).await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.retryAfter())
+                        .contains(Duration.ofSeconds(7)));
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsAnHttpDateOrOpenAisMilliseconds() {
+        var now = java.time.Instant.parse("2026-11-23T10:00:00Z");
+        assertThat(ProviderHttpClient.retryAfter(Map.of("Retry-After", List.of("30")), now))
+                .contains(Duration.ofSeconds(30));
+        assertThat(ProviderHttpClient.retryAfter(Map.of("retry-after", List.of("Mon, 23 Nov 2026 10:00:12 GMT")),
+                now)).contains(Duration.ofSeconds(12));
+        assertThat(ProviderHttpClient.retryAfter(Map.of("retry-after-ms", List.of("1500.5"),
+                "retry-after", List.of("2")), now)).contains(Duration.ofMillis(1501));
+        assertThat(ProviderHttpClient.retryAfter(Map.of("Retry-After", List.of("soon")), now)).isEmpty();
+        assertThat(ProviderHttpClient.retryAfter(Map.of("Retry-After", List.of("-4")), now)).isEmpty();
+        assertThat(ProviderHttpClient.retryAfter(Map.of(), now)).isEmpty();
     }
 
     @Test

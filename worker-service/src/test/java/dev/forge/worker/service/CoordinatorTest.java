@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.UUID;
-
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -193,6 +192,49 @@ class CoordinatorTest {
         assertThat(flaky.calls.get()).isEqualTo(3);
         assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).asText())
                 .isEqualTo("answer after 3 calls");
+    }
+
+    @Test
+    void aRateLimitIsRetriedNoSoonerThanTheProvidersRetryAfter() {
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort()
+                        .bindAddress("127.0.0.1"));
+        server.start();
+        try {
+            var completions = com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions");
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(completions).inScenario("limit")
+                    .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                    .willSetStateTo("lifted")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(429)
+                            .withHeader("Retry-After", "2").withHeader("Content-Type", "application/json")
+                            .withBody("{\"error\": {\"message\": \"Rate limit reached\"}}")));
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(completions).inScenario("limit")
+                    .whenScenarioStateIs("lifted")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            // llm steps stream: the answer comes as chat-completion chunks
+                            .withHeader("Content-Type", "text/event-stream").withBody("""
+                                    data: {"id":"c1","object":"chat.completion.chunk","created":1730000000,\
+                                    "model":"flaky-model","choices":[{"index":0,"delta":{"role":"assistant",\
+                                    "content":"after the wait"},"finish_reason":"stop"}]}
+
+                                    data: [DONE]
+
+                                    """)));
+            engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+            engine = engineWith(new dev.forge.worker.client.OpenAiCompatibleProvider(
+                    "http://127.0.0.1:" + server.port() + "/v1", "sk-test", Duration.ofSeconds(5)));
+            UUID run = runs.run(runs.session("flaky"), "{}");
+            assertThat(finish(run)).isEqualTo("succeeded");
+            assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", run).asText())
+                    .isEqualTo("after the wait");
+            var calls = server.getAllServeEvents().stream()
+                    .map(e -> e.getRequest().getLoggedDate().toInstant()).sorted().toList();
+            assertThat(calls).hasSize(2);
+            // the test profile's backoff is 20 ms: only the provider's Retry-After explains the wait
+            assertThat(Duration.between(calls.get(0), calls.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+        } finally {
+            server.stop();
+        }
     }
 
     @Test

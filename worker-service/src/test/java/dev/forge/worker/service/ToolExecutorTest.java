@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -35,7 +34,7 @@ class ToolExecutorTest {
     @Inject
     TestRuns runs;
 
-    private WorkerEngine engine;
+    private final TestEngines engines = new TestEngines();
 
     @BeforeAll
     static void startWeb() {
@@ -55,13 +54,12 @@ class ToolExecutorTest {
     @BeforeEach
     void start() {
         runs.reset();
-        engine = lifecycle.newEngine(UUID.randomUUID(), 4);
-        engine.start().await().atMost(Duration.ofSeconds(10));
+        engines.start(lifecycle.newEngine(UUID.randomUUID(), 4));
     }
 
     @AfterEach
     void stop() {
-        engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
+        engines.stopAll();
     }
 
     private String finish(UUID run) {

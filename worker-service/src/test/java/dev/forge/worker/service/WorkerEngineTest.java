@@ -226,7 +226,8 @@ class WorkerEngineTest {
         var job = runs.one("SELECT locked_by, attempt FROM jobs WHERE run_id = $1", run);
         assertThat(job.getUUID(0)).as("back in the queue").isNull();
         assertThat(job.getInteger(1)).as("a returned run keeps its attempts").isZero();
-        assertThat(runs.count("SELECT count(*) FROM workers WHERE id = $1", leaving.id())).isZero();
+        assertThat(runs.count("SELECT count(*) FROM workers WHERE id = $1 AND status = 'stopped' AND slots_used = 0",
+                leaving.id())).isEqualTo(1);
         assertThat(runs.status(run)).isEqualTo("running");
 
         start(1);

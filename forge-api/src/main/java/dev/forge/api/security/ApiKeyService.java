@@ -1,0 +1,119 @@
+package dev.forge.api.security;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.api.config.AuthConfig;
+import dev.forge.api.repository.ApiKeyRepository;
+import dev.forge.api.service.ApiProblem;
+import dev.forge.api.service.Requests;
+import dev.forge.core.auth.ApiKeys;
+import dev.forge.core.auth.Role;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/** Creates, lists, revokes and verifies API keys. Secrets are returned once, at creation, and never logged. */
+@ApplicationScoped
+public class ApiKeyService {
+
+    private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+    private static final Set<String> FIELDS = Set.of("name", "role", "workspace_id");
+
+    /** A verified key and until when it is trusted without a lookup. */
+    private record Cached(Optional<Caller> caller, Instant until) {
+    }
+
+    private final ApiKeyRepository keys;
+    private final AuthConfig config;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public ApiKeyService(ApiKeyRepository keys, AuthConfig config) {
+        this.keys = keys;
+        this.config = config;
+    }
+
+    void bootstrap(@Observes StartupEvent event) {
+        var key = config.bootstrapAdminKey().filter(k -> !k.isBlank());
+        if (key.isEmpty()) {
+            return;
+        }
+        if (key.get().length() < 16) {
+            throw new IllegalStateException("forge.auth.bootstrap-admin-key must be at least 16 characters");
+        }
+        boolean inserted = keys.insertIfAbsent(config.bootstrapWorkspace(), "bootstrap admin", Role.ADMIN.wireName(),
+                ApiKeys.prefix(key.get()), ApiKeys.hash(key.get()))
+                // start-up observer: main thread, not an event loop
+                .await().atMost(java.time.Duration.ofSeconds(30));
+        if (inserted) {
+            LOG.infof("Provisioned the bootstrap admin key %s for workspace %s", ApiKeys.prefix(key.get()),
+                    config.bootstrapWorkspace());
+        }
+    }
+
+    /** The caller a bearer token stands for, if it is a live key. */
+    public Uni<Optional<Caller>> authenticate(String token) {
+        String hash = ApiKeys.hash(token);
+        var cached = cache.get(hash);
+        if (cached != null && cached.until().isAfter(Instant.now())) {
+            return Uni.createFrom().item(cached.caller());
+        }
+        return keys.findLive(hash).map(row -> {
+            Optional<Caller> caller = row.map(k -> new Caller(k.id(), k.workspace(),
+                    Role.fromWire(k.role()).orElseThrow(), k.prefix()));
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(hash, new Cached(caller, Instant.now().plus(config.cacheTtl())));
+            return caller;
+        });
+    }
+
+    public Uni<ObjectNode> create(Caller admin, JsonNode body) {
+        var req = Requests.of(body, FIELDS);
+        var name = req.text("name", true, 200);
+        var roleText = req.text("role", true, 20);
+        var workspace = req.text("workspace_id", false, 100).orElse(admin.workspace());
+        Optional<Role> role = roleText.flatMap(Role::fromWire);
+        if (roleText.isPresent() && role.isEmpty()) {
+            req.error("'role' must be one of admin, operator, developer, viewer");
+        }
+        if (!workspace.matches("[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}")) {
+            req.error("'workspace_id' may hold letters, digits, '-' and '_'");
+        }
+        req.check();
+        String secret = ApiKeys.generate();
+        return keys.insert(UUID.randomUUID(), workspace, name.get(), role.get().wireName(), ApiKeys.prefix(secret),
+                ApiKeys.hash(secret), admin.keyId())
+                .map(view -> {
+                    view.put("key", secret);
+                    return view;
+                });
+    }
+
+    public Uni<List<ObjectNode>> list(Caller admin, String workspace) {
+        return keys.list(workspace == null ? admin.workspace() : workspace);
+    }
+
+    public Uni<Void> revoke(Caller admin, String id, String workspace) {
+        return keys.revoke(workspace == null ? admin.workspace() : workspace, Requests.pathId("api key", id))
+                .map(revoked -> {
+                    if (!revoked) {
+                        throw ApiProblem.notFound("api key", id);
+                    }
+                    cache.clear();
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,50 @@
+package dev.forge.api.service;
+
+import java.util.List;
+
+/**
+ * A request the API refuses, rendered as RFC 9457 problem+json. {@code type} is a stable slug clients can switch on.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final List<String> errors;
+
+    public ApiProblem(int status, String type, String title, String detail, List<String> errors) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public static ApiProblem notFound(String what, String id) {
+        return new ApiProblem(404, "not-found", "Not found", what + " '" + id + "' does not exist", null);
+    }
+
+    public static ApiProblem invalid(String detail, List<String> errors) {
+        return new ApiProblem(422, "validation-failed", "Request is not valid", detail, errors);
+    }
+
+    public static ApiProblem invalid(String detail) {
+        return invalid(detail, List.of(detail));
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+}

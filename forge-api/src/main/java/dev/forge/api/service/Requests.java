@@ -1,0 +1,143 @@
+package dev.forge.api.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/** Precise validation of JSON request bodies; every problem is collected before the request is refused. */
+public final class Requests {
+
+    private final JsonNode body;
+    private final List<String> errors = new ArrayList<>();
+
+    private Requests(JsonNode body) {
+        this.body = body;
+    }
+
+    /** Starts validating a body that must be a JSON object with only the given keys. */
+    public static Requests of(JsonNode body, Set<String> allowed) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            throw ApiProblem.invalid("request body is required (a JSON object)");
+        }
+        if (!body.isObject()) {
+            throw ApiProblem.invalid("request body must be a JSON object, not " + body.getNodeType().name()
+                    .toLowerCase());
+        }
+        var r = new Requests(body);
+        body.fieldNames().forEachRemaining(k -> {
+            if (!allowed.contains(k)) {
+                r.errors.add("'" + k + "' is not a known field (known: " + allowed.stream().sorted().toList() + ")");
+            }
+        });
+        return r;
+    }
+
+    /** The body being validated, for fields with their own rules. */
+    public JsonNode body() {
+        return body;
+    }
+
+    public Optional<String> text(String field, boolean required, int maxLength) {
+        var v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                errors.add("'" + field + "' is required");
+            }
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            errors.add("'" + field + "' must be a non-empty string");
+            return Optional.empty();
+        }
+        if (v.asText().length() > maxLength) {
+            errors.add("'" + field + "' must be at most " + maxLength + " characters");
+            return Optional.empty();
+        }
+        return Optional.of(v.asText().trim());
+    }
+
+    public Optional<UUID> uuid(String field, boolean required) {
+        return text(field, required, 64).flatMap(t -> {
+            try {
+                return Optional.of(UUID.fromString(t));
+            } catch (IllegalArgumentException e) {
+                errors.add("'" + field + "' must be a UUID, got '" + t + "'");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A JSON object field, {} when absent. */
+    public JsonNode object(String field) {
+        var v = body.get(field);
+        if (v == null || v.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!v.isObject()) {
+            errors.add("'" + field + "' must be a JSON object");
+            return JsonNodeFactory.instance.objectNode();
+        }
+        return v;
+    }
+
+    public void error(String message) {
+        errors.add(message);
+    }
+
+    /** Refuses the request with every problem found, if any. */
+    public void check() {
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors.size() == 1 ? errors.get(0) : errors.size() + " problems in the request",
+                    errors);
+        }
+    }
+
+    /** An optional UUID query parameter; a malformed one is a 422. */
+    public static UUID queryUuid(String name, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalid(name + " must be a UUID");
+        }
+    }
+
+    /** An optional query parameter restricted to known values. */
+    public static String queryOneOf(String name, String raw, Set<String> allowed) {
+        if (raw != null && !allowed.contains(raw)) {
+            throw ApiProblem.invalid(name + " must be one of " + allowed.stream().sorted().toList());
+        }
+        return raw;
+    }
+
+    /** An optional query parameter holding a JSON object (e.g. a metadata filter). */
+    public static JsonNode queryJsonObject(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            var node = dev.forge.core.json.JsonValues.MAPPER.readTree(raw);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // reported below
+        }
+        throw ApiProblem.invalid(name + " must be a JSON object, e.g. {\"user\": \"u1\"}");
+    }
+
+    public static UUID pathId(String what, String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.notFound(what, raw);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.forge.core.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How Forge talks to registered MCP servers. */
+@ConfigMapping(prefix = "forge.mcp")
+public interface McpConfig {
+
+    /** Longest wait for initialize, tools/list or one tools/call. */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** How often the registry's health (initialize + tools/list) is refreshed; 0 turns refreshing off. */
+    @WithDefault("30s")
+    Duration healthInterval();
+
+    /**
+     * Whether servers with the stdio transport may be registered and started. A stdio server is a command this
+     * service runs, so a cluster that must not run commands named over the API turns it off.
+     */
+    @WithDefault("true")
+    boolean stdioEnabled();
+}

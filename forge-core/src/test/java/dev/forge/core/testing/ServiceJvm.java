@@ -1,0 +1,112 @@
+package dev.forge.core.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of Forge's packaged services (its fast-jar) as a separate JVM: the tests run the same binaries the launcher
+ * runs, wait for their readiness endpoint, and can kill them like a crashed pod or stop them like a rolling update.
+ */
+public final class ServiceJvm implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceJvm(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */
+    public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties)
+            throws IOException {
+        int port = portFree(preferredPort) ? preferredPort : freePort();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package " + name + " first "
+                    + "(./mvnw verify builds the services before the tests that start them)");
+        }
+        var log = Files.createTempFile("forge-" + name + "-" + port + "-", ".log");
+        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dquarkus.http.port=" + port));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        var jvm = new ServiceJvm(name, port, process, log);
+        jvm.awaitReady();
+        return jvm;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /**
+     * Whether the port can be listened on now: fixed ports in 51xxx can be taken by the kernel as the local side of
+     * some other connection (that range is inside Linux's ephemeral port range).
+     */
+    public static boolean portFree(int port) {
+        try (var socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        var client = HttpClient.newHttpClient();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(name + " exited during start-up:\n" + log());
+                        }
+                        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready after 60 s:\n" + log(), e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no deregistration, leases left to expire. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod: the service drains and deregisters before it exits. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.forge.monitor.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.api.security.Allow;
+import dev.forge.core.auth.Role;
+import dev.forge.monitor.service.RegistryService;
+import io.smallrye.mutiny.Uni;
+
+/** The service registry: services with health, uptime, version, endpoints and capabilities; version compatibility. */
+@Path("/v1/registry")
+@Produces(MediaType.APPLICATION_JSON)
+@Allow(Role.ADMIN)
+public class RegistryResource {
+
+    private final RegistryService registry;
+
+    public RegistryResource(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    @Path("/services")
+    public Uni<ObjectNode> services() {
+        return registry.catalog();
+    }
+
+    @GET
+    @Path("/compatibility")
+    public Uni<ObjectNode> compatibility() {
+        return registry.compatibility();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.forge.monitor.service;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.core.memory.MemoryEmbedder;
+import dev.forge.core.memory.Vectors;
+import dev.forge.monitor.config.MonitorConfig;
+import dev.forge.monitor.repository.EventFilter;
+import dev.forge.monitor.repository.EventRepository;
+import dev.forge.telemetry.tracing.TraceContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Events as the monitor sees them: run events received from RabbitMQ and its own alerts, stored, broadcast live,
+ * paged from history and ranked by meaning (the events' texts embedded with the memory embeddings).
+ */
+@ApplicationScoped
+public class EventService {
+
+    /** Token deltas are not events worth keeping: the final message is. */
+    static final String DELTA = "message.delta";
+
+    private final EventRepository events;
+    private final MemoryEmbedder embedder;
+    private final MonitorConfig config;
+    private final LiveFeed<ObjectNode> live = new LiveFeed<>();
+
+    public EventService(EventRepository events, MemoryEmbedder embedder, MonitorConfig config) {
+        this.events = events;
+        this.embedder = embedder;
+        this.config = config;
+    }
+
+    /** Stores one message of the {@code forge.events} exchange and broadcasts it; completes when stored. */
+    public Uni<Void> received(JsonObject message) {
+        String type = message.getString("type");
+        if (type == null || DELTA.equals(type) || message.getValue("id") == null) {
+            return Uni.createFrom().voidItem();
+        }
+        var payload = message.getJsonObject("payload");
+        return events.insertReceived(config.busGateway(), message.getLong("id"), message.getString("workspace_id"),
+                uuid(message.getString("run_id")), uuid(message.getString("session_id")), type,
+                message.getString("severity", "info"), message.getString("source", "unknown"),
+                payload == null ? "{}" : payload.encode(),
+                TraceContext.traceId(message.getString(TraceContext.TRACEPARENT)).orElse(null),
+                Instant.parse(message.getString("created_at")))
+                .invoke(stored -> stored.ifPresent(live::publish)).replaceWithVoid();
+    }
+
+    /** Records and broadcasts one of the monitor's own events. */
+    public Uni<ObjectNode> raise(String gateway, String type, String severity, JsonNode payload) {
+        return events.insertOwn(gateway, type, severity, payload).invoke(live::publish);
+    }
+
+    /** Live events matching the filter (slow subscribers lose events rather than holding others back). */
+    public Multi<ObjectNode> live(EventFilter filter) {
+        return live.stream().filter(filter::matches);
+    }
+
+    public Uni<List<ObjectNode>> history(EventFilter filter, Long before, int limit) {
+        return events.page(filter, before, limit);
+    }
+
+    /** The {@code k} events closest in meaning to {@code query} among the newest embedded ones matching the filter. */
+    public Uni<List<ObjectNode>> search(String query, EventFilter filter, int k) {
+        return embedder.embed(query).flatMap(vector -> events.embedded(filter, config.searchWindow()).flatMap(rows -> {
+            var top = rows.stream().map(r -> Map.entry(r.id(), Vectors.dot(vector, Vectors.floats(r.embedding()))))
+                    .sorted(Map.Entry.<Long, Double>comparingByValue().reversed()).limit(k).toList();
+            if (top.isEmpty()) {
+                return Uni.createFrom().item(List.<ObjectNode>of());
+            }
+            return events.byIds(top.stream().map(Map.Entry::getKey).toList()).map(found -> {
+                Map<Long, ObjectNode> byId = found.stream().collect(Collectors.toMap(n -> n.get("id").asLong(),
+                        Function.identity()));
+                return top.stream().filter(e -> byId.containsKey(e.getKey())).map(e -> {
+                    var hit = byId.get(e.getKey());
+                    hit.put("score", Math.round(e.getValue() * 10_000) / 10_000.0);
+                    return hit;
+                }).sorted(Comparator.comparingDouble((ObjectNode n) -> n.get("score").asDouble()).reversed())
+                        .toList();
+            });
+        }));
+    }
+
+    /** Embeds a batch of events still without an embedding, one after another; the count embedded. */
+    public Uni<Integer> embedPending() {
+        if (!config.embedEvents()) {
+            return Uni.createFrom().item(0);
+        }
+        return events.unembedded(config.embedBatch()).flatMap(batch -> Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(e -> embedder.embed(e.text())
+                        .flatMap(v -> events.setEmbedding(e.id(), Vectors.bytes(v))))
+                .collect().asList().map(List::size));
+    }
+
+    public Uni<Integer> prune() {
+        return events.prune(Instant.now().minus(config.eventRetention()));
+    }
+
+    private static UUID uuid(String text) {
+        return text == null ? null : UUID.fromString(text);
+    }
+
+}
