@@ -1,0 +1,311 @@
+package dev.forge.deploycheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+/**
+ * The chart in {@code k8s/forge}: rendered from its values, every object read into the Kubernetes model with no field
+ * the model does not know, and cross-checked against the services' own configuration — ports, probe paths, selectors,
+ * ConfigMap and Secret references, the worker's grace period — so a renamed port or path fails the build.
+ */
+class ChartTest {
+
+    private static final Path CHART = Path.of("../k8s/forge");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Deployment name → the module whose packaged service it runs. */
+    private static final Map<String, String> SERVICES = Map.of("forge-gateway", "gateway-service",
+            "forge-worker", "worker-service", "forge-skill", "skill-service", "forge-monitor", "infra-monitor-service");
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+            "ConfigMap", ConfigMap.class, "Secret", Secret.class, "ServiceAccount", ServiceAccount.class,
+            "Deployment", Deployment.class, "Service", Service.class,
+            "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+            "PodDisruptionBudget", PodDisruptionBudget.class, "Ingress", Ingress.class);
+
+    private static List<HasMetadata> render(Map<String, Object> values) throws IOException {
+        var objects = new ArrayList<HasMetadata>();
+        for (String doc : new ChartRenderer(values).render(CHART.resolve("templates"))) {
+            JsonNode tree = YAML.readTree(doc);
+            String kind = tree.path("kind").asText();
+            assertThat(KINDS).as("a kind the chart may render").containsKey(kind);
+            HasMetadata object = YAML.treeToValue(tree, KINDS.get(kind));
+            assertThat(object.getApiVersion()).as(kind + " apiVersion").isEqualTo(tree.path("apiVersion").asText());
+            assertThat(object.getMetadata().getName()).as(kind + " name").matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+            assertNoUnknownFields(object, kind + " " + object.getMetadata().getName());
+            objects.add(object);
+        }
+        return objects;
+    }
+
+    private static Map<String, Object> values() throws IOException {
+        return ChartRenderer.readValues(CHART.resolve("values.yaml"));
+    }
+
+    private static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type, String name) {
+        return all(objects, type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(type.getSimpleName() + " " + name + " is not rendered"));
+    }
+
+    private static Properties serviceConfig(String module) throws IOException {
+        var properties = new Properties();
+        try (var in = Files.newInputStream(Path.of("..", module, "src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    @Test
+    void everyObjectRendersIntoTheKubernetesModel() throws IOException {
+        var objects = render(values());
+        var kinds = objects.stream().collect(Collectors.groupingBy(o -> o.getKind(), Collectors.counting()));
+        // four services and the bundled dependencies (consul is off by default)
+        assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrder(
+                "forge-gateway", "forge-worker", "forge-skill", "forge-monitor", "forge-postgres", "forge-redis",
+                "forge-rabbitmq", "forge-s3");
+        assertThat(kinds).containsEntry("HorizontalPodAutoscaler", 1L).containsEntry("PodDisruptionBudget", 2L)
+                .containsEntry("Ingress", 1L).containsEntry("Secret", 1L).containsEntry("ConfigMap", 1L);
+        var names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        assertThat(names).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void portsAndProbesMatchTheServicesOwnConfiguration() throws IOException {
+        var objects = render(values());
+        for (var entry : SERVICES.entrySet()) {
+            var config = serviceConfig(entry.getValue());
+            Container container = one(objects, Deployment.class, entry.getKey()).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0);
+            var ports = container.getPorts().stream().collect(Collectors.toMap(p -> p.getName(),
+                    p -> p.getContainerPort()));
+            assertThat(ports.get("http")).as(entry.getKey() + " http port")
+                    .isEqualTo(Integer.parseInt(config.getProperty("quarkus.http.port")));
+            if (config.getProperty("quarkus.grpc.server.port") != null) {
+                assertThat(ports.get("grpc")).as(entry.getKey() + " gRPC port")
+                        .isEqualTo(Integer.parseInt(config.getProperty("quarkus.grpc.server.port")));
+            }
+            String pom = Files.readString(Path.of("..", entry.getValue(), "pom.xml"));
+            assertThat(pom).as(entry.getValue() + " serves the health endpoints").contains("quarkus-smallrye-health");
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+            for (IntOrString port : List.of(container.getReadinessProbe().getHttpGet().getPort(),
+                    container.getLivenessProbe().getHttpGet().getPort())) {
+                assertThat(ports).as(entry.getKey() + " probe port").containsKey(port.getStrVal());
+            }
+            assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(container.getResources().getLimits()).containsKey("memory");
+        }
+    }
+
+    @Test
+    void servicesSelectPodsAndReferencesResolve() throws IOException {
+        var objects = render(values());
+        var deployments = all(objects, Deployment.class);
+        for (Service service : all(objects, Service.class)) {
+            var selector = service.getSpec().getSelector();
+            var target = deployments.stream().filter(d -> d.getSpec().getTemplate().getMetadata().getLabels()
+                    .entrySet().containsAll(selector.entrySet())).toList();
+            assertThat(target).as("pods of Service " + service.getMetadata().getName()).hasSize(1);
+            var containerPorts = target.get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts()
+                    .stream().map(p -> p.getName()).toList();
+            service.getSpec().getPorts().forEach(p -> assertThat(containerPorts)
+                    .as("target port of Service " + service.getMetadata().getName()).contains(p.getTargetPort()
+                            .getStrVal()));
+        }
+        for (Deployment d : deployments) {
+            assertThat(d.getSpec().getSelector().getMatchLabels().entrySet())
+                    .isSubsetOf(d.getSpec().getTemplate().getMetadata().getLabels().entrySet());
+        }
+        var secret = one(objects, Secret.class, "forge-secrets");
+        var configMaps = all(objects, ConfigMap.class).stream().map(c -> c.getMetadata().getName()).toList();
+        for (Deployment d : deployments) {
+            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+                c.getEnvFrom().forEach(e -> assertThat(configMaps).contains(e.getConfigMapRef().getName()));
+                c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                        .forEach(e -> {
+                            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("forge-secrets");
+                            assertThat(secret.getStringData()).as(d.getMetadata().getName() + " " + e.getName())
+                                    .containsKey(e.getValueFrom().getSecretKeyRef().getKey());
+                        });
+            }
+        }
+        var hpa = one(objects, HorizontalPodAutoscaler.class, "forge-worker");
+        one(objects, Deployment.class, hpa.getSpec().getScaleTargetRef().getName());
+        for (PodDisruptionBudget pdb : all(objects, PodDisruptionBudget.class)) {
+            assertThat(deployments).anyMatch(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                    .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()));
+        }
+        var services = all(objects, Service.class);
+        one(objects, Ingress.class, "forge").getSpec().getRules().forEach(rule -> rule.getHttp().getPaths()
+                .forEach(path -> {
+                    var backend = path.getBackend().getService();
+                    assertThat(services).anyMatch(s -> s.getMetadata().getName().equals(backend.getName())
+                            && s.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals(backend.getPort()
+                                    .getName())));
+                }));
+    }
+
+    @Test
+    void secretsLiveInTheSecretAndTheWorkerIsGivenItsGracePeriod() throws IOException {
+        var values = values();
+        var objects = render(values);
+        @SuppressWarnings("unchecked")
+        var secrets = (Map<String, Object>) values.get("secrets");
+        for (HasMetadata o : objects) {
+            if (o instanceof Secret) {
+                continue;
+            }
+            String text = YAML.writeValueAsString(o);
+            secrets.values().forEach(v -> assertThat(text).as(o.getKind() + " " + o.getMetadata().getName())
+                    .doesNotContain(String.valueOf(v)));
+        }
+        // only the monitor holds the gateway token; only the gateway provisions the admin key
+        var tokenHolders = all(objects, Deployment.class).stream().filter(d -> d.getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv().stream().anyMatch(e -> e.getName().equals("GATEWAY_TOKEN_LOCAL")))
+                .map(d -> d.getMetadata().getName()).toList();
+        assertThat(tokenHolders).containsExactly("forge-monitor");
+
+        @SuppressWarnings("unchecked")
+        var worker = (Map<String, Object>) values.get("worker");
+        int grace = (Integer) worker.get("shutdownGraceSeconds");
+        var pod = one(objects, Deployment.class, "forge-worker").getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("SIGKILL comes after the worker's own grace")
+                .isGreaterThanOrEqualTo(grace + 10L);
+        assertThat(one(objects, ConfigMap.class, "forge-config").getData())
+                .containsEntry("FORGE_WORKER_SHUTDOWN_GRACE", grace + "s");
+        // the configuration key the variable sets exists in the worker
+        assertThat(Files.readString(Path.of("../worker-service/src/main/java/dev/forge/worker/config/"
+                + "WorkerConfig.java")))
+                .contains("Duration shutdownGrace()");
+    }
+
+    @Test
+    void externalDependenciesAndNoIngressRenderToo() throws IOException {
+        var values = values();
+        for (String dependency : List.of("postgres", "redis", "rabbitmq", "consul", "s3")) {
+            @SuppressWarnings("unchecked")
+            var part = (Map<String, Object>) values.get(dependency);
+            part.put("enabled", false);
+        }
+        @SuppressWarnings("unchecked")
+        var ingress = (Map<String, Object>) values.get("ingress");
+        ingress.put("enabled", false);
+        var objects = render(values);
+        assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("forge-gateway", "forge-worker", "forge-skill", "forge-monitor");
+        assertThat(all(objects, Ingress.class)).isEmpty();
+
+        @SuppressWarnings("unchecked")
+        var consul = (Map<String, Object>) values.get("consul");
+        consul.put("enabled", true);
+        var withConsul = render(values);
+        one(withConsul, Deployment.class, "forge-consul");
+        assertThat(one(withConsul, ConfigMap.class, "forge-config").getData())
+                .containsEntry("FORGE_CONSUL_ENABLED", "true").containsEntry("FORGE_DISCOVERY", "consul");
+    }
+
+    @Test
+    void theRendererRefusesWhatItCannotCheck() {
+        var renderer = new ChartRenderer(new LinkedHashMap<>(Map.of("a", 1)));
+        assertThatThrownBy(() -> renderer.renderText("x: {{ .Values.b }}", "t.yaml")).hasMessageContaining(
+                "no value .Values.b");
+        assertThatThrownBy(() -> renderer.renderText("x: {{ include \"n\" . }}", "t.yaml")).hasMessageContaining(
+                "unsupported template construct");
+        assertThatThrownBy(() -> renderer.renderText("{{- if .Values.a }}\nx: 1\n", "t.yaml")).hasMessageContaining(
+                "if without end");
+        assertThat(renderer.renderText("x: {{ .Values.a | quote }}", "t.yaml")).startsWith("x: \"1\"");
+    }
+
+    @Test
+    void aMisspelledFieldIsCaught() throws IOException {
+        var typo = YAML.readValue("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x}
+                spec:
+                  replica: 2
+                  selector: {matchLabels: {a: b}}
+                  template:
+                    metadata: {labels: {a: b}}
+                    spec:
+                      containers: [{name: c, image: i, ports: [{name: http, containerPort: 1, protocl: TCP}]}]
+                """, Deployment.class);
+        assertThatThrownBy(() -> assertNoUnknownFields(typo, "typo")).hasMessageContaining("unknown fields")
+                .hasMessageContaining("replica");
+    }
+
+    /** Fails on any field the Kubernetes model did not recognize (a typo, a wrong nesting). */
+    private static void assertNoUnknownFields(Object root, String where) {
+        var seen = new IdentityHashMap<Object, Boolean>();
+        var pending = new ArrayList<Object>(List.of(root));
+        while (!pending.isEmpty()) {
+            Object o = pending.remove(pending.size() - 1);
+            if (o == null || seen.put(o, true) != null) {
+                continue;
+            }
+            if (o instanceof Collection<?> c) {
+                pending.addAll(c);
+                continue;
+            }
+            if (o instanceof Map<?, ?> m) {
+                pending.addAll(m.values());
+                continue;
+            }
+            if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+                continue;
+            }
+            for (Method getter : o.getClass().getMethods()) {
+                if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+                        || getter.getDeclaringClass() == Object.class) {
+                    continue;
+                }
+                try {
+                    Object value = getter.invoke(o);
+                    if (getter.getName().equals("getAdditionalProperties")) {
+                        assertThat((Map<?, ?>) value).as("unknown fields in " + where + " ("
+                                + o.getClass().getSimpleName() + ")").isEmpty();
+                    } else {
+                        pending.add(value);
+                    }
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+}
