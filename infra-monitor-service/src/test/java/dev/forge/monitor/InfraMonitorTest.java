@@ -278,16 +278,23 @@ class InfraMonitorTest {
             assertThat(samples.getList("gateway_id", String.class)).containsOnly("a");
         }
 
+        // the worker comes back even when an assertion fails, so the later tests still have one
         worker.kill();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nodeStatus(WORKER_ID.toString()))
-                .isEqualTo("ERROR"));
-        worker = Cluster.worker(51183, WORKER_ID, 1);
+        try {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nodeStatus(WORKER_ID.toString()))
+                    .isEqualTo("ERROR"));
+        } finally {
+            worker = Cluster.worker(51183, WORKER_ID, 1);
+        }
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nodeStatus(WORKER_ID.toString()))
                 .isEqualTo("SERVING"));
         worker.close();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nodeStatus(WORKER_ID.toString()))
-                .isEqualTo("STOPPED"));
-        worker = Cluster.worker(51183, WORKER_ID, 1);
+        try {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(nodeStatus(WORKER_ID.toString()))
+                    .isEqualTo("STOPPED"));
+        } finally {
+            worker = Cluster.worker(51183, WORKER_ID, 1);
+        }
     }
 
     @Test

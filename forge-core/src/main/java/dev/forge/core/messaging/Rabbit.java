@@ -89,13 +89,16 @@ public class Rabbit {
     /** Consumes {@code bindingKeys} of {@code exchange} on a queue of this process; survives broker restarts. */
     public void subscribe(String exchange, List<String> bindingKeys, Consumer<Delivery> handler) {
         var subscription = new Subscription(exchange, List.copyOf(bindingKeys), handler);
-        subscriptions.add(subscription);
-        var c = connection;
-        if (c != null && c.isOpen()) {
-            try {
-                consume(c, subscription);
-            } catch (IOException e) {
-                LOG.warnf("Could not subscribe to %s yet (%s); will on reconnect", exchange, e.getMessage());
+        // with the connect loop's consumer set-up: a subscription added while it runs is consumed by one of the two
+        synchronized (subscriptions) {
+            subscriptions.add(subscription);
+            var c = connection;
+            if (c != null && c.isOpen()) {
+                try {
+                    consume(c, subscription);
+                } catch (IOException e) {
+                    LOG.warnf("Could not subscribe to %s yet (%s); will on reconnect", exchange, e.getMessage());
+                }
             }
         }
     }
@@ -166,8 +169,11 @@ public class Rabbit {
                 publish.confirmSelect();
                 publishChannel = publish;
                 transientChannel = c.createChannel();
-                for (var s : subscriptions) {
-                    consume(c, s);
+                synchronized (subscriptions) {
+                    for (var s : subscriptions) {
+                        consume(c, s);
+                    }
+                    connection = c;
                 }
                 ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
                     @Override
@@ -181,7 +187,6 @@ public class Rabbit {
                         LOG.warn("RabbitMQ connection lost; recovering");
                     }
                 });
-                connection = c;
                 LOG.infof("Connected to RabbitMQ at %s:%d", config.host(), config.port());
                 reconnectListeners.forEach(Rabbit::runQuietly);
                 return;

@@ -27,9 +27,14 @@ public class WorkerStore {
                 .execute(Tuple.of(id, host, slots, capabilities.encode())).replaceWithVoid();
     }
 
+    /**
+     * A heartbeat never revives a stopped row: one still in flight when the worker deregisters would otherwise land
+     * after it and leave a stopped node looking silent (ERROR) instead of STOPPED.
+     */
     public Uni<Void> heartbeat(UUID id, int slotsUsed, String status) {
         return pool.preparedQuery("UPDATE workers SET slots_used = $2, status = $3, heartbeat_at = now() "
-                + "WHERE id = $1").execute(Tuple.of(id, slotsUsed, status)).replaceWithVoid();
+                + "WHERE id = $1 AND status <> 'stopped'").execute(Tuple.of(id, slotsUsed, status))
+                .replaceWithVoid();
     }
 
     /**

@@ -35,6 +35,8 @@ class WorkerEngineTest {
     @Inject
     QueueStore queue;
     @Inject
+    dev.forge.worker.repository.WorkerStore workers;
+    @Inject
     dev.forge.worker.client.StepCache cache;
     @Inject
     io.quarkus.redis.datasource.RedisDataSource redis;
@@ -226,6 +228,10 @@ class WorkerEngineTest {
         var job = runs.one("SELECT locked_by, attempt FROM jobs WHERE run_id = $1", run);
         assertThat(job.getUUID(0)).as("back in the queue").isNull();
         assertThat(job.getInteger(1)).as("a returned run keeps its attempts").isZero();
+        assertThat(runs.count("SELECT count(*) FROM workers WHERE id = $1 AND status = 'stopped' AND slots_used = 0",
+                leaving.id())).isEqualTo(1);
+        // a heartbeat that was in flight when the worker deregistered lands after it without reviving the row
+        workers.heartbeat(leaving.id(), 1, "draining").await().atMost(Duration.ofSeconds(5));
         assertThat(runs.count("SELECT count(*) FROM workers WHERE id = $1 AND status = 'stopped' AND slots_used = 0",
                 leaving.id())).isEqualTo(1);
         assertThat(runs.status(run)).isEqualTo("running");
