@@ -30,7 +30,11 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -50,7 +54,7 @@ class ChartTest {
             "forge-worker", "worker-service", "forge-skill", "skill-service", "forge-monitor", "infra-monitor-service");
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "ConfigMap", ConfigMap.class, "Secret", Secret.class, "ServiceAccount", ServiceAccount.class,
-            "Deployment", Deployment.class, "Service", Service.class,
+            "Deployment", Deployment.class, "StatefulSet", StatefulSet.class, "Service", Service.class,
             "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "PodDisruptionBudget", PodDisruptionBudget.class, "Ingress", Ingress.class);
 
@@ -82,6 +86,19 @@ class ChartTest {
                 .orElseThrow(() -> new AssertionError(type.getSimpleName() + " " + name + " is not rendered"));
     }
 
+    /** What Services, PDBs and references need of a Deployment or a StatefulSet. */
+    private record Workload(String name, LabelSelector selector, PodTemplateSpec template) {
+    }
+
+    private static List<Workload> workloads(List<HasMetadata> objects) {
+        var out = new ArrayList<Workload>();
+        all(objects, Deployment.class).forEach(d -> out.add(new Workload(d.getMetadata().getName(),
+                d.getSpec().getSelector(), d.getSpec().getTemplate())));
+        all(objects, StatefulSet.class).forEach(d -> out.add(new Workload(d.getMetadata().getName(),
+                d.getSpec().getSelector(), d.getSpec().getTemplate())));
+        return out;
+    }
+
     private static Properties serviceConfig(String module) throws IOException {
         var properties = new Properties();
         try (var in = Files.newInputStream(Path.of("..", module, "src/main/resources/application.properties"))) {
@@ -96,8 +113,9 @@ class ChartTest {
         var kinds = objects.stream().collect(Collectors.groupingBy(o -> o.getKind(), Collectors.counting()));
         // four services and the bundled dependencies (consul is off by default)
         assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrder(
-                "forge-gateway", "forge-worker", "forge-skill", "forge-monitor", "forge-postgres", "forge-redis",
-                "forge-rabbitmq", "forge-s3");
+                "forge-gateway", "forge-worker", "forge-skill", "forge-monitor", "forge-redis");
+        assertThat(all(objects, StatefulSet.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("forge-postgres", "forge-rabbitmq", "forge-s3");
         assertThat(kinds).containsEntry("HorizontalPodAutoscaler", 1L).containsEntry("PodDisruptionBudget", 2L)
                 .containsEntry("Ingress", 1L).containsEntry("Secret", 1L).containsEntry("ConfigMap", 1L);
         var names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
@@ -135,31 +153,31 @@ class ChartTest {
     @Test
     void servicesSelectPodsAndReferencesResolve() throws IOException {
         var objects = render(values());
-        var deployments = all(objects, Deployment.class);
+        var deployments = workloads(objects);
         for (Service service : all(objects, Service.class)) {
             var selector = service.getSpec().getSelector();
-            var target = deployments.stream().filter(d -> d.getSpec().getTemplate().getMetadata().getLabels()
+            var target = deployments.stream().filter(d -> d.template().getMetadata().getLabels()
                     .entrySet().containsAll(selector.entrySet())).toList();
             assertThat(target).as("pods of Service " + service.getMetadata().getName()).hasSize(1);
-            var containerPorts = target.get(0).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts()
+            var containerPorts = target.get(0).template().getSpec().getContainers().get(0).getPorts()
                     .stream().map(p -> p.getName()).toList();
             service.getSpec().getPorts().forEach(p -> assertThat(containerPorts)
                     .as("target port of Service " + service.getMetadata().getName()).contains(p.getTargetPort()
                             .getStrVal()));
         }
-        for (Deployment d : deployments) {
-            assertThat(d.getSpec().getSelector().getMatchLabels().entrySet())
-                    .isSubsetOf(d.getSpec().getTemplate().getMetadata().getLabels().entrySet());
+        for (Workload d : deployments) {
+            assertThat(d.selector().getMatchLabels().entrySet())
+                    .isSubsetOf(d.template().getMetadata().getLabels().entrySet());
         }
         var secret = one(objects, Secret.class, "forge-secrets");
         var configMaps = all(objects, ConfigMap.class).stream().map(c -> c.getMetadata().getName()).toList();
-        for (Deployment d : deployments) {
-            for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+        for (Workload d : deployments) {
+            for (Container c : d.template().getSpec().getContainers()) {
                 c.getEnvFrom().forEach(e -> assertThat(configMaps).contains(e.getConfigMapRef().getName()));
                 c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
                         .forEach(e -> {
                             assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("forge-secrets");
-                            assertThat(secret.getStringData()).as(d.getMetadata().getName() + " " + e.getName())
+                            assertThat(secret.getStringData()).as(d.name() + " " + e.getName())
                                     .containsKey(e.getValueFrom().getSecretKeyRef().getKey());
                         });
             }
@@ -167,7 +185,7 @@ class ChartTest {
         var hpa = one(objects, HorizontalPodAutoscaler.class, "forge-worker");
         one(objects, Deployment.class, hpa.getSpec().getScaleTargetRef().getName());
         for (PodDisruptionBudget pdb : all(objects, PodDisruptionBudget.class)) {
-            assertThat(deployments).anyMatch(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+            assertThat(deployments).anyMatch(d -> d.template().getMetadata().getLabels().entrySet()
                     .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet()));
         }
         var services = all(objects, Service.class);
@@ -215,6 +233,29 @@ class ChartTest {
     }
 
     @Test
+    void bundledStateLivesOnClaimsSizedByTheValues() throws IOException {
+        var values = values();
+        var objects = render(values);
+        var services = all(objects, Service.class).stream().map(s -> s.getMetadata().getName()).toList();
+        for (var entry : Map.of("forge-postgres", "postgres", "forge-rabbitmq", "rabbitmq", "forge-s3", "s3")
+                .entrySet()) {
+            var set = one(objects, StatefulSet.class, entry.getKey());
+            assertThat(services).as(entry.getKey() + " governing Service").contains(set.getSpec().getServiceName());
+            var pod = set.getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes()).as(entry.getKey() + " keeps nothing on pod storage").isEmpty();
+            var claims = set.getSpec().getVolumeClaimTemplates();
+            assertThat(claims).hasSize(1);
+            String claim = claims.get(0).getMetadata().getName();
+            assertThat(pod.getContainers().get(0).getVolumeMounts()).as(entry.getKey() + " mounts its claim")
+                    .anyMatch(m -> m.getName().equals(claim));
+            @SuppressWarnings("unchecked")
+            var part = (Map<String, Object>) values.get(entry.getValue());
+            assertThat(claims.get(0).getSpec().getResources().getRequests().get("storage"))
+                    .isEqualTo(new Quantity(String.valueOf(part.get("storage"))));
+        }
+    }
+
+    @Test
     void externalDependenciesAndNoIngressRenderToo() throws IOException {
         var values = values();
         for (String dependency : List.of("postgres", "redis", "rabbitmq", "consul", "s3")) {
@@ -228,6 +269,7 @@ class ChartTest {
         var objects = render(values);
         assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder("forge-gateway", "forge-worker", "forge-skill", "forge-monitor");
+        assertThat(all(objects, StatefulSet.class)).isEmpty();
         assertThat(all(objects, Ingress.class)).isEmpty();
 
         @SuppressWarnings("unchecked")

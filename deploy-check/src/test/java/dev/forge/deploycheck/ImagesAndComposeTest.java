@@ -110,6 +110,15 @@ class ImagesAndComposeTest {
                 .isEqualTo(grace + "s");
         assertThat(Integer.parseInt(composeWorker.path("stop_grace_period").asText().replace("s", "")))
                 .isGreaterThanOrEqualTo(grace + 10);
+        // what the dependencies store survives a re-created container, on declared named volumes
+        for (var stateful : Map.of("postgres", "/var/lib/postgresql/data", "rabbitmq", "/var/lib/rabbitmq", "s3",
+                "/data").entrySet()) {
+            var mounts = new java.util.ArrayList<String>();
+            compose.path("services").path(stateful.getKey()).path("volumes").forEach(v -> mounts.add(v.asText()));
+            assertThat(mounts).as(stateful.getKey() + " volumes").anyMatch(m -> m.endsWith(":" + stateful.getValue()));
+            mounts.forEach(m -> assertThat(compose.path("volumes").has(m.split(":")[0]))
+                    .as("named volume " + m + " is declared").isTrue());
+        }
     }
 
     /** A compose service's variable names. */

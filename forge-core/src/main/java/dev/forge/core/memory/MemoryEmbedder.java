@@ -60,7 +60,16 @@ public class MemoryEmbedder {
 
     private static MemoryEmbedder configured(MemoryConfig.Embedding embedding) {
         return switch (embedding.provider()) {
-            case "local" -> local();
+            case "local" -> {
+                // ONNX Runtime reaches Java over JNI and unpacks native libraries, none of it registered for native
+                // images (and the 90 MB model is not packed into them): refuse with the way out instead of crashing
+                if (io.quarkus.runtime.ImageMode.current() == io.quarkus.runtime.ImageMode.NATIVE_RUN) {
+                    throw new IllegalStateException("in-process embeddings (forge.memory.embedding.provider=local) "
+                            + "are not available in a native image; set forge.memory.embedding.provider=openai and "
+                            + "its base-url (any OpenAI-compatible embeddings API)");
+                }
+                yield local();
+            }
             case "openai" -> openAi(embedding.baseUrl(), embedding.apiKey().orElse(null), embedding.model(),
                     embedding.timeout());
             default -> throw new IllegalStateException("forge.memory.embedding.provider must be local or openai, not '"

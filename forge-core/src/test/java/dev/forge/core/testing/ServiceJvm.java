@@ -32,20 +32,38 @@ public final class ServiceJvm implements AutoCloseable {
     /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */
     public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties)
             throws IOException {
-        int port = portFree(preferredPort) ? preferredPort : freePort();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package " + name + " first "
                     + "(./mvnw verify builds the services before the tests that start them)");
         }
-        var log = Files.createTempFile("forge-" + name + "-" + port + "-", ".log");
-        var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.http.port=" + port));
-        cmd.addAll(properties);
-        cmd.addAll(List.of("-jar", jar.toString()));
-        var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        var jvm = new ServiceJvm(name, port, process, log);
-        jvm.awaitReady();
-        return jvm;
+        int port = portFree(preferredPort) ? preferredPort : freePort();
+        for (int attempt = 1;; attempt++) {
+            var log = Files.createTempFile("forge-" + name + "-" + port + "-", ".log");
+            var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-Dquarkus.http.port=" + port));
+            cmd.addAll(properties);
+            cmd.addAll(List.of("-jar", jar.toString()));
+            var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            var jvm = new ServiceJvm(name, port, process, log);
+            try {
+                jvm.awaitReady();
+                return jvm;
+            } catch (PortTaken e) {
+                // the port was free when checked, then the kernel gave it to an outgoing connection (often the
+                // service's own, opened during start-up): another port, a few times
+                if (attempt == 3) {
+                    throw new IllegalStateException(name + " found its port taken three times:\n" + jvm.log(), e);
+                }
+                port = freePort();
+            }
+        }
+    }
+
+    /** The service exited at start-up because its HTTP port was in use. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken() {
+            super(null, null, false, false);
+        }
     }
 
     public int port() {
@@ -82,7 +100,11 @@ public final class ServiceJvm implements AutoCloseable {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                         if (!process.isAlive()) {
-                            throw new IllegalStateException(name + " exited during start-up:\n" + log());
+                            String output = log();
+                            if (output.contains("Port " + port + " seems to be in use")) {
+                                throw new PortTaken();
+                            }
+                            throw new IllegalStateException(name + " exited during start-up:\n" + output);
                         }
                         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                                 + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
