@@ -521,6 +521,29 @@ class InfraMonitorTest {
         given().spec(as(keys.get("operator"))).contentType(ContentType.JSON)
                 .body("{\"id\": \"z\", \"url\": \"http://127.0.0.1:1\"}").post("/v1/gateways").then().statusCode(403);
         given().spec(as(keys.get("operator"))).delete("/v1/gateways/a").then().statusCode(403);
+        // who am I: every role, never the key
+        keys.forEach((role, key) -> given().spec(as(key)).get("/v1/me").then().statusCode(200)
+                .body("role", org.hamcrest.Matchers.equalTo(role))
+                .body("workspace_id", org.hamcrest.Matchers.equalTo("default"))
+                .body("default_gateway", org.hamcrest.Matchers.equalTo("a"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(key))));
+
+        // the dashboard's way to a gateway's own API: the caller's key goes along, so the gateway's roles decide
+        given().spec(as(keys.get("viewer"))).get("/v1/gateways/a/api/v1/runs/" + succeededRun).then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.equalTo(succeededRun));
+        given().spec(as(keys.get("viewer"))).contentType(ContentType.JSON).body("{\"step\": 1}")
+                .post("/v1/gateways/a/api/v1/runs/" + succeededRun + "/fork").then().statusCode(403);
+        var page = given().spec(as(keys.get("developer"))).get("/v1/gateways/a/api/v1/runs?limit=1").then()
+                .statusCode(200).header("Forge-Next-Cursor", org.hamcrest.Matchers.notNullValue()).extract()
+                .jsonPath();
+        assertThat(page.getList("id")).hasSize(1);
+        // only the run-side API families, and only of a usable gateway
+        given().get("/v1/gateways/a/api/v1/api-keys").then().statusCode(404)
+                .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("/not-forwarded"));
+        given().get("/v1/gateways/a/api/v1/runs/../api-keys").then().statusCode(404);
+        given().get("/v1/gateways/offline/api/v1/runs").then().statusCode(503);
+        given().get("/v1/gateways/nope/api/v1/runs").then().statusCode(404);
+
         given().spec(as("not-a-key-at-all-0000")).get("/v1/gateways").then().statusCode(401)
                 .header("WWW-Authenticate", "Bearer");
         RestAssured.requestSpecification = null;

@@ -74,6 +74,34 @@ public class GatewayClient {
                 .onFailure().transform(e -> new GatewayCallFailed(0, "unreachable: " + describe(e)));
     }
 
+    /** A forwarded call's answer, passed on as it came. */
+    public record Forwarded(int status, String contentType, String nextCursor, byte[] body) {
+    }
+
+    /**
+     * Forwards a dashboard call to the gateway with the caller's own {@code Authorization} header (not the gateway's
+     * token), so the gateway applies the caller's role and workspace.
+     */
+    public Uni<Forwarded> forward(GatewayTarget gateway, String method, String pathAndQuery, byte[] body,
+            String contentType, String authorization) {
+        var request = HttpRequest.newBuilder(URI.create(gateway.url() + pathAndQuery)).timeout(timeout)
+                .header("Accept", "application/json")
+                .method(method, body == null || body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null && body != null && body.length > 0) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofByteArray()))
+                .map(r -> new Forwarded(r.statusCode(), r.headers().firstValue("Content-Type")
+                        .orElse("application/json"), r.headers().firstValue("Forge-Next-Cursor").orElse(null),
+                        r.body()))
+                .onFailure().transform(e -> new GatewayCallFailed(0, "unreachable: " + describe(e)));
+    }
+
     /** GET an authenticated JSON resource; anything but 200 with JSON fails with {@link GatewayCallFailed}. */
     public Uni<JsonNode> json(GatewayTarget gateway, String path) {
         return get(gateway, path, true).map(answer -> {

@@ -1,0 +1,86 @@
+package dev.forge.monitor.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import dev.forge.api.security.Allow;
+import dev.forge.api.service.ApiProblem;
+import dev.forge.core.auth.Role;
+import dev.forge.monitor.client.GatewayClient;
+import dev.forge.monitor.service.GatewayData;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The dashboard's way to a gateway's own API (runs, sessions, assistants, flows, MCP servers): one origin for the
+ * browser, the gateway health-tested first like every other view. The caller's key goes along unchanged, so the
+ * gateway's roles and workspaces decide; only these API families pass.
+ */
+@Path("/v1/gateways/{id}/api/{path: .+}")
+@Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
+public class GatewayProxyResource {
+
+    private static final List<String> FORWARDED = List.of("v1/runs", "v1/sessions", "v1/assistants", "v1/flows",
+            "v1/mcp/servers");
+    private static final int MAX_BODY = 256 * 1024;
+
+    private final GatewayData data;
+    private final GatewayClient client;
+
+    public GatewayProxyResource(GatewayData data, GatewayClient client) {
+        this.data = data;
+        this.client = client;
+    }
+
+    @GET
+    public Uni<Response> get(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return forward(id, "GET", path, uri, null, null, authorization);
+    }
+
+    @POST
+    public Uni<Response> post(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        return forward(id, "POST", path, uri, body, contentType, authorization);
+    }
+
+    @DELETE
+    public Uni<Response> delete(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return forward(id, "DELETE", path, uri, null, null, authorization);
+    }
+
+    private Uni<Response> forward(String id, String method, String path, UriInfo uri, byte[] body,
+            String contentType, String authorization) {
+        if (FORWARDED.stream().noneMatch(p -> path.equals(p) || path.startsWith(p + "/")) || path.contains("..")) {
+            throw new ApiProblem(404, "not-forwarded", "Not forwarded", "only " + String.join(", ", FORWARDED)
+                    + " of a gateway's API are reachable through the monitor", null);
+        }
+        if (body != null && body.length > MAX_BODY) {
+            throw new ApiProblem(413, "body-too-large", "Body too large", "at most " + MAX_BODY + " bytes", null);
+        }
+        var gateway = data.requireUsable(id);
+        String query = uri.getRequestUri().getRawQuery();
+        return client.forward(gateway, method, "/" + path + (query == null ? "" : "?" + query), body, contentType,
+                authorization)
+                .map(answer -> {
+                    var response = Response.status(answer.status()).type(answer.contentType()).entity(answer.body());
+                    if (answer.nextCursor() != null) {
+                        response.header("Forge-Next-Cursor", answer.nextCursor());
+                    }
+                    return response.build();
+                })
+                .onFailure(GatewayClient.GatewayCallFailed.class).transform(e -> new ApiProblem(502, "gateway-error",
+                        "Gateway call failed", "gateway '" + id + "': " + e.getMessage(), null));
+    }
+}

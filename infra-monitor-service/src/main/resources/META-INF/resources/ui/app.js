@@ -1,0 +1,846 @@
+// Forge dashboard: plain ES modules, no framework and no CDN, on top of the monitor's REST + SSE API. The key lives
+// in sessionStorage (this tab only) and goes in the Authorization header, also for live streams (fetch-based SSE).
+
+const KEY = 'forge.key';
+const GATEWAY = 'forge.gateway';
+const MAX_LIVE_ROWS = 1000;
+
+const state = { key: sessionStorage.getItem(KEY), me: null, gateways: [], gateway: null, cleanups: [] };
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const badge = (v) => `<span class="badge ${esc(v)}">${esc(v ?? '–')}</span>`;
+const time = (v) => (v ? new Date(v).toLocaleTimeString() : '–');
+const stamp = (v) => (v ? new Date(v).toLocaleString() : '–');
+const json = (v) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
+const utilClass = (p) => (p > 80 ? 'util-critical' : p >= 50 ? 'util-degraded' : 'util-healthy');
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Authorization: `Bearer ${state.key}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) {
+    signOut('Your key was not accepted.');
+    throw new ApiError(401, null);
+  }
+  const text = await res.text();
+  const data = text && (res.headers.get('content-type') || '').includes('json') ? JSON.parse(text) : text;
+  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { detail: text });
+  return { data, next: res.headers.get('Forge-Next-Cursor'), link: res.headers.get('Link') };
+}
+const get = async (path) => (await api(path)).data;
+
+/**
+ * A live SSE stream read with fetch (EventSource cannot send the key); reconnects until the view is left. Streams
+ * and timers belong to an element of their view: when it leaves the page (the user moved on while the view was still
+ * loading) they stop themselves.
+ */
+function live(owner, path, onItem, onState) {
+  const controller = new AbortController();
+  let stopped = false;
+  const gone = () => {
+    if (owner.isConnected) return false;
+    stopped = true;
+    controller.abort();
+    return true;
+  };
+  const run = async () => {
+    while (!stopped && !gone()) {
+      try {
+        const res = await fetch(path, { headers: { Authorization: `Bearer ${state.key}`, Accept: 'text/event-stream' }, signal: controller.signal });
+        if (!res.ok) throw new ApiError(res.status, null);
+        onState?.('live');
+        const reader = res.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+            if (data && !gone()) {
+              try { onItem(JSON.parse(data)); } catch (e) { console.warn('bad stream item', e); }
+            }
+          }
+        }
+      } catch (e) {
+        if (stopped) return;
+        onState?.(`reconnecting (${e.message})`);
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 2000));
+    }
+  };
+  run();
+  state.cleanups.push(() => { stopped = true; controller.abort(); });
+}
+
+function every(owner, ms, fn) {
+  const id = setInterval(() => (owner.isConnected ? fn() : clearInterval(id)), ms);
+  state.cleanups.push(() => clearInterval(id));
+}
+
+function debounce(ms, fn) {
+  let t = null;
+  return () => { clearTimeout(t); t = setTimeout(fn, ms); };
+}
+
+function showProblem(el, e) {
+  el.innerHTML = `<div class="problem" role="alert">${esc(e.message)}</div>`;
+}
+
+// ---- roles and navigation -----------------------------------------------------------------------------------
+
+const INFRA = ['admin', 'operator'];
+const VIEWS = {
+  gateways: { title: 'Gateways', roles: INFRA, render: gatewaysView },
+  deployments: { title: 'Deployments', roles: INFRA, gateway: true, render: deploymentsView },
+  capacity: { title: 'Capacity', roles: INFRA, gateway: true, render: capacityView },
+  events: { title: 'Events', roles: INFRA, gateway: true, render: eventsView },
+  debug: { title: 'Debug', roles: ['admin', 'developer'], render: debugView },
+  registry: { title: 'Registry', roles: ['admin'], render: registryView },
+  mcp: { title: 'MCP servers', roles: ['admin'], gateway: true, render: mcpView },
+  runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
+};
+const can = (view) => VIEWS[view].roles.includes(state.me?.role);
+const isAdmin = () => state.me?.role === 'admin';
+const canAct = () => ['admin', 'operator', 'developer'].includes(state.me?.role);
+
+async function signIn(key) {
+  state.key = key;
+  try {
+    state.me = await get('/v1/me');
+  } catch (e) {
+    state.key = null;
+    throw e;
+  }
+  sessionStorage.setItem(KEY, key);
+  $('#signin').hidden = true;
+  $('#app').hidden = false;
+  $('#whoami').textContent = `${state.me.role} · ${state.me.workspace_id}`;
+  $('#nav').innerHTML = Object.entries(VIEWS).filter(([id]) => can(id))
+    .map(([id, v]) => `<a href="#/${id}" data-view="${id}">${esc(v.title)}</a>`).join('');
+  await loadGateways();
+  route();
+}
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY);
+  state.key = null;
+  state.me = null;
+  cleanup();
+  $('#app').hidden = true;
+  $('#signin').hidden = false;
+  $('#signin-key').value = '';
+  $('#signin-error').textContent = message || '';
+}
+
+function cleanup() {
+  state.cleanups.splice(0).forEach((fn) => fn());
+}
+
+async function loadGateways() {
+  if (INFRA.includes(state.me.role)) {
+    try {
+      state.gateways = await get('/v1/gateways');
+    } catch (e) {
+      state.gateways = [];
+    }
+  } else {
+    state.gateways = [{ id: state.me.default_gateway, name: state.me.default_gateway, status: null }];
+  }
+  const saved = sessionStorage.getItem(GATEWAY);
+  if (!state.gateway || !state.gateways.some((g) => g.id === state.gateway)) {
+    const usable = state.gateways.find((g) => g.status === 'connected') || state.gateways[0];
+    state.gateway = state.gateways.some((g) => g.id === saved) ? saved : usable?.id ?? null;
+  }
+  const select = $('#gateway-select');
+  select.innerHTML = state.gateways.map((g) => `<option value="${esc(g.id)}" ${g.id === state.gateway ? 'selected' : ''}>${esc(g.name || g.id)}${g.status ? ` (${esc(g.status)})` : ''}</option>`).join('');
+  const current = state.gateways.find((g) => g.id === state.gateway);
+  $('#gateway-status').outerHTML = `<span id="gateway-status" class="badge ${esc(current?.status ?? '')}">${esc(current?.status ?? '')}</span>`;
+}
+
+/** Health-tests the selected gateway (where the role may) before a view fetches its data. */
+async function testSelectedGateway() {
+  if (!state.gateway || !INFRA.includes(state.me.role)) return true;
+  try {
+    const g = await get(`/v1/gateways/${encodeURIComponent(state.gateway)}`);
+    if (g.status === 'connected' || g.status === 'degraded') return true;
+    const tested = (await api(`/v1/gateways/${encodeURIComponent(state.gateway)}/test`, { method: 'POST' })).data;
+    return tested.status === 'connected' || tested.status === 'degraded';
+  } catch (e) {
+    return false;
+  }
+}
+
+async function route() {
+  if (!state.me) return;
+  cleanup();
+  if (INFRA.includes(state.me.role)) every(document.body, 5000, loadGateways);
+  let view = (location.hash.match(/^#\/(\w+)/) || [])[1];
+  if (!view || !VIEWS[view] || !can(view)) {
+    view = Object.keys(VIEWS).find(can);
+    history.replaceState(null, '', `#/${view}`);
+  }
+  document.querySelectorAll('#nav a').forEach((a) => a.classList.toggle('active', a.dataset.view === view));
+  $('#gateway-picker').hidden = !VIEWS[view].gateway;
+  const el = $('#view');
+  el.innerHTML = `<h2>${esc(VIEWS[view].title)}</h2><div id="body" class="muted">Loading…</div>`;
+  const body = $('#body', el);
+  if (VIEWS[view].gateway) {
+    if (!state.gateway) {
+      body.innerHTML = '<p class="muted">No gateway is configured.</p>';
+      return;
+    }
+    if (!(await testSelectedGateway())) {
+      body.innerHTML = `<div class="problem" role="alert">Gateway ${esc(state.gateway)} did not pass its health test; pick another or check it on the Gateways view.</div>`;
+      return;
+    }
+  }
+  body.classList.remove('muted');
+  try {
+    await VIEWS[view].render(body, new URLSearchParams(location.hash.split('?')[1] || ''));
+  } catch (e) {
+    showProblem(body, e);
+  }
+}
+
+// ---- Gateways -----------------------------------------------------------------------------------------------
+
+async function gatewaysView(el) {
+  el.innerHTML = `<div class="cards" id="gw-cards"></div>
+    <div id="gw-problem"></div>
+    <table><thead><tr><th>Gateway</th><th>URL</th><th>Datacenter</th><th>Source</th><th>Status</th><th>Latency</th>
+      <th>Last check</th><th>Version</th><th></th></tr></thead><tbody id="gw-rows"></tbody></table>
+    ${isAdmin() ? `<h3 id="gw-form-title">Add a gateway</h3>
+    <form id="gw-form" class="inline">
+      <label>Id <input name="id" required pattern="[a-z0-9][a-z0-9-]{0,62}" placeholder="eu-1"></label>
+      <label>Name <input name="name" placeholder="Europe 1"></label>
+      <label>URL <input name="url" required type="url" placeholder="https://gateway.example:51000"></label>
+      <label>Datacenter <input name="datacenter"></label>
+      <label>Token <input name="token" type="password" autocomplete="off" placeholder="bearer token"></label>
+      <button class="primary" type="submit">Save</button>
+      <button type="button" id="gw-cancel" hidden>Cancel</button>
+    </form>` : ''}`;
+  let editing = null;
+  const render = (list) => {
+    const counts = { connected: 0, degraded: 0, disconnected: 0, testing: 0 };
+    list.forEach((g) => { counts[g.status] = (counts[g.status] || 0) + 1; });
+    $('#gw-cards', el).innerHTML = Object.entries(counts).map(([k, v]) => `<div class="card"><div class="label">${k}</div><div class="value" data-count="${k}">${v}</div></div>`).join('');
+    $('#gw-rows', el).innerHTML = list.map((g) => `<tr data-id="${esc(g.id)}">
+      <td><strong>${esc(g.name || g.id)}</strong><div class="muted">${esc(g.id)}</div></td><td>${esc(g.url)}</td>
+      <td>${esc(g.datacenter)}</td><td>${esc(g.source)}</td><td>${badge(g.status)}${g.error ? `<div class="muted">${esc(g.error)}</div>` : ''}</td>
+      <td>${g.latency_ms ?? '–'} ms</td><td>${time(g.last_check_at)}</td><td>${esc(g.version ?? '–')}</td>
+      <td><button data-act="test">Test</button>
+        ${isAdmin() && g.source === 'api' ? '<button data-act="edit">Edit</button> <button data-act="delete" class="danger">Delete</button>' : ''}</td></tr>`).join('');
+  };
+  const refresh = async () => render(state.gateways = await get('/v1/gateways'));
+  await refresh();
+  const onChange = debounce(300, refresh);
+  live(el, '/v1/gateways/stream', onChange);
+  every(el, 5000, refresh);
+  $('#gw-rows', el).addEventListener('click', async (ev) => {
+    const act = ev.target.dataset?.act;
+    const id = ev.target.closest('tr')?.dataset.id;
+    if (!act || !id) return;
+    const problem = $('#gw-problem', el);
+    problem.innerHTML = '';
+    try {
+      if (act === 'test') {
+        ev.target.disabled = true;
+        await api(`/v1/gateways/${encodeURIComponent(id)}/test`, { method: 'POST' });
+      } else if (act === 'delete') {
+        if (!confirm(`Delete gateway ${id}?`)) return;
+        await api(`/v1/gateways/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      } else if (act === 'edit') {
+        const g = state.gateways.find((x) => x.id === id);
+        editing = id;
+        const form = $('#gw-form', el);
+        form.id.value = g.id;
+        form.id.disabled = true;
+        form.name.value = g.name || '';
+        form.url.value = g.url;
+        form.datacenter.value = g.datacenter || '';
+        form.token.value = '';
+        form.token.placeholder = g.token_configured ? 'unchanged (set to replace)' : 'bearer token';
+        $('#gw-form-title', el).textContent = `Edit ${id}`;
+        $('#gw-cancel', el).hidden = false;
+      }
+      await refresh();
+    } catch (e) {
+      showProblem(problem, e);
+    }
+  });
+  const form = $('#gw-form', el);
+  if (!form) return;
+  const reset = () => {
+    editing = null;
+    form.reset();
+    form.id.disabled = false;
+    form.token.placeholder = 'bearer token';
+    $('#gw-form-title', el).textContent = 'Add a gateway';
+    $('#gw-cancel', el).hidden = true;
+  };
+  $('#gw-cancel', el).addEventListener('click', reset);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { name: form.name.value || undefined, url: form.url.value, datacenter: form.datacenter.value || undefined };
+    if (form.token.value) body.token = form.token.value;
+    try {
+      if (editing) {
+        await api(`/v1/gateways/${encodeURIComponent(editing)}`, { method: 'PATCH', body });
+      } else {
+        await api('/v1/gateways', { method: 'POST', body: { id: form.id.value, ...body } });
+      }
+      reset();
+      await refresh();
+      await loadGateways();
+    } catch (e) {
+      showProblem($('#gw-problem', el), e);
+    }
+  });
+}
+
+// ---- Deployments ----------------------------------------------------------------------------------------------
+
+async function deploymentsView(el) {
+  el.innerHTML = `<div class="cards" id="dep-cards"></div>
+    <div class="split"><div><table><thead><tr><th>Executor</th><th>Status</th><th>Nodes</th><th>Slots used / total</th>
+      <th>Last heartbeat</th></tr></thead><tbody id="dep-rows"></tbody></table>
+      <h3>Nodes</h3><table><thead><tr><th>Node</th><th>Host</th><th>Status</th><th>Slots</th><th>Heartbeat</th></tr></thead>
+      <tbody id="dep-nodes"></tbody></table>
+      <h3>Desired states by epoch</h3><div id="dep-desired"></div></div>
+      <div class="panel" id="dep-detail"><p class="muted">Select an executor for its details.</p></div></div>
+    <p class="muted" id="dep-fetched"></p>`;
+  let selected = null;
+  let last = null;
+  const detail = () => {
+    const d = last?.deployments?.find((x) => x.executor === selected);
+    $('#dep-detail', el).innerHTML = d ? `<h3>${esc(d.executor)} ${badge(d.status)}</h3>
+      <p>${d.nodes} serving of ${d.nodes_total} node(s); last heartbeat ${stamp(d.last_heartbeat_at)}</p>
+      <h3>Capacity</h3>${json(d.capacity)}<h3>Nodes</h3>
+      <ul>${(d.node_ids || []).map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
+      : '<p class="muted">Select an executor for its details.</p>';
+  };
+  const render = (snapshot) => {
+    last = snapshot.deployments;
+    const s = last.summary || {};
+    $('#dep-cards', el).innerHTML = [['Total executors', s.total_executors], ['Total nodes', s.total_nodes],
+      ['Active deployments', s.active_deployments], ['Healthy', `${s.healthy_percent ?? 0} %`]]
+      .map(([k, v]) => `<div class="card"><div class="label">${k}</div><div class="value">${esc(v)}</div></div>`).join('');
+    $('#dep-rows', el).innerHTML = (last.deployments || []).map((d) => `<tr class="clickable ${d.executor === selected ? 'selected' : ''}" data-executor="${esc(d.executor)}">
+      <td>${esc(d.executor)}</td><td>${badge(d.status)}</td><td>${d.nodes} / ${d.nodes_total}</td>
+      <td>${d.capacity?.slots_used ?? '–'} / ${d.capacity?.slots_total ?? '–'}</td><td>${stamp(d.last_heartbeat_at)}</td></tr>`).join('')
+      || '<tr><td colspan="5" class="muted">No executors.</td></tr>';
+    $('#dep-nodes', el).innerHTML = (last.nodes || []).map((n) => `<tr data-node="${esc(n.id)}"><td>${esc(n.id)}</td><td>${esc(n.host)}</td>
+      <td>${badge(n.status)}</td><td>${n.slots_used} / ${n.slots_total}</td><td>${stamp(n.heartbeat_at)} (${n.seconds_since_heartbeat} s ago)</td></tr>`).join('')
+      || '<tr><td colspan="5" class="muted">No nodes.</td></tr>';
+    $('#dep-desired', el).innerHTML = (last.desired || []).map((e) => `<details open><summary>Epoch ${esc(e.epoch)} · ${e.states.length} state(s)</summary>
+      <table><thead><tr><th>Run</th><th>Phase</th><th>Worker</th><th>Attempt</th><th>Lease until</th></tr></thead><tbody>
+      ${e.states.map((st) => `<tr><td>${esc(st.run_id)}</td><td>${badge(st.phase)}</td><td>${esc(st.worker_id ?? '–')}</td><td>${st.attempt}</td><td>${time(st.lease_expires_at)}</td></tr>`).join('')}
+      </tbody></table></details>`).join('') || '<p class="muted">Nothing scheduled.</p>';
+    $('#dep-fetched', el).textContent = `Fetched ${stamp(snapshot.fetched_at)} from ${snapshot.gateway_id}; refreshed every 10 s.`;
+    detail();
+  };
+  const gw = encodeURIComponent(state.gateway);
+  const refresh = async () => render(await get(`/v1/deployments?gateway=${gw}`));
+  await refresh();
+  every(el, 10000, refresh);
+  live(el, `/v1/deployments/stream?gateway=${gw}`, (item) => item.deployments && render(item));
+  $('#dep-rows', el).addEventListener('click', (ev) => {
+    const row = ev.target.closest('tr[data-executor]');
+    if (!row) return;
+    selected = row.dataset.executor;
+    el.querySelectorAll('#dep-rows tr').forEach((r) => r.classList.toggle('selected', r === row));
+    detail();
+  });
+}
+
+// ---- Capacity ---------------------------------------------------------------------------------------------------
+
+function trendChart(samples) {
+  const w = 720;
+  const h = 180;
+  if (samples.length < 2) return '<p class="muted">The trend appears after two samples (one every 30 s).</p>';
+  const t0 = Date.parse(samples[0].sampled_at);
+  const t1 = Date.parse(samples[samples.length - 1].sampled_at) || t0 + 1;
+  const x = (t) => 40 + ((Date.parse(t) - t0) / Math.max(1, t1 - t0)) * (w - 50);
+  const y = (p) => 10 + (1 - Math.min(100, p) / 100) * (h - 30);
+  const points = samples.map((s) => `${x(s.sampled_at).toFixed(1)},${y(s.utilization_percent).toFixed(1)}`).join(' ');
+  return `<svg id="cap-trend" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" style="max-width:100%" role="img" aria-label="Utilization trend">
+    <rect x="40" y="${y(100)}" width="${w - 50}" height="${y(80) - y(100)}" fill="#fde4e4"/>
+    <rect x="40" y="${y(80)}" width="${w - 50}" height="${y(50) - y(80)}" fill="#fff3d6"/>
+    <rect x="40" y="${y(50)}" width="${w - 50}" height="${y(0) - y(50)}" fill="#e3f6ea"/>
+    ${[0, 50, 80, 100].map((p) => `<text x="4" y="${y(p) + 4}">${p} %</text>`).join('')}
+    <polyline points="${points}" fill="none" stroke="#2f5bd3" stroke-width="2"/>
+    <text x="40" y="${h - 4}">${esc(new Date(t0).toLocaleTimeString())}</text>
+    <text x="${w - 70}" y="${h - 4}">${esc(new Date(t1).toLocaleTimeString())}</text></svg>`;
+}
+
+async function capacityView(el) {
+  el.innerHTML = `<div class="cards" id="cap-cards"></div>
+    <h3>Per gateway</h3><table><thead><tr><th>Gateway</th><th>Capacity</th><th>Used</th><th>Available</th><th>Utilization</th><th>Health</th></tr></thead>
+    <tbody id="cap-gateways"></tbody></table>
+    <h3>Slots</h3><table><thead><tr><th>Holder</th><th>Capacity</th><th>Used</th><th>Available</th><th>Utilization</th><th>Holding</th></tr></thead>
+    <tbody id="cap-slots"></tbody></table>
+    <h3>Utilization trend (last hour)</h3><div class="panel" id="cap-chart"></div>`;
+  const previous = new Map();
+  const render = (o) => {
+    $('#cap-cards', el).innerHTML = `<div class="card"><div class="label">Connected gateways</div><div class="value">${o.connected_gateways}</div></div>
+      <div class="card"><div class="label">Total capacity</div><div class="value">${o.total_capacity}</div></div>
+      <div class="card ${utilClass(o.utilization_percent)}" id="cap-utilization"><div class="label">Utilization</div><div class="value ${utilClass(o.utilization_percent)}">${o.utilization_percent} %</div></div>
+      <div class="card"><div class="label">Health</div><div class="value">${badge(o.health)}</div></div>`;
+    $('#cap-gateways', el).innerHTML = o.gateways.map((g) => {
+      const t = g.capacity.totals || {};
+      return `<tr><td>${esc(g.gateway_id)}</td><td>${t.capacity}</td><td>${t.used}</td><td>${t.available}</td>
+        <td class="${utilClass(t.utilization_percent)}">${t.utilization_percent} %</td><td>${badge(g.health)}</td></tr>`;
+    }).join('');
+    const rows = [];
+    for (const g of o.gateways) {
+      for (const s of g.capacity.slots || []) {
+        const key = `${g.gateway_id}/${s.worker_id || s.name}`;
+        const before = previous.get(key);
+        const changed = (f) => (before && before[f] !== s[f] ? ' changed' : '');
+        previous.set(key, s);
+        rows.push(`<tr data-slot="${esc(key)}"><td>${esc(s.name)}</td><td class="${changed('capacity')}">${s.capacity}</td>
+          <td class="${changed('used')}">${s.used}</td><td class="${changed('available')}">${s.available}</td>
+          <td class="util ${utilClass(s.utilization_percent)}${changed('utilization_percent')}" data-health="${esc(s.health)}">${s.utilization_percent} %</td>
+          <td>${(s.holders || []).map((hd) => esc(typeof hd === 'string' ? hd : hd.run_id || hd.executor || JSON.stringify(hd))).join('<br>')}</td></tr>`);
+      }
+    }
+    $('#cap-slots', el).innerHTML = rows.join('') || '<tr><td colspan="6" class="muted">No slots.</td></tr>';
+  };
+  const gw = encodeURIComponent(state.gateway);
+  const refresh = async () => render(await get(`/v1/capacity?gateway=${gw}&refresh=true`));
+  const chart = async () => { $('#cap-chart', el).innerHTML = trendChart(await get(`/v1/capacity/samples?gateway=${gw}`)); };
+  await Promise.all([refresh(), chart()]);
+  every(el, 30000, refresh);
+  every(el, 30000, chart);
+  live(el, `/v1/capacity/stream?gateway=${gw}`, debounce(200, refresh));
+}
+
+// ---- Events -----------------------------------------------------------------------------------------------------
+
+function eventRow(e) {
+  return `<tr data-event="${e.id}" data-run="${esc(e.run_id)}" data-type="${esc(e.type)}"><td>${time(e.created_at)}</td><td>${esc(e.type)}</td>
+    <td>${badge(e.severity)}</td><td>${esc(e.workflow ?? '')}</td><td>${esc(e.run_id ?? '')}</td>
+    <td><details><summary>payload</summary>${json(e.payload)}</details></td></tr>`;
+}
+const EVENT_HEAD = '<thead><tr><th>Time</th><th>Type</th><th>Severity</th><th>Workflow</th><th>Run</th><th></th></tr></thead>';
+
+async function eventsView(el) {
+  el.innerHTML = `<div class="tabs"><button data-tab="live" class="active">Live</button><button data-tab="history">History</button></div>
+    <section id="ev-live"><div class="toolbar">
+      <label>Type <input id="ev-live-type" placeholder="run.succeeded,run.failed"></label>
+      <label>Severity <select id="ev-live-severity"><option value="">any</option><option>info</option><option>warning</option><option>error</option></select></label>
+      <button id="ev-live-apply">Apply</button>
+      <label><input type="checkbox" id="ev-autoscroll" checked> Auto-scroll</label>
+      <span class="muted" id="ev-rate">0 events/min</span> <span class="muted" id="ev-state"></span></div>
+      <div class="scroll" id="ev-live-scroll"><table>${EVENT_HEAD}<tbody id="ev-live-rows"></tbody></table></div></section>
+    <section id="ev-history" hidden>
+      <form id="ev-filter" class="inline">
+        <label>Run <input name="run_id" placeholder="uuid"></label><label>Workflow <input name="workflow"></label>
+        <label>Type <input name="type"></label>
+        <label>Severity <select name="severity"><option value="">any</option><option>info</option><option>warning</option><option>error</option></select></label>
+        <label>Since <input name="since" type="datetime-local"></label><label>Until <input name="until" type="datetime-local"></label>
+        <button class="primary">Filter</button></form>
+      <form id="ev-search" class="inline" style="margin-top:8px"><label>Search by meaning <input name="q" size="40" placeholder="the step ran out of time"></label>
+        <button>Search</button></form>
+      <div id="ev-problem"></div>
+      <table>${EVENT_HEAD}<tbody id="ev-history-rows"></tbody></table>
+      <div class="toolbar"><button id="ev-older" hidden>Older</button> <span class="muted" id="ev-count"></span></div></section>`;
+  el.querySelectorAll('.tabs button').forEach((b) => b.addEventListener('click', () => {
+    el.querySelectorAll('.tabs button').forEach((x) => x.classList.toggle('active', x === b));
+    $('#ev-live', el).hidden = b.dataset.tab !== 'live';
+    $('#ev-history', el).hidden = b.dataset.tab !== 'history';
+  }));
+  const gw = encodeURIComponent(state.gateway);
+  const arrivals = [];
+  const rows = $('#ev-live-rows', el);
+  let streamCleanup = null;
+  const startLive = () => {
+    streamCleanup?.();
+    const params = new URLSearchParams({ gateway: state.gateway });
+    const type = $('#ev-live-type', el).value.trim();
+    const severity = $('#ev-live-severity', el).value;
+    if (type) params.set('type', type);
+    if (severity) params.set('severity', severity);
+    const before = state.cleanups.length;
+    live(el, `/v1/events/stream?${params}`, (e) => {
+      arrivals.push(Date.now());
+      showRate();
+      rows.insertAdjacentHTML('beforeend', eventRow(e));
+      while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
+      if ($('#ev-autoscroll', el).checked) $('#ev-live-scroll', el).scrollTop = 1e9;
+    }, (s) => { $('#ev-state', el).textContent = s; });
+    const mine = state.cleanups.splice(before);
+    streamCleanup = () => mine.forEach((fn) => fn());
+  };
+  state.cleanups.push(() => streamCleanup?.());
+  startLive();
+  $('#ev-live-apply', el).addEventListener('click', () => { rows.innerHTML = ''; startLive(); });
+  const showRate = () => {
+    const cutoff = Date.now() - 60000;
+    while (arrivals.length && arrivals[0] < cutoff) arrivals.shift();
+    $('#ev-rate', el).textContent = `${arrivals.length} events/min`;
+  };
+  every(el, 1000, showRate);
+
+  let before = null;
+  let shown = 0;
+  const history = async (append) => {
+    const form = $('#ev-filter', el);
+    const params = new URLSearchParams({ gateway: state.gateway, limit: '100' });
+    for (const name of ['run_id', 'workflow', 'type', 'severity']) if (form[name].value) params.set(name, form[name].value.trim());
+    for (const name of ['since', 'until']) if (form[name].value) params.set(name, new Date(form[name].value).toISOString());
+    if (append && before) params.set('before', before);
+    $('#ev-problem', el).innerHTML = '';
+    try {
+      const { data, link } = await api(`/v1/events?${params}`);
+      const body = $('#ev-history-rows', el);
+      if (!append) { body.innerHTML = ''; shown = 0; }
+      body.insertAdjacentHTML('beforeend', data.map(eventRow).join(''));
+      shown += data.length;
+      before = data.length ? data[data.length - 1].id : null;
+      $('#ev-older', el).hidden = !link;
+      $('#ev-count', el).textContent = `${shown} event(s)`;
+    } catch (e) {
+      showProblem($('#ev-problem', el), e);
+    }
+  };
+  $('#ev-filter', el).addEventListener('submit', (ev) => { ev.preventDefault(); history(false); });
+  $('#ev-older', el).addEventListener('click', () => history(true));
+  $('#ev-search', el).addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const q = ev.target.q.value.trim();
+    if (!q) return;
+    $('#ev-problem', el).innerHTML = '';
+    try {
+      const hits = await get(`/v1/events/search?gateway=${gw}&k=20&q=${encodeURIComponent(q)}`);
+      $('#ev-history-rows', el).innerHTML = hits.map((h) => eventRow(h).replace('<td>', `<td title="score ${h.score}">`)).join('')
+        || '<tr><td colspan="6" class="muted">Nothing similar.</td></tr>';
+      $('#ev-older', el).hidden = true;
+      $('#ev-count', el).textContent = `${hits.length} by similarity`;
+    } catch (e) {
+      showProblem($('#ev-problem', el), e);
+    }
+  });
+  history(false);
+}
+
+// ---- Debug ------------------------------------------------------------------------------------------------------
+
+function logRow(l) {
+  return `<tr data-run="${esc(l.run_id)}"><td>${time(l.logged_at)}</td><td>${esc(l.service)}</td><td>${badge((l.level || '').toLowerCase())}</td>
+    <td class="log-line">${esc(l.message)}</td><td>${esc(l.run_id ?? '')}</td><td>${esc(l.trace_id ?? '')}</td></tr>`;
+}
+const LOG_HEAD = '<thead><tr><th>Time</th><th>Service</th><th>Level</th><th>Message</th><th>Run</th><th>Trace</th></tr></thead>';
+
+async function debugView(el, params) {
+  el.innerHTML = `<div class="tabs"><button data-tab="logs" class="active">Live logs</button><button data-tab="context">Run context</button>
+      ${isAdmin() ? '<button data-tab="info">Gateway debug</button>' : ''}</div>
+    <section data-pane="logs"><form id="log-filter" class="toolbar">
+      <label>Service <input name="service" placeholder="forge-worker"></label>
+      <label>Level <select name="level"><option value="">any</option><option>debug</option><option>info</option><option>warn</option><option>error</option></select></label>
+      <label>Contains <input name="q"></label><label>Run <input name="run_id"></label>
+      <button class="primary">Apply</button><label><input type="checkbox" id="log-autoscroll" checked> Auto-scroll</label>
+      <span class="muted" id="log-state"></span></form>
+      <div class="scroll" id="log-scroll"><table>${LOG_HEAD}<tbody id="log-rows"></tbody></table></div></section>
+    <section data-pane="context" hidden><form id="ctx-form" class="inline"><label>Run id <input name="run" size="40" required></label>
+      <button class="primary">Reconstruct</button></form><div id="ctx-body"></div></section>
+    <section data-pane="info" hidden><div id="info-body"></div></section>`;
+  const show = (tab) => {
+    el.querySelectorAll('.tabs button').forEach((x) => x.classList.toggle('active', x.dataset.tab === tab));
+    el.querySelectorAll('section[data-pane]').forEach((p) => { p.hidden = p.dataset.pane !== tab; });
+  };
+  el.querySelectorAll('.tabs button').forEach((b) => b.addEventListener('click', () => {
+    show(b.dataset.tab);
+    if (b.dataset.tab === 'info') get(`/v1/debug?gateway=${encodeURIComponent(state.gateway)}`)
+      .then((d) => { $('#info-body', el).innerHTML = json(d); }, (e) => showProblem($('#info-body', el), e));
+  }));
+  const rows = $('#log-rows', el);
+  let streamCleanup = null;
+  const start = async () => {
+    streamCleanup?.();
+    const form = $('#log-filter', el);
+    const query = new URLSearchParams();
+    for (const name of ['service', 'level', 'q', 'run_id']) if (form[name].value) query.set(name, form[name].value.trim());
+    try {
+      const recent = await get(`/v1/logs?${query}&limit=200`);
+      rows.innerHTML = recent.slice().reverse().map(logRow).join('');
+    } catch (e) {
+      rows.innerHTML = `<tr><td colspan="6" class="error">${esc(e.message)}</td></tr>`;
+      return;
+    }
+    const before = state.cleanups.length;
+    live(el, `/v1/logs/stream?${query}`, (l) => {
+      rows.insertAdjacentHTML('beforeend', logRow(l));
+      while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
+      if ($('#log-autoscroll', el).checked) $('#log-scroll', el).scrollTop = 1e9;
+    }, (s) => { $('#log-state', el).textContent = s; });
+    const mine = state.cleanups.splice(before);
+    streamCleanup = () => mine.forEach((fn) => fn());
+  };
+  state.cleanups.push(() => streamCleanup?.());
+  $('#log-filter', el).addEventListener('submit', (ev) => { ev.preventDefault(); start(); });
+  start();
+  const context = async (id) => {
+    const out = $('#ctx-body', el);
+    out.innerHTML = '<p class="muted">Loading…</p>';
+    try {
+      const c = await get(`/v1/runs/${encodeURIComponent(id)}/context`);
+      out.innerHTML = `<div class="cards"><div class="card"><div class="label">Status</div><div class="value">${badge(c.run.status)}</div></div>
+        <div class="card"><div class="label">Flow</div><div class="value">${esc(c.run.flow)}</div></div>
+        <div class="card"><div class="label">Checkpoints</div><div class="value">${c.checkpoints.length}</div></div>
+        <div class="card"><div class="label">Events</div><div class="value">${c.events.length}</div></div>
+        <div class="card"><div class="label">Log records</div><div class="value">${c.logs.length}</div></div></div>
+        <p>Trace ids: <span id="ctx-traces">${(c.trace_ids || []).map(esc).join(', ') || '–'}</span></p>
+        <h3>Run</h3>${json(c.run)}
+        <h3>Checkpoints</h3>${c.checkpoints.map((k) => `<details><summary>Step ${k.step_index} · ${esc(k.metadata?.executor ?? '')}</summary>${json(k.state)}</details>`).join('')}
+        <h3>Events</h3><table>${EVENT_HEAD}<tbody>${c.events.map(eventRow).join('')}</tbody></table>
+        <h3>Logs</h3><table>${LOG_HEAD}<tbody>${c.logs.map(logRow).join('')}</tbody></table>`;
+    } catch (e) {
+      showProblem(out, e);
+    }
+  };
+  $('#ctx-form', el).addEventListener('submit', (ev) => { ev.preventDefault(); context(ev.target.run.value.trim()); });
+  if (params.get('run')) {
+    show('context');
+    $('#ctx-form', el).run.value = params.get('run');
+    context(params.get('run'));
+  }
+}
+
+// ---- Registry -----------------------------------------------------------------------------------------------------
+
+async function registryView(el) {
+  const [catalog, compat] = await Promise.all([get('/v1/registry/services'), get('/v1/registry/compatibility')]);
+  const uptime = (s) => (s == null ? '–' : s > 3600 ? `${(s / 3600).toFixed(1)} h` : s > 60 ? `${Math.round(s / 60)} min` : `${s} s`);
+  el.innerHTML = `<table id="reg-services"><thead><tr><th>Service</th><th>Id</th><th>Health</th><th>Version</th><th>Uptime</th><th>Endpoints</th><th>Capabilities</th></tr></thead><tbody>
+    ${catalog.services.map((s) => `<tr data-kind="${esc(s.kind)}"><td>${esc(s.kind)}</td><td>${esc(s.id)}</td><td>${badge(s.health)}</td><td>${esc(s.version ?? '–')}</td>
+      <td>${uptime(s.uptime_seconds)}</td><td><details><summary>${Object.keys(s.endpoints || {}).length} endpoint field(s)</summary>${json(s.endpoints)}</details></td>
+      <td>${s.capabilities ? `<details><summary>capabilities</summary>${json(s.capabilities)}</details>` : '–'}</td></tr>`).join('')}</tbody></table>
+    <h3>Version compatibility</h3><p class="muted">${esc(compat.rule)}</p>
+    <table><thead><tr><th>From</th><th>To</th><th>Compatible</th><th>Reason</th></tr></thead><tbody>
+    ${(compat.pairs || []).map((p) => `<tr><td>${esc(p.from)} ${esc(p.from_version ?? '')}</td><td>${esc(p.to)} ${esc(p.to_version ?? '')}</td>
+      <td>${p.compatible == null ? badge('unknown') : badge(p.compatible ? 'passing' : 'critical')}</td><td>${esc(p.reason)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+// ---- MCP servers ----------------------------------------------------------------------------------------------------
+
+async function mcpView(el) {
+  const gw = encodeURIComponent(state.gateway);
+  el.innerHTML = `<div id="mcp-problem"></div><table><thead><tr><th>Name</th><th>Transport</th><th>Endpoint</th><th>Auth</th><th>Health</th><th></th></tr></thead>
+    <tbody id="mcp-rows"></tbody></table><div id="mcp-detail"></div>
+    <h3>Register an MCP server</h3>
+    <form id="mcp-form" class="inline">
+      <label>Name <input name="name" required pattern="[a-z0-9][a-z0-9-]*"></label>
+      <label>Transport <select name="transport"><option>streamable_http</option><option>sse</option><option>stdio</option></select></label>
+      <label>URL <input name="url" placeholder="https://mcp.example/mcp"></label>
+      <label>Command (stdio) <input name="command"></label>
+      <label>Auth header <input name="header" placeholder="Authorization"></label>
+      <label>Secret <input name="secret" type="password" autocomplete="off"></label>
+      <button class="primary">Register</button></form>`;
+  const refresh = async () => {
+    const list = await get(`/v1/mcp/servers?gateway=${gw}`);
+    $('#mcp-rows', el).innerHTML = list.map((s) => `<tr data-id="${esc(s.id)}"><td>${esc(s.name)}</td><td>${esc(s.transport)}</td>
+      <td>${esc(s.url || s.command || '')}</td><td>${s.auth?.configured ? `${esc(s.auth.header)} (set)` : '–'}</td>
+      <td>${badge(s.health?.status || s.status || 'unknown')}</td>
+      <td><button data-act="test">Test connection</button> <button data-act="tools">Discover tools</button></td></tr>`).join('')
+      || '<tr><td colspan="6" class="muted">No MCP servers registered.</td></tr>';
+  };
+  await refresh();
+  $('#mcp-rows', el).addEventListener('click', async (ev) => {
+    const act = ev.target.dataset?.act;
+    const id = ev.target.closest('tr')?.dataset.id;
+    if (!act || !id) return;
+    const out = $('#mcp-detail', el);
+    try {
+      if (act === 'test') {
+        const r = (await api(`/v1/mcp/servers/${encodeURIComponent(id)}/test?gateway=${gw}`, { method: 'POST' })).data;
+        out.innerHTML = `<h3>Connection test</h3>${json(r)}`;
+      } else {
+        const tools = await get(`/v1/mcp/servers/${encodeURIComponent(id)}/tools?gateway=${gw}&refresh=true`);
+        const list = Array.isArray(tools) ? tools : tools.tools || [];
+        out.innerHTML = `<h3>Tools</h3><table><thead><tr><th>Tool</th><th>Description</th><th>Input schema</th></tr></thead><tbody>
+          ${list.map((t) => `<tr><td>${esc(t.name)}</td><td>${esc(t.description ?? '')}</td><td><details><summary>schema</summary>${json(t.input_schema ?? t.inputSchema)}</details></td></tr>`).join('')}</tbody></table>`;
+      }
+      await refresh();
+    } catch (e) {
+      showProblem(out, e);
+    }
+  });
+  $('#mcp-form', el).addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    const body = { name: f.name.value, transport: f.transport.value };
+    if (f.url.value) body.url = f.url.value;
+    if (f.command.value) body.command = f.command.value;
+    if (f.header.value && f.secret.value) body.auth = { header: f.header.value, value: f.secret.value };
+    try {
+      await api(`/v1/gateways/${gw}/api/v1/mcp/servers`, { method: 'POST', body });
+      f.reset();
+      await refresh();
+    } catch (e) {
+      showProblem($('#mcp-problem', el), e);
+    }
+  });
+}
+
+// ---- Runs explorer ----------------------------------------------------------------------------------------------------
+
+function graphSvg(edges) {
+  if (!edges.length) return '<p class="muted">No messages between executors.</p>';
+  const names = [];
+  edges.forEach((e) => [e.from, e.to].forEach((n) => { if (n && !names.includes(n)) names.push(n); }));
+  const w = 640;
+  const h = Math.max(160, 60 * Math.ceil(names.length / 2) + 60);
+  const r = Math.min(w, h) / 2 - 50;
+  const pos = Object.fromEntries(names.map((n, i) => {
+    const a = (2 * Math.PI * i) / names.length - Math.PI / 2;
+    return [n, [w / 2 + r * Math.cos(a), h / 2 + r * Math.sin(a)]];
+  }));
+  const counts = {};
+  edges.forEach((e) => { const k = `${e.from}→${e.to}`; counts[k] = (counts[k] || 0) + 1; });
+  const lines = Object.entries(counts).map(([k, n]) => {
+    const [from, to] = k.split('→');
+    const [x1, y1] = pos[from];
+    const [x2, y2] = pos[to];
+    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+    const ex = x2 - ((x2 - x1) / len) * 34;
+    const ey = y2 - ((y2 - y1) / len) * 18;
+    return `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" stroke="#64748b" stroke-width="1.5" marker-end="url(#arrow)"/>
+      <text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" fill="#475467">${n}</text>`;
+  }).join('');
+  const nodes = names.map((n) => `<g class="node" data-executor="${esc(n)}"><rect x="${pos[n][0] - 56}" y="${pos[n][1] - 14}" width="112" height="28" rx="8" fill="#eef3ff" stroke="#2f5bd3"/>
+    <text x="${pos[n][0]}" y="${pos[n][1] + 4}" text-anchor="middle">${esc(n.length > 16 ? `${n.slice(0, 15)}…` : n)}</text></g>`).join('');
+  return `<svg id="run-graph" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" style="max-width:100%" role="img" aria-label="Communication graph">
+    <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>
+    ${lines}${nodes}</svg>`;
+}
+
+async function runsView(el, params) {
+  const base = `/v1/gateways/${encodeURIComponent(state.gateway)}/api/v1`;
+  el.innerHTML = `<form id="run-filter" class="toolbar"><label>Session <input name="session" size="38" value="${esc(params.get('session') || '')}"></label>
+      <label>Status <select name="status"><option value="">any</option>${['pending', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled'].map((s) => `<option ${params.get('status') === s ? 'selected' : ''}>${s}</option>`).join('')}</select></label>
+      <button class="primary">Show</button></form>
+    <div class="split"><div><table><thead><tr><th>Run</th><th>Flow</th><th>Status</th><th>Session</th><th>Created</th></tr></thead><tbody id="run-rows"></tbody></table>
+      <div class="toolbar"><button id="run-more" hidden>More</button><span class="muted" id="run-count"></span></div></div>
+      <div class="panel" id="run-detail"><p class="muted">Select a run.</p></div></div>`;
+  let cursor = null;
+  let shown = 0;
+  const list = async (append) => {
+    const f = $('#run-filter', el);
+    const q = new URLSearchParams({ limit: '50' });
+    if (f.session.value.trim()) q.set('session_id', f.session.value.trim());
+    if (f.status.value) q.set('status', f.status.value);
+    if (append && cursor) q.set('cursor', cursor);
+    const { data, next } = await api(`${base}/runs?${q}`);
+    const rows = $('#run-rows', el);
+    if (!append) { rows.innerHTML = ''; shown = 0; }
+    rows.insertAdjacentHTML('beforeend', data.map((r) => `<tr class="clickable" data-run="${esc(r.id)}"><td>${esc(r.id.slice(0, 8))}</td>
+      <td>${esc(r.flow?.name)}</td><td>${badge(r.status)}</td><td><a href="#" data-session="${esc(r.session_id)}">${esc(r.session_id.slice(0, 8))}</a></td>
+      <td>${stamp(r.created_at)}</td></tr>`).join(''));
+    shown += data.length;
+    cursor = next;
+    $('#run-more', el).hidden = !next;
+    $('#run-count', el).textContent = `${shown} run(s)`;
+  };
+  const detail = async (id, step) => {
+    el.querySelectorAll('#run-rows tr').forEach((r) => r.classList.toggle('selected', r.dataset.run === id));
+    const out = $('#run-detail', el);
+    try {
+      const [run, checkpoints, graph] = await Promise.all([get(`${base}/runs/${id}`), get(`${base}/runs/${id}/checkpoints`),
+        get(`${base}/runs/${id}/graph`)]);
+      const selected = step ?? (checkpoints.length ? checkpoints[checkpoints.length - 1].step_index : null);
+      const at = checkpoints.find((c) => c.step_index === selected);
+      const unfinished = ['pending', 'running', 'interrupted'].includes(run.status);
+      out.innerHTML = `<h3>Run ${esc(run.id)} ${badge(run.status)}</h3>
+        <p>${esc(run.flow?.name)} ${esc(run.flow?.version)} · attempt ${run.attempt} · started ${stamp(run.started_at)} · finished ${stamp(run.finished_at)}</p>
+        <div class="toolbar">${canAct() && unfinished ? '<button id="run-cancel" class="danger">Cancel</button>' : ''}
+          ${canAct() && at ? `<button id="run-fork" class="primary">Fork from step ${at.step_index}</button>` : ''}
+          ${state.me.role === 'admin' || state.me.role === 'developer' ? `<a href="#/debug?run=${esc(run.id)}">Debug context</a>` : ''}</div>
+        <div id="run-problem"></div>
+        <h3>Timeline</h3><ol class="timeline" id="run-timeline">${checkpoints.map((c) => `<li data-step="${c.step_index}" class="clickable ${c.step_index === selected ? 'selected' : ''}">
+          <strong>${c.step_index}</strong> ${esc(c.metadata?.executor ?? 'start')} <span class="muted">${esc(c.metadata?.type ?? '')}
+          ${c.metadata?.duration_ms != null ? `· ${c.metadata.duration_ms} ms` : ''} · ${time(c.created_at)}</span></li>`).join('') || '<li class="muted">No checkpoints yet.</li>'}</ol>
+        <h3>State at step ${esc(selected ?? '–')}</h3><div id="run-state">${at ? json(at.state) : '<p class="muted">–</p>'}</div>
+        <h3>Communication graph</h3>${graphSvg(graph)}
+        ${run.error && Object.keys(run.error).length ? `<h3>Error</h3>${json(run.error)}` : ''}
+        <h3>Output</h3>${json(run.output)}`;
+      $('#run-timeline', out).addEventListener('click', (ev) => {
+        const li = ev.target.closest('li[data-step]');
+        if (li) detail(id, Number(li.dataset.step));
+      });
+      $('#run-cancel', out)?.addEventListener('click', async () => {
+        try {
+          await api(`${base}/runs/${id}/cancel?wait=true`, { method: 'POST' });
+          await detail(id, step);
+          await list(false);
+        } catch (e) { showProblem($('#run-problem', out), e); }
+      });
+      $('#run-fork', out)?.addEventListener('click', async () => {
+        try {
+          const forked = (await api(`${base}/runs/${id}/fork`, { method: 'POST', body: { step: at.step_index } })).data;
+          await list(false);
+          $('#run-problem', out).innerHTML = '';
+          await detail(forked.id);
+          $('#run-detail', el).insertAdjacentHTML('afterbegin', `<p class="muted" id="run-forked">Forked from ${esc(id)} at step ${at.step_index}.</p>`);
+        } catch (e) { showProblem($('#run-problem', out), e); }
+      });
+    } catch (e) {
+      showProblem(out, e);
+    }
+  };
+  $('#run-filter', el).addEventListener('submit', (ev) => { ev.preventDefault(); list(false).catch((e) => showProblem($('#run-detail', el), e)); });
+  $('#run-more', el).addEventListener('click', () => list(true));
+  $('#run-rows', el).addEventListener('click', (ev) => {
+    const session = ev.target.dataset?.session;
+    if (session) {
+      ev.preventDefault();
+      $('#run-filter', el).session.value = session;
+      list(false);
+      return;
+    }
+    const row = ev.target.closest('tr[data-run]');
+    if (row) detail(row.dataset.run);
+  });
+  await list(false);
+  if (params.get('run')) await detail(params.get('run'));
+}
+
+// ---- start -------------------------------------------------------------------------------------------------------------
+
+$('#signin-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  $('#signin-error').textContent = '';
+  try {
+    await signIn($('#signin-key').value.trim());
+  } catch (e) {
+    $('#signin-error').textContent = e.status === 401 ? 'That key was not accepted.' : e.message;
+  }
+});
+$('#signout').addEventListener('click', () => signOut());
+$('#gateway-select').addEventListener('change', (ev) => {
+  state.gateway = ev.target.value;
+  sessionStorage.setItem(GATEWAY, state.gateway);
+  route();
+});
+window.addEventListener('hashchange', route);
+
+if (state.key) {
+  signIn(state.key).catch(() => signOut());
+} else {
+  signOut();
+}
