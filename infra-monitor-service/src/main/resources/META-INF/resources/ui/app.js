@@ -86,6 +86,27 @@ function live(owner, path, onItem, onState) {
   state.cleanups.push(() => { stopped = true; controller.abort(); });
 }
 
+/**
+ * A live table: rows appended as they stream in, the newest MAX_LIVE_ROWS kept, scrolled to the end while
+ * auto-scroll is on. The returned function (re)starts it on a stream path, stopping the previous stream.
+ */
+function liveTable(el, { rows, scroll, autoscroll, status, render, onItem }) {
+  let stop = null;
+  state.cleanups.push(() => stop?.());
+  return (path) => {
+    stop?.();
+    const before = state.cleanups.length;
+    live(el, path, (item) => {
+      onItem?.(item);
+      rows.insertAdjacentHTML('beforeend', render(item));
+      while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
+      if (autoscroll.checked) scroll.scrollTop = 1e9;
+    }, (s) => { status.textContent = s; });
+    const mine = state.cleanups.splice(before);
+    stop = () => mine.forEach((fn) => fn());
+  };
+}
+
 function every(owner, ms, fn) {
   const id = setInterval(() => (owner.isConnected ? fn() : clearInterval(id)), ms);
   state.cleanups.push(() => clearInterval(id));
@@ -468,33 +489,23 @@ async function eventsView(el) {
   const gw = encodeURIComponent(state.gateway);
   const arrivals = [];
   const rows = $('#ev-live-rows', el);
-  let streamCleanup = null;
-  const startLive = () => {
-    streamCleanup?.();
-    const params = new URLSearchParams({ gateway: state.gateway });
-    const type = $('#ev-live-type', el).value.trim();
-    const severity = $('#ev-live-severity', el).value;
-    if (type) params.set('type', type);
-    if (severity) params.set('severity', severity);
-    const before = state.cleanups.length;
-    live(el, `/v1/events/stream?${params}`, (e) => {
-      arrivals.push(Date.now());
-      showRate();
-      rows.insertAdjacentHTML('beforeend', eventRow(e));
-      while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
-      if ($('#ev-autoscroll', el).checked) $('#ev-live-scroll', el).scrollTop = 1e9;
-    }, (s) => { $('#ev-state', el).textContent = s; });
-    const mine = state.cleanups.splice(before);
-    streamCleanup = () => mine.forEach((fn) => fn());
-  };
-  state.cleanups.push(() => streamCleanup?.());
-  startLive();
-  $('#ev-live-apply', el).addEventListener('click', () => { rows.innerHTML = ''; startLive(); });
   const showRate = () => {
     const cutoff = Date.now() - 60000;
     while (arrivals.length && arrivals[0] < cutoff) arrivals.shift();
     $('#ev-rate', el).textContent = `${arrivals.length} events/min`;
   };
+  const stream = liveTable(el, { rows, scroll: $('#ev-live-scroll', el), autoscroll: $('#ev-autoscroll', el),
+    status: $('#ev-state', el), render: eventRow, onItem: () => { arrivals.push(Date.now()); showRate(); } });
+  const startLive = () => {
+    const params = new URLSearchParams({ gateway: state.gateway });
+    const type = $('#ev-live-type', el).value.trim();
+    const severity = $('#ev-live-severity', el).value;
+    if (type) params.set('type', type);
+    if (severity) params.set('severity', severity);
+    stream(`/v1/events/stream?${params}`);
+  };
+  startLive();
+  $('#ev-live-apply', el).addEventListener('click', () => { rows.innerHTML = ''; startLive(); });
   every(el, 1000, showRate);
 
   let before = null;
@@ -570,9 +581,9 @@ async function debugView(el, params) {
       .then((d) => { $('#info-body', el).innerHTML = json(d); }, (e) => showProblem($('#info-body', el), e));
   }));
   const rows = $('#log-rows', el);
-  let streamCleanup = null;
+  const stream = liveTable(el, { rows, scroll: $('#log-scroll', el), autoscroll: $('#log-autoscroll', el),
+    status: $('#log-state', el), render: logRow });
   const start = async () => {
-    streamCleanup?.();
     const form = $('#log-filter', el);
     const query = new URLSearchParams();
     for (const name of ['service', 'level', 'q', 'run_id']) if (form[name].value) query.set(name, form[name].value.trim());
@@ -583,16 +594,8 @@ async function debugView(el, params) {
       rows.innerHTML = `<tr><td colspan="6" class="error">${esc(e.message)}</td></tr>`;
       return;
     }
-    const before = state.cleanups.length;
-    live(el, `/v1/logs/stream?${query}`, (l) => {
-      rows.insertAdjacentHTML('beforeend', logRow(l));
-      while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
-      if ($('#log-autoscroll', el).checked) $('#log-scroll', el).scrollTop = 1e9;
-    }, (s) => { $('#log-state', el).textContent = s; });
-    const mine = state.cleanups.splice(before);
-    streamCleanup = () => mine.forEach((fn) => fn());
+    stream(`/v1/logs/stream?${query}`);
   };
-  state.cleanups.push(() => streamCleanup?.());
   $('#log-filter', el).addEventListener('submit', (ev) => { ev.preventDefault(); start(); });
   start();
   const context = async (id) => {
