@@ -70,8 +70,11 @@ public class GatewayProxyResource {
             throw new ApiProblem(413, "body-too-large", "Body too large", "at most " + MAX_BODY + " bytes", null);
         }
         var gateway = data.requireUsable(id);
+        // forwarded as it came (still percent-encoded): a decoded "%3F" or "%2F" must not turn into syntax
+        String rawPath = uri.getRequestUri().getRawPath();
+        rawPath = rawPath.substring(rawPath.indexOf("/api/") + "/api".length());
         String query = uri.getRequestUri().getRawQuery();
-        return client.forward(gateway, method, "/" + path + (query == null ? "" : "?" + query), body, contentType,
+        return client.forward(gateway, method, rawPath + (query == null ? "" : "?" + query), body, contentType,
                 authorization)
                 .map(answer -> {
                     var response = Response.status(answer.status()).type(answer.contentType()).entity(answer.body());
