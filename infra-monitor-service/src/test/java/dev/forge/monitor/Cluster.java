@@ -61,6 +61,19 @@ final class Cluster {
         return ServiceJvm.start("worker-service", WORKER_JAR, port, properties);
     }
 
+    /** A worker-service in the runner role (hosting webapps, claiming no runs), its apps under {@code workdir}. */
+    static ServiceJvm runner(int port, UUID id, Path workdir) throws IOException {
+        var properties = common(MAIN_DB);
+        properties.addAll(List.of("-Dforge.runner.enabled=true", "-Dforge.runner.id=" + id,
+                "-Dforge.runner.workdir=" + workdir.toAbsolutePath(), "-Dforge.runner.allow-local-git=true",
+                "-Dforge.runner.heartbeat-interval=1s", "-Dforge.runner.restart-backoff=300ms",
+                "-Dforge.runner.restart-backoff-max=2s", "-Dforge.runner.ready-timeout=20s",
+                "-Dforge.runner.ports-from=53400", "-Dforge.runner.ports-to=53499",
+                "-Dquarkus.stork.skill-service.service-discovery.type=static",
+                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52391"));
+        return ServiceJvm.start("worker-service", WORKER_JAR, port, properties);
+    }
+
     /** Requests to a gateway as its admin. */
     static RequestSpecification on(ServiceJvm gateway) {
         return given().baseUri("http://127.0.0.1").port(gateway.port()).header("Authorization", "Bearer " + ADMIN_KEY);

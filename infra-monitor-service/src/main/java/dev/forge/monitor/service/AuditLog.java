@@ -20,6 +20,8 @@ public class AuditLog {
     public static final String GATEWAY_DELETED = "gateway.deleted";
     public static final String LOGS_ACCESSED = "logs.accessed";
     public static final String CAPACITY_THRESHOLD = "capacity.threshold_exceeded";
+    /** Webapp lifecycle: webapp.created, webapp.started, webapp.stopped, webapp.redeployed, webapp.deleted. */
+    public static final String WEBAPP_PREFIX = "webapp.";
 
     private final AuditRepository audit;
 

@@ -20,16 +20,23 @@ public class WorkerReadiness {
     public static class Ready implements HealthCheck {
         private final WorkerLifecycle lifecycle;
         private final WorkerConfig config;
+        private final dev.forge.worker.service.WebappRunner runner;
 
-        public Ready(WorkerLifecycle lifecycle, WorkerConfig config) {
+        public Ready(WorkerLifecycle lifecycle, WorkerConfig config, dev.forge.worker.service.WebappRunner runner) {
             this.lifecycle = lifecycle;
             this.config = config;
+            this.runner = runner;
         }
 
         @Override
         public HealthCheckResponse call() {
             var engine = lifecycle.engine();
             var builder = HealthCheckResponse.named("worker");
+            if (runner.enabled()) {
+                // the runner role claims no runs: ready once it registered
+                return builder.up().withData("role", "runner").withData("active_webapps", runner.activeWebapps())
+                        .build();
+            }
             if (!config.enabled()) {
                 return builder.up().withData("enabled", false).build();
             }

@@ -66,6 +66,8 @@ public class WorkerLifecycle {
     private final String datasourceUser;
     private final java.util.Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
+    /** One image, the role by flag: a runner hosts webapps and claims no runs. */
+    private final boolean runnerRole;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
@@ -73,8 +75,10 @@ public class WorkerLifecycle {
             SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas, MemoryService memory,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
-            @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword) {
+            @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword,
+            dev.forge.worker.config.RunnerConfig runner) {
         this.config = config;
+        this.runnerRole = runner.enabled();
         this.queue = queue;
         this.workers = workers;
         this.runs = runs;
@@ -101,8 +105,9 @@ public class WorkerLifecycle {
     void onStart(@Observes StartupEvent event) {
         // start-up and shutdown observers run on the main thread, not an event loop
         catalog.registerVersions().await().atMost(Duration.ofSeconds(30));
-        if (!config.enabled()) {
-            LOG.info("Worker disabled (forge.worker.enabled=false)");
+        if (!config.enabled() || runnerRole) {
+            LOG.info(runnerRole ? "Runner role: hosting webapps, claiming no runs" : "Worker disabled "
+                    + "(forge.worker.enabled=false)");
             return;
         }
         UUID id = config.id().map(UUID::fromString).orElseGet(UUID::randomUUID);

@@ -1,0 +1,302 @@
+package dev.forge.monitor;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.forge.core.testing.ServiceJvm;
+import dev.forge.discovery.testing.ConsulStandInResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Webapps on a real runner (worker-service in the runner role, its own JVM): a static site from a git repository
+ * made here, served through the runner's proxy and redeployed after a new commit; a {@code python3 -m http.server}
+ * app started, ready, stopped; a crashing app restarted with backoff; output over SSE; bad input refused with nothing
+ * left behind; audit rows and roles.
+ */
+@QuarkusTest
+@QuarkusTestResource(ConsulStandInResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebappTest {
+
+    private static final UUID RUNNER_ID = UUID.randomUUID();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Path repo;
+    private static Path workdir;
+    private static ServiceJvm runner;
+
+    @jakarta.inject.Inject
+    dev.forge.api.security.ApiKeyService keys;
+
+    @BeforeAll
+    static void start() throws Exception {
+        repo = Files.createTempDirectory("forge-webapp-repo");
+        try (var git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            commit(git, "site/index.html", "<h1>version one</h1>", "first");
+        }
+        workdir = Files.createTempDirectory("forge-runner");
+        runner = Cluster.runner(51184, RUNNER_ID, workdir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    @BeforeEach
+    void admin() {
+        RestAssured.requestSpecification = InfraMonitorTest.as(Cluster.ADMIN_KEY);
+    }
+
+    private static void commit(Git git, String file, String content, String message) throws Exception {
+        var path = repo.resolve(file);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content);
+        git.add().addFilepattern(".").call();
+        git.commit().setMessage(message).setAuthor("test", "test@example.com")
+                .setCommitter("test", "test@example.com").call();
+    }
+
+    private static String repoUrl() {
+        return repo.toUri().toString();
+    }
+
+    private static HttpResponse<String> fetch(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonPath app(String slug) {
+        return given().get("/v1/webapps/" + slug).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static List<String> outcomes(String slug) {
+        return given().get("/v1/webapps/" + slug + "/deployments").then().statusCode(200).extract().jsonPath()
+                .getList("outcome", String.class);
+    }
+
+    @Test
+    @Order(1)
+    void theRunnerRegistersWhatItCanHost() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var runners = given().get("/v1/runners").then().statusCode(200).extract().jsonPath();
+            String r = "find { it.id == '" + RUNNER_ID + "' }";
+            assertThat(runners.getString(r + ".health")).isEqualTo("healthy");
+            // python3 is on these machines, no Docker engine
+            assertThat(runners.getList(r + ".capabilities", String.class))
+                    .containsExactly("static", "gradio", "streamlit", "fastapi");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void aStaticSiteFromGitIsServedAndRedeployedAfterANewCommit() throws Exception {
+        var created = given().contentType(ContentType.JSON).body("{\"slug\": \"docs\", \"name\": \"Docs\", "
+                + "\"type\": \"static\", \"source\": {\"git_url\": \"" + repoUrl() + "\", \"branch\": \"main\", "
+                + "\"path\": \"site\"}}").post("/v1/webapps").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/v1/webapps/docs")).extract().jsonPath();
+        assertThat(created.getString("state")).isEqualTo("running");
+        String first = created.getString("deployed_commit");
+        assertThat(first).hasSize(40);
+        assertThat(created.getString("url")).endsWith("/apps/docs/");
+        assertThat(fetch("/apps/docs/").body()).contains("version one");
+        assertThat(fetch("/apps/docs/index.html").headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/html");
+        assertThat(fetch("/apps/docs/../../../etc/passwd").statusCode()).isEqualTo(404);
+        assertThat(app("docs").getBoolean("behind")).isFalse();
+
+        try (var git = Git.open(repo.toFile())) {
+            commit(git, "site/index.html", "<h1>version two</h1>", "second");
+        }
+        assertThat(app("docs").getBoolean("behind")).isTrue();
+        var redeployed = given().post("/v1/webapps/docs/redeploy").then().statusCode(200).extract().jsonPath();
+        assertThat(redeployed.getString("deployed_commit")).isNotEqualTo(first);
+        assertThat(fetch("/apps/docs/").body()).contains("version two");
+        assertThat(app("docs").getBoolean("behind")).isFalse();
+
+        var history = given().get("/v1/webapps/docs/deployments").then().statusCode(200).extract().jsonPath();
+        assertThat(history.getList("trigger", String.class)).containsExactly("redeploy", "create");
+        assertThat(history.getList("outcome", String.class)).containsOnly("running");
+        assertThat(history.getString("[1].commit")).isEqualTo(first);
+        assertThat(history.getString("[0].commit")).isEqualTo(redeployed.getString("deployed_commit"));
+        assertThat(history.getLong("[0].duration_ms")).isNotNull();
+    }
+
+    @Test
+    @Order(3)
+    void aCommandAppStartsPassesReadinessStreamsItsOutputAndStops() throws Exception {
+        var created = given().contentType(ContentType.JSON).body("{\"slug\": \"files\", \"type\": \"fastapi\", "
+                + "\"command\": \"python3 -u -m http.server $PORT --bind 127.0.0.1\", \"env\": {\"GREETING\": "
+                + "\"hello\"}, \"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then()
+                .statusCode(201).extract().jsonPath();
+        assertThat(created.getString("state")).isEqualTo("running");
+        int port = created.getInt("serving_port");
+        assertThat(port).isBetween(53400, 53499);
+        assertThat(created.getList("env", String.class)).containsExactly("GREETING");
+        assertThat(fetch("/apps/files/site/index.html").body()).contains("version two");
+
+        try (var stream = LiveStream.open("/v1/webapps/files/logs/stream?tail=50", Cluster.ADMIN_KEY)) {
+            assertThat(stream.status()).isEqualTo(200);
+            fetch("/apps/files/site/?from=the-test");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stream.items().stream()
+                    .map(i -> i.path("line").asText()).toList()).anyMatch(l -> l.contains("from=the-test"))
+                    .anyMatch(l -> l.contains("ready on port " + port)));
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(given()
+                .get("/v1/webapps/files/logs").then().statusCode(200).extract().jsonPath()
+                .getList("line", String.class)).anyMatch(l -> l.contains("from=the-test")));
+
+        given().post("/v1/webapps/files/stop").then().statusCode(200).body("state",
+                org.hamcrest.Matchers.equalTo("stopped"));
+        assertThat(listening(port)).as("the app's port is closed").isFalse();
+        assertThat(fetch("/apps/files/").statusCode()).isEqualTo(404);
+        var started = given().post("/v1/webapps/files/start").then().statusCode(200).extract().jsonPath();
+        assertThat(started.getString("state")).isEqualTo("running");
+        assertThat(fetch("/apps/files/site/index.html").statusCode()).isEqualTo(200);
+        given().delete("/v1/webapps/files").then().statusCode(204);
+        assertThat(listening(started.getInt("serving_port"))).isFalse();
+        assertThat(workdir.resolve("files")).doesNotExist();
+        given().get("/v1/webapps/files").then().statusCode(404);
+    }
+
+    @Test
+    @Order(4)
+    void aCrashingAppIsRestartedWithBackoffAndEachAttemptIsInItsHistory() throws Exception {
+        var created = given().contentType(ContentType.JSON).body("{\"slug\": \"crashy\", \"type\": \"fastapi\", "
+                + "\"command\": \"echo about to fail; exit 3\", \"source\": {\"git_url\": \"" + repoUrl() + "\"}}")
+                .post("/v1/webapps").then().statusCode(201).extract().jsonPath();
+        assertThat(created.getString("state")).isEqualTo("crashed");
+        await().atMost(Duration.ofSeconds(20)).until(() -> outcomes("crashy").size() >= 4);
+        var history = given().get("/v1/webapps/crashy/deployments").then().extract().jsonPath();
+        var triggers = history.getList("trigger", String.class);
+        assertThat(triggers.get(triggers.size() - 1)).isEqualTo("create");
+        assertThat(triggers.subList(0, triggers.size() - 1)).containsOnly("restart");
+        assertThat(history.getList("outcome", String.class)).doesNotContain("running");
+        // the waits between attempts grow (300 ms, 600 ms, 1.2 s, …)
+        var starts = new java.util.ArrayList<>(history.getList("started_at", String.class).stream()
+                .map(Instant::parse).toList());
+        java.util.Collections.reverse(starts);
+        long firstGap = Duration.between(starts.get(0), starts.get(1)).toMillis();
+        long laterGap = Duration.between(starts.get(2), starts.get(3)).toMillis();
+        assertThat(laterGap).isGreaterThan(firstGap);
+        assertThat(given().get("/v1/webapps/crashy/logs?limit=500").then().extract().jsonPath()
+                .getList("line", String.class)).contains("about to fail").anyMatch(l -> l.startsWith("restarting in"));
+        assertThat(app("crashy").getInt("restarts")).isGreaterThanOrEqualTo(3);
+
+        given().post("/v1/webapps/crashy/stop").then().statusCode(200);
+        int attempts = outcomes("crashy").size();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+                .until(() -> outcomes("crashy").size() == attempts);
+        given().delete("/v1/webapps/crashy").then().statusCode(204);
+    }
+
+    @Test
+    @Order(5)
+    void badInputIsRefusedAndLeavesNothingBehind() throws Exception {
+        given().contentType(ContentType.JSON).body("{\"slug\": \"Bad Slug\", \"type\": \"static\", \"source\": "
+                + "{\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(422)
+                .contentType("application/problem+json");
+        var unknown = given().contentType(ContentType.JSON).body("{\"slug\": \"odd\", \"type\": \"php\", \"source\": "
+                + "{\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(422).extract()
+                .jsonPath();
+        assertThat(unknown.getString("detail")).contains("'type' must be one of");
+        given().contentType(ContentType.JSON).body("{\"slug\": \"creds\", \"type\": \"static\", \"source\": "
+                + "{\"git_url\": \"https://user:secret@example.com/x.git\"}}").post("/v1/webapps").then()
+                .statusCode(422).body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secret@")));
+
+        // a port in use: refused by the runner, and nothing of the app stays
+        try (var taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var problem = given().contentType(ContentType.JSON).body("{\"slug\": \"busy\", \"type\": \"fastapi\", "
+                    + "\"command\": \"python3 -m http.server $PORT\", \"port\": " + taken.getLocalPort()
+                    + ", \"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then()
+                    .statusCode(422).contentType("application/problem+json").extract().jsonPath();
+            assertThat(problem.getString("detail")).contains("port " + taken.getLocalPort() + " is in use");
+        }
+        given().get("/v1/webapps/busy").then().statusCode(404);
+        assertThat(workdir.resolve("busy")).doesNotExist();
+
+        // a source that cannot be fetched
+        var unreachable = given().contentType(ContentType.JSON).body("{\"slug\": \"nowhere\", \"type\": \"static\", "
+                + "\"source\": {\"git_url\": \"http://127.0.0.1:9/missing.git\"}}").post("/v1/webapps").then()
+                .statusCode(422).extract().jsonPath();
+        assertThat(unreachable.getString("detail")).contains("cannot fetch http://127.0.0.1:9/missing.git");
+        given().get("/v1/webapps/nowhere").then().statusCode(404);
+        assertThat(workdir.resolve("nowhere")).doesNotExist();
+        given().contentType(ContentType.JSON).body("{\"slug\": \"nobranch\", \"type\": \"static\", \"source\": "
+                + "{\"git_url\": \"" + repoUrl() + "\", \"branch\": \"does-not-exist\"}}").post("/v1/webapps")
+                .then().statusCode(422);
+        given().get("/v1/webapps/nobranch").then().statusCode(404);
+
+        // no runner here reaches a Docker engine: the error names what is missing
+        var docker = given().contentType(ContentType.JSON).body("{\"slug\": \"boxed\", \"type\": \"docker\", "
+                + "\"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(422)
+                .extract().jsonPath();
+        assertThat(docker.getString("detail")).contains("Docker engine");
+        given().contentType(ContentType.JSON).body("{\"slug\": \"docs\", \"type\": \"static\", \"source\": "
+                + "{\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(409);
+        assertThat(given().get("/v1/webapps").then().statusCode(200).extract().jsonPath()
+                .getList("slug", String.class)).containsExactly("docs");
+    }
+
+    @Test
+    @Order(6)
+    void operatorsViewAdminsManageAndEveryOperationIsAudited() throws Exception {
+        // the monitor shares the gateways' api_keys table: a key made through the shared service is one of theirs
+        var admin = new dev.forge.api.security.Caller(UUID.randomUUID(), "default", dev.forge.core.auth.Role.ADMIN,
+                "test");
+        String operator = keys.create(admin, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"name\": \"webapp-operator\", \"role\": \"operator\"}")).await().atMost(Duration.ofSeconds(5))
+                .get("key").asText();
+        given().spec(InfraMonitorTest.as(operator)).get("/v1/webapps/docs").then().statusCode(200);
+        given().spec(InfraMonitorTest.as(operator)).get("/v1/webapps/docs/deployments").then().statusCode(200);
+        given().spec(InfraMonitorTest.as(operator)).post("/v1/webapps/docs/stop").then().statusCode(403);
+        given().spec(InfraMonitorTest.as(operator)).delete("/v1/webapps/docs").then().statusCode(403);
+
+        given().delete("/v1/webapps/docs").then().statusCode(204);
+        assertThat(fetch("/apps/docs/").statusCode()).isEqualTo(404);
+        var audit = given().get("/v1/audit?limit=200").then().statusCode(200).extract().jsonPath();
+        assertThat(audit.getList("findAll { it.target == 'docs' }.action", String.class))
+                .containsExactly("webapp.deleted", "webapp.redeployed", "webapp.created");
+        assertThat(audit.getList("findAll { it.target == 'files' }.action", String.class))
+                .contains("webapp.created", "webapp.stopped", "webapp.started", "webapp.deleted");
+        assertThat(audit.getList("findAll { it.target == 'busy' }.action", String.class)).isEmpty();
+    }
+
+    private static boolean listening(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
