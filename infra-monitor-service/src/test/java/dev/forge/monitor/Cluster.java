@@ -69,6 +69,7 @@ final class Cluster {
                 "-Dforge.runner.heartbeat-interval=1s", "-Dforge.runner.restart-backoff=300ms",
                 "-Dforge.runner.restart-backoff-max=2s", "-Dforge.runner.ready-timeout=20s",
                 "-Dforge.runner.ports-from=53400", "-Dforge.runner.ports-to=53499",
+                "-Dquarkus.s3.endpoint-override=" + dev.forge.core.testing.LocalS3.ENDPOINT,
                 "-Dquarkus.stork.skill-service.service-discovery.type=static",
                 "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52391"));
         return ServiceJvm.start("worker-service", WORKER_JAR, port, properties);

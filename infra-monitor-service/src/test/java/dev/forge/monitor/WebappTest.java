@@ -54,6 +54,10 @@ class WebappTest {
 
     @jakarta.inject.Inject
     dev.forge.api.security.ApiKeyService keys;
+    @jakarta.inject.Inject
+    dev.forge.core.artifact.BlobStore blobs;
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,6 +66,8 @@ class WebappTest {
             commit(git, "site/index.html", "<h1>version one</h1>", "first");
         }
         workdir = Files.createTempDirectory("forge-runner");
+        // uploaded artifacts live in S3: the runner reads them from the tests' local S3
+        dev.forge.core.testing.LocalS3.ensureStarted();
         runner = Cluster.runner(51184, RUNNER_ID, workdir);
     }
 
@@ -289,6 +295,56 @@ class WebappTest {
         assertThat(audit.getList("findAll { it.target == 'files' }.action", String.class))
                 .contains("webapp.created", "webapp.stopped", "webapp.started", "webapp.deleted");
         assertThat(audit.getList("findAll { it.target == 'busy' }.action", String.class)).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void aStaticSiteFromAnUploadedZipArtifactIsServed() throws Exception {
+        var zip = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.ZipOutputStream(zip)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("public/index.html"));
+            out.write("<p>from a zip upload</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        String zipId = artifact("site.zip", "application/zip", zip.toByteArray());
+        String textId = artifact("notes.txt", "text/plain", "not an archive".getBytes());
+
+        var created = given().contentType(ContentType.JSON).body("{\"slug\": \"bundle\", \"type\": \"static\", "
+                + "\"source\": {\"artifact_id\": \"" + zipId + "\", \"path\": \"public\"}}").post("/v1/webapps")
+                .then().statusCode(201).extract().jsonPath();
+        assertThat(created.getString("state")).isEqualTo("running");
+        assertThat(created.getString("source.artifact_id")).isEqualTo(zipId);
+        assertThat(created.getString("deployed_commit")).startsWith("zip-");
+        assertThat(fetch("/apps/bundle/").body()).contains("from a zip upload");
+        given().post("/v1/webapps/bundle/redeploy").then().statusCode(200);
+        assertThat(given().get("/v1/webapps/bundle/deployments").then().extract().jsonPath()
+                .getList("outcome", String.class)).containsExactly("running", "running");
+
+        given().contentType(ContentType.JSON).body("{\"slug\": \"notzip\", \"type\": \"static\", \"source\": "
+                + "{\"artifact_id\": \"" + textId + "\"}}").post("/v1/webapps").then().statusCode(422)
+                .body("detail", org.hamcrest.Matchers.containsString("zip archive"));
+        given().contentType(ContentType.JSON).body("{\"slug\": \"ghost\", \"type\": \"static\", \"source\": "
+                + "{\"artifact_id\": \"" + UUID.randomUUID() + "\"}}").post("/v1/webapps").then().statusCode(422);
+        given().contentType(ContentType.JSON).body("{\"slug\": \"both\", \"type\": \"static\", \"source\": "
+                + "{\"artifact_id\": \"" + zipId + "\", \"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps")
+                .then().statusCode(422);
+        given().delete("/v1/webapps/bundle").then().statusCode(204);
+        assertThat(workdir.resolve("bundle")).doesNotExist();
+    }
+
+    /** An artifact as the gateway stores one: the bytes in S3, the row with their SHA-256. */
+    private String artifact(String name, String contentType, byte[] bytes) {
+        String id = UUID.randomUUID().toString();
+        String key = "artifacts/default/" + id;
+        // the runner creates the bucket when it starts, in the background
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> blobs.put(key, bytes,
+                contentType).await().atMost(Duration.ofSeconds(5)));
+        pool.preparedQuery("INSERT INTO artifacts (id, workspace_id, name, content_type, size_bytes, sha256, "
+                + "storage_key) VALUES ($1, 'default', $2, $3, $4, $5, $6)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.from(List.of(UUID.fromString(id), name, contentType,
+                        (long) bytes.length, dev.forge.core.artifact.OffloadedValues.sha256(bytes), key)))
+                .await().atMost(Duration.ofSeconds(5));
+        return id;
     }
 
     private static boolean listening(int port) {

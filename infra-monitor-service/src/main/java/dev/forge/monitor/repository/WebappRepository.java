@@ -26,8 +26,8 @@ public class WebappRepository {
     }
 
     /** What a new webapp is. */
-    public record NewWebapp(String slug, String name, String type, String gitUrl, String branch, String path,
-            String command, Integer port, JsonNode env, UUID runner, String createdBy) {
+    public record NewWebapp(String slug, String name, String type, String gitUrl, String branch, UUID artifactId,
+            String path, String command, Integer port, JsonNode env, UUID runner, String createdBy) {
     }
 
     private final Pool pool;
@@ -53,12 +53,20 @@ public class WebappRepository {
 
     /** Inserts the webapp; false when the slug is taken. */
     public Uni<Boolean> insert(NewWebapp w) {
-        return pool.preparedQuery("INSERT INTO webapps (slug, name, type, git_url, branch, path, command, port, env, "
-                + "runner_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11) "
-                + "ON CONFLICT (slug) DO NOTHING")
+        return pool.preparedQuery("INSERT INTO webapps (slug, name, type, git_url, branch, artifact_id, path, command, "
+                + "port, env, runner_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11, "
+                + "$12) ON CONFLICT (slug) DO NOTHING")
                 .execute(Tuple.from(java.util.Arrays.asList(w.slug(), w.name(), w.type(), w.gitUrl(), w.branch(),
-                        w.path(), w.command(), w.port(), w.env().toString(), w.runner(), w.createdBy())))
+                        w.artifactId(), w.path(), w.command(), w.port(), w.env().toString(), w.runner(),
+                        w.createdBy())))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The content type of an artifact of the workspace, if it exists there. */
+    public Uni<Optional<String>> artifactType(UUID id, String workspace) {
+        return pool.preparedQuery("SELECT content_type FROM artifacts WHERE id = $1 AND workspace_id = $2")
+                .execute(Tuple.of(id, workspace)).map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getString(0)));
     }
 
     public Uni<Void> delete(String slug) {
@@ -121,6 +129,11 @@ public class WebappRepository {
                 });
     }
 
+    public Uni<Integer> pruneLogs(java.time.Instant olderThan) {
+        return pool.preparedQuery("DELETE FROM webapp_logs WHERE at < $1")
+                .execute(Tuple.of(olderThan.atOffset(java.time.ZoneOffset.UTC))).map(rows -> rows.rowCount());
+    }
+
     private static Runner runner(Row r) {
         var caps = new java.util.ArrayList<String>();
         Rows.json(r, "capabilities_json").forEach(c -> caps.add(c.asText()));
@@ -134,8 +147,13 @@ public class WebappRepository {
         n.put("slug", r.getString("slug"));
         n.put("name", r.getString("name"));
         n.put("type", r.getString("type"));
-        n.putObject("source").put("git_url", r.getString("git_url")).put("branch", r.getString("branch"))
-                .put("path", r.getString("path"));
+        var source = n.putObject("source");
+        if (r.getString("git_url") != null) {
+            source.put("git_url", r.getString("git_url")).put("branch", r.getString("branch"));
+        } else {
+            source.put("artifact_id", r.getUUID("artifact_id").toString());
+        }
+        source.put("path", r.getString("path"));
         n.put("command", r.getString("command"));
         n.put("port", r.getInteger("port"));
         // variable names only: values may be secrets

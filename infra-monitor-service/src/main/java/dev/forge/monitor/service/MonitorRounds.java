@@ -34,12 +34,14 @@ public class MonitorRounds {
     private final LogService logs;
     private final CapacitySampleRepository samples;
     private final EventBackfill backfill;
+    private final dev.forge.monitor.repository.WebappRepository webapps;
     private final List<PeriodicTask> tasks = new ArrayList<>();
 
     public MonitorRounds(Vertx vertx, MonitorConfig config, GatewayRegistry registry, GatewayHealth health,
             GatewayData data, EventService events, LogService logs, CapacitySampleRepository samples,
-            EventBackfill backfill) {
+            EventBackfill backfill, dev.forge.monitor.repository.WebappRepository webapps) {
         this.vertx = vertx;
+        this.webapps = webapps;
         this.config = config;
         this.registry = registry;
         this.health = health;
@@ -83,6 +85,8 @@ public class MonitorRounds {
     private Uni<Void> prune() {
         return events.prune().flatMap(x -> logs.prune())
                 .flatMap(x -> samples.prune(java.time.Instant.now().minus(config.sampleRetention())))
+                // webapps' output, kept as long as the services' log records
+                .flatMap(x -> webapps.pruneLogs(java.time.Instant.now().minus(config.logRetention())))
                 .replaceWithVoid();
     }
 

@@ -34,7 +34,8 @@ public class WebappService {
 
     public static final Set<String> TYPES = Set.of("gradio", "streamlit", "fastapi", "static", "docker");
     private static final Set<String> FIELDS = Set.of("slug", "name", "type", "source", "command", "port", "env");
-    private static final Set<String> SOURCE_FIELDS = Set.of("git_url", "branch", "path");
+    private static final Set<String> SOURCE_FIELDS = Set.of("git_url", "branch", "artifact_id", "path");
+    private static final Set<String> ZIP_TYPES = Set.of("application/zip", "application/x-zip-compressed");
     private static final Set<String> GIT_SCHEMES = Set.of("https", "http", "ssh", "git", "file");
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -85,12 +86,25 @@ public class WebappService {
         source.fieldNames().forEachRemaining(k -> {
             if (!SOURCE_FIELDS.contains(k)) {
                 req.error("'source." + k + "' is not a known field (known: " + SOURCE_FIELDS.stream().sorted().toList()
-                        + "; uploaded artifacts are not supported, only git)");
+                        + ")");
             }
         });
-        String gitUrl = text(req, source, "git_url", true, 2048);
+        // a git repository and branch, or an uploaded zip artifact
+        boolean fromArtifact = source.has("artifact_id");
+        String gitUrl = text(req, source, "git_url", !fromArtifact, 2048);
         if (gitUrl != null) {
             gitUrlProblem(gitUrl).ifPresent(req::error);
+        }
+        java.util.UUID artifactId = null;
+        if (fromArtifact) {
+            if (source.has("git_url") || source.has("branch")) {
+                req.error("'source' takes either 'git_url' (and 'branch') or 'artifact_id', not both");
+            }
+            try {
+                artifactId = java.util.UUID.fromString(source.path("artifact_id").asText());
+            } catch (IllegalArgumentException e) {
+                req.error("'source.artifact_id' must be an artifact's id (a UUID)");
+            }
         }
         String branch = Optional.ofNullable(text(req, source, "branch", false, 200)).orElse("main");
         if (!BRANCH.matcher(branch).matches() || branch.contains("..")) {
@@ -128,8 +142,11 @@ public class WebappService {
         });
         req.check();
         final Integer appPort = port;
-        return pickRunner(type).flatMap(runner -> repository.insert(new WebappRepository.NewWebapp(slug, name, type,
-                gitUrl, branch, path, command, appPort, env, runner.id(), caller.keyPrefix())).flatMap(inserted -> {
+        final java.util.UUID artifact = artifactId;
+        final String gitBranch = gitUrl == null ? "main" : branch;
+        return checkArtifact(artifact, caller.workspace()).flatMap(ok -> pickRunner(type)).flatMap(runner -> repository
+                .insert(new WebappRepository.NewWebapp(slug, name, type, gitUrl, gitBranch, artifact, path, command,
+                        appPort, env, runner.id(), caller.keyPrefix())).flatMap(inserted -> {
                     if (!inserted) {
                         throw new ApiProblem(409, "webapp-exists", "Webapp exists", "a webapp '" + slug
                                 + "' exists already", null);
@@ -138,7 +155,8 @@ public class WebappService {
                             .onFailure().call(e -> undo(runner, slug))
                             .flatMap(status -> audited(caller, "created", slug, runner, status, JsonNodeFactory
                                     .instance.objectNode().put("type", type).put("git_url", gitUrl)
-                                    .put("branch", branch)));
+                                    .put("branch", gitUrl == null ? null : gitBranch)
+                                    .put("artifact_id", artifact == null ? null : artifact.toString())));
                 }));
     }
 
@@ -205,6 +223,24 @@ public class WebappService {
     private Uni<Void> undo(Runner runner, String slug) {
         return runners.remove(runner.grpcAddress(), slug).replaceWithVoid().onFailure().recoverWithNull()
                 .flatMap(x -> repository.delete(slug));
+    }
+
+    /** An artifact source must be a zip archive uploaded to the caller's workspace. */
+    private Uni<Void> checkArtifact(java.util.UUID artifact, String workspace) {
+        if (artifact == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return repository.artifactType(artifact, workspace).map(type -> {
+            if (type.isEmpty()) {
+                throw ApiProblem.invalid("'source.artifact_id': no artifact " + artifact + " in workspace "
+                        + workspace);
+            }
+            if (!ZIP_TYPES.contains(type.get().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT))) {
+                throw ApiProblem.invalid("'source.artifact_id' must be a zip archive (application/zip), not "
+                        + type.get());
+            }
+            return null;
+        });
     }
 
     private Uni<Runner> pickRunner(String type) {

@@ -23,15 +23,8 @@ public class GitSource {
 
     private static final int TIMEOUT_SECONDS = 30;
 
-    /** Fetching failed: the message says what and why, for the caller. */
-    public static class GitFailure extends Exception {
-        public GitFailure(String message) {
-            super(message);
-        }
-    }
-
     /** Makes {@code dir} the branch's head (cloning when it holds no repository); the commit id. */
-    public String checkout(String url, String branch, Path dir) throws GitFailure {
+    public String checkout(String url, String branch, Path dir) throws SourceFailure {
         try {
             if (Files.isDirectory(dir.resolve(".git"))) {
                 try (var git = Git.open(dir.toFile())) {
@@ -48,13 +41,13 @@ public class GitSource {
             try (var git = Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(dir.toFile())
                     .setTimeout(TIMEOUT_SECONDS).call()) {
                 if (git.getRepository().resolve("refs/remotes/origin/" + branch) == null) {
-                    throw new GitFailure("branch '" + branch + "' does not exist at " + url);
+                    throw new SourceFailure("branch '" + branch + "' does not exist at " + url);
                 }
                 return git.getRepository().resolve("HEAD").name();
             }
         } catch (GitAPIException | JGitInternalException | IOException e) {
             deleteQuietly(dir);
-            throw new GitFailure("cannot fetch " + url + " (branch " + branch + "): " + rootMessage(e));
+            throw new SourceFailure("cannot fetch " + url + " (branch " + branch + "): " + rootMessage(e));
         }
     }
 

@@ -28,8 +28,12 @@ public class WebappStore {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** A webapp as defined in the webapps table. */
-    public record Webapp(String slug, String name, String type, String gitUrl, String branch, String path,
-            String command, Integer port, Map<String, String> env, UUID runnerId, String desired) {
+    public record Webapp(String slug, String name, String type, String gitUrl, String branch, UUID artifactId,
+            String path, String command, Integer port, Map<String, String> env, UUID runnerId, String desired) {
+    }
+
+    /** An uploaded artifact: where its bytes are and what they must hash to. */
+    public record Artifact(String storageKey, String sha256, String contentType, long sizeBytes) {
     }
 
     /** One line of output, to be stored. */
@@ -77,6 +81,14 @@ public class WebappStore {
         return out;
     }
 
+    public Optional<Artifact> artifact(UUID id) {
+        var rows = pool.preparedQuery("SELECT storage_key, sha256, content_type, size_bytes FROM artifacts "
+                + "WHERE id = $1").execute(Tuple.of(id)).await().atMost(WAIT);
+        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()).map(r -> new Artifact(
+                r.getString("storage_key"), r.getString("sha256"), r.getString("content_type"),
+                r.getLong("size_bytes")));
+    }
+
     public void state(String slug, String state, String commit) {
         pool.preparedQuery("UPDATE webapps SET state = $2, deployed_commit = COALESCE($3, deployed_commit), "
                 + "updated_at = now() WHERE slug = $1").execute(Tuple.of(slug, state, commit)).await().atMost(WAIT);
@@ -118,7 +130,7 @@ public class WebappStore {
             json.forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
         }
         return new Webapp(r.getString("slug"), r.getString("name"), r.getString("type"), r.getString("git_url"),
-                r.getString("branch"), r.getString("path"), r.getString("command"), r.getInteger("port"), env,
+                r.getString("branch"), r.getUUID("artifact_id"), r.getString("path"), r.getString("command"), r.getInteger("port"), env,
                 r.getUUID("runner_id"), r.getString("desired"));
     }
 }

@@ -31,7 +31,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.json.ServiceVersion;
+import dev.forge.worker.client.ArchiveSource;
 import dev.forge.worker.client.GitSource;
+import dev.forge.worker.client.SourceFailure;
 import dev.forge.worker.config.RunnerConfig;
 import dev.forge.worker.repository.WebappStore;
 import dev.forge.worker.repository.WebappStore.LogRecord;
@@ -112,6 +114,7 @@ public class WebappRunner {
     private final RunnerConfig config;
     private final WebappStore store;
     private final GitSource git;
+    private final ArchiveSource archives;
     private final int httpPort;
     private final boolean allowLocalGit;
     private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
@@ -130,8 +133,9 @@ public class WebappRunner {
     private volatile Path workdir;
     private volatile List<String> capabilities = List.of();
 
-    public WebappRunner(RunnerConfig config, WebappStore store, GitSource git,
+    public WebappRunner(RunnerConfig config, WebappStore store, GitSource git, ArchiveSource archives,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
+        this.archives = archives;
         this.config = config;
         this.store = store;
         this.git = git;
@@ -220,7 +224,7 @@ public class WebappRunner {
         if (!capabilities.contains(app.type())) {
             throw new RunnerException(Problem.PRECONDITION, missing(app.type()));
         }
-        if (app.gitUrl().startsWith("file:") && !allowLocalGit) {
+        if (app.gitUrl() != null && app.gitUrl().startsWith("file:") && !allowLocalGit) {
             throw new RunnerException(Problem.INVALID,
                     "local git URLs are disabled on this runner (forge.runner.allow-local-git)");
         }
@@ -233,16 +237,17 @@ public class WebappRunner {
             long deployment = store.deploymentStarted(slug, id, trigger);
             h.state = "deploying";
             store.state(slug, "deploying", null);
-            h.logs.add("runner", trigger + ": fetching " + app.gitUrl() + " (" + app.branch() + ")");
+            h.logs.add("runner", trigger + ": fetching " + (app.gitUrl() != null ? app.gitUrl() + " ("
+                    + app.branch() + ")" : "artifact " + app.artifactId()));
             String commit;
             Path root;
             try {
-                commit = git.checkout(app.gitUrl(), app.branch(), workdir.resolve(slug).resolve("src"));
+                commit = fetch(app, workdir.resolve(slug).resolve("src"));
                 root = workdir.resolve(slug).resolve("src").resolve(app.path()).normalize();
                 if (!root.startsWith(workdir.resolve(slug).resolve("src")) || !Files.isDirectory(root)) {
-                    throw new GitSource.GitFailure("path '" + app.path() + "' is not a directory of the repository");
+                    throw new SourceFailure("path '" + app.path() + "' is not a directory of the repository");
                 }
-            } catch (GitSource.GitFailure e) {
+            } catch (SourceFailure e) {
                 h.state = "failed";
                 h.message = e.getMessage();
                 h.logs.add("runner", e.getMessage());
@@ -256,8 +261,8 @@ public class WebappRunner {
             h.backoff = config.restartBackoff();
             if (app.type().equals("static")) {
                 h.state = "running";
-                h.message = "serving " + (app.path().isEmpty() ? "the repository" : app.path()) + " at commit "
-                        + commit.substring(0, 12);
+                h.message = "serving " + (app.path().isEmpty() ? "the repository" : app.path()) + " at "
+                        + commit.substring(0, Math.min(12, commit.length()));
                 h.logs.add("runner", h.message);
                 store.deploymentFinished(deployment, commit, "running", h.message);
                 store.state(slug, "running", commit);
@@ -267,6 +272,16 @@ public class WebappRunner {
             launch(h, deployment);
             return h.status();
         }
+    }
+
+    /** The app's source into {@code dir}: its branch's head, or its unpacked artifact; the version deployed. */
+    private String fetch(Webapp app, Path dir) throws SourceFailure {
+        if (app.gitUrl() != null) {
+            return git.checkout(app.gitUrl(), app.branch(), dir);
+        }
+        var artifact = store.artifact(app.artifactId())
+                .orElseThrow(() -> new SourceFailure("artifact " + app.artifactId() + " no longer exists"));
+        return archives.unpack(artifact, dir);
     }
 
     /** Stops the app (its process tree); it stays defined and can be started again. */
@@ -314,7 +329,8 @@ public class WebappRunner {
         var h = hosted.get(slug);
         var app = store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
         var base = h == null ? new Status(slug, "stopped", 0, "", "", 0, "", false) : h.status();
-        String remote = git.remoteHead(app.gitUrl(), app.branch()).orElse("");
+        // an artifact is what it is; a branch may have moved on
+        String remote = app.gitUrl() == null ? "" : git.remoteHead(app.gitUrl(), app.branch()).orElse("");
         boolean behind = !remote.isEmpty() && !base.commit().isEmpty() && !remote.equals(base.commit());
         return new Status(slug, base.state(), base.port(), base.commit(), base.message(), base.restarts(), remote,
                 behind);
@@ -473,7 +489,7 @@ public class WebappRunner {
     /** The app's command: its own, or the type's usual one serving under /apps/{slug}. */
     private String command(Webapp app, int port, Path root, String commit) {
         if (app.type().equals("docker")) {
-            String image = "forge-webapp-" + app.slug() + ":" + commit.substring(0, 12);
+            String image = "forge-webapp-" + app.slug() + ":" + commit.substring(0, Math.min(12, commit.length()));
             int containerPort = app.port() == null ? 8080 : app.port();
             var build = new ArrayList<>(List.of("docker", "build", "-t", image, root.toString()));
             if (runQuietly(build) != 0) {
