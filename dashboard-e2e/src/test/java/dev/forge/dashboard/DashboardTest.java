@@ -147,7 +147,7 @@ class DashboardTest {
                 + "services just started, %d ms from page load to first view on the warm stack%n", loaded,
                 firstView, warmView);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Debug", "Registry",
-                "MCP servers", "Runs");
+                "MCP servers", "Webapps", "Runs");
         assertThat(visible("[data-count='connected']").getText()).isEqualTo("1");
         screenshot("gateways");
 
@@ -326,6 +326,48 @@ class DashboardTest {
 
     @Test
     @Order(9)
+    void aWebappIsDeployedFromTheBrowserAndItsHistoryAndOutputShown() throws Exception {
+        // a git repository with a page, made with the git CLI
+        var repo = Files.createTempDirectory("forge-e2e-site");
+        Files.writeString(repo.resolve("index.html"), "<h1>deployed from the dashboard</h1>");
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", "index.html");
+        git(repo, "-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-qm", "site");
+        String slug = "e2e-site-" + System.currentTimeMillis() % 100000;
+
+        open("webapps");
+        visible("#wa-runners tr");
+        var form = visible("#wa-form");
+        form.findElement(By.name("slug")).sendKeys(slug);
+        form.findElement(By.name("git_url")).sendKeys(repo.toUri().toString());
+        form.findElement(By.cssSelector("button")).click();
+        waiting(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("wa-detail"), "running"));
+        visible("#wa-history tr[data-trigger='create']");
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("wa-logs"), "serving"));
+        String url = visible("#wa-open").getAttribute("href");
+        assertThat(url).endsWith("/apps/" + slug + "/");
+        var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("deployed from the dashboard");
+        click("#wa-rows tr[data-slug='" + slug + "'] button[data-act='redeploy']");
+        visible("#wa-history tr[data-trigger='redeploy']");
+        screenshot("webapps");
+        click("#wa-rows tr[data-slug='" + slug + "'] button[data-act='delete']");
+        waiting(5).until(ExpectedConditions.alertIsPresent()).accept();
+        waiting(15).until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("#wa-rows tr[data-slug='" + slug + "']")));
+    }
+
+    private static void git(Path dir, String... args) throws IOException, InterruptedException {
+        var command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as("git " + String.join(" ", args) + ": " + output).isZero();
+    }
+
+    @Test
+    @Order(10)
     void listsStayResponsiveWithTenThousandEventsAndAThousandRuns() throws Exception {
         String session;
         try (var db = stack.database(); var st = db.createStatement()) {
@@ -364,7 +406,7 @@ class DashboardTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theRolesGateWhatTheDashboardShows() throws Exception {
         String viewer = stack.key("viewer");
         String operator = stack.key("operator");
@@ -378,7 +420,7 @@ class DashboardTest {
         assertThat(all("#run-fork")).isEmpty();
 
         signIn(operator);
-        assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Runs");
+        assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs");
         visible("#gw-rows tr[data-id='local']");
         assertThat(all("#gw-form")).isEmpty();
         assertThat(all("#gw-rows button[data-act='edit'], #gw-rows button[data-act='delete']")).isEmpty();

@@ -21,13 +21,14 @@ import dev.forge.core.testing.ServiceJvm;
 
 /**
  * The services the dashboard shows, as JVMs of their packaged jars on one test database: a gateway, a worker with two
- * slots and infra-monitor watching the gateway as "local". Plus the calls the tests make behind the browser's back.
+ * slots, infra-monitor watching the gateway as "local" and a webapp runner. Plus the calls the tests make behind the browser's back.
  */
 final class Stack implements AutoCloseable {
 
     static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
     static final String DB = "forge_test_dashboard";
     static final UUID WORKER_ID = UUID.fromString("0f0f0f0f-e2e0-4000-8000-000000000001");
+    static final UUID RUNNER_ID = UUID.fromString("0f0f0f0f-e2e0-4000-8000-000000000002");
     private static final String SECRET = "Zm9yZ2UtZTJlLXNlY3JldC1rZXktMzItYnl0ZXMhISE=";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -35,11 +36,13 @@ final class Stack implements AutoCloseable {
     final ServiceJvm gateway;
     final ServiceJvm worker;
     final ServiceJvm monitor;
+    final ServiceJvm runner;
 
-    private Stack(ServiceJvm gateway, ServiceJvm worker, ServiceJvm monitor) {
+    private Stack(ServiceJvm gateway, ServiceJvm worker, ServiceJvm monitor, ServiceJvm runner) {
         this.gateway = gateway;
         this.worker = worker;
         this.monitor = monitor;
+        this.runner = runner;
     }
 
     private static List<String> common() {
@@ -72,7 +75,15 @@ final class Stack implements AutoCloseable {
                 "-Dforge.auth.cache-ttl=0s"));
         var monitor = ServiceJvm.start("infra-monitor-service",
                 Path.of("../infra-monitor-service/target/quarkus-app/quarkus-run.jar"), 51282, monitorProperties);
-        return new Stack(gateway, worker, monitor);
+        // the worker jar again, in the runner role: the Webapps view's apps run here
+        var runnerProperties = common();
+        runnerProperties.addAll(List.of("-Dforge.runner.enabled=true", "-Dforge.runner.id=" + RUNNER_ID,
+                "-Dforge.runner.workdir=" + Path.of("target/webapps").toAbsolutePath(),
+                "-Dforge.runner.allow-local-git=true", "-Dforge.runner.heartbeat-interval=1s",
+                "-Dforge.runner.ports-from=53500", "-Dforge.runner.ports-to=53599"));
+        var runner = ServiceJvm.start("worker-service", Path.of("../worker-service/target/quarkus-app/quarkus-run.jar"),
+                51284, runnerProperties);
+        return new Stack(gateway, worker, monitor, runner);
     }
 
     String monitorUrl() {
@@ -117,7 +128,7 @@ final class Stack implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (var jvm : new ServiceJvm[] { monitor, worker, gateway }) {
+        for (var jvm : new ServiceJvm[] { runner, monitor, worker, gateway }) {
             jvm.close();
         }
     }

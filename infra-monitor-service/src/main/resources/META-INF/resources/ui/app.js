@@ -10,6 +10,8 @@ const state = { key: sessionStorage.getItem(KEY), me: null, gateways: [], gatewa
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const badge = (v) => `<span class="badge ${esc(v)}">${esc(v ?? '–')}</span>`;
+// a webapp's or runner's state, coloured like the health it amounts to
+const stateBadge = (v) => `<span class="badge ${['running', 'healthy'].includes(v) ? 'passing' : v === 'stopped' ? 'STOPPED' : 'critical'}">${esc(v ?? '–')}</span>`;
 const time = (v) => (v ? new Date(v).toLocaleTimeString() : '–');
 const stamp = (v) => (v ? new Date(v).toLocaleString() : '–');
 const json = (v) => `<pre>${esc(JSON.stringify(v, null, 2))}</pre>`;
@@ -93,7 +95,7 @@ function live(owner, path, onItem, onState) {
 function liveTable(el, { rows, scroll, autoscroll, status, render, onItem }) {
   let stop = null;
   state.cleanups.push(() => stop?.());
-  return (path) => {
+  const restart = (path) => {
     stop?.();
     const before = state.cleanups.length;
     live(el, path, (item) => {
@@ -105,6 +107,8 @@ function liveTable(el, { rows, scroll, autoscroll, status, render, onItem }) {
     const mine = state.cleanups.splice(before);
     stop = () => mine.forEach((fn) => fn());
   };
+  restart.stop = () => stop?.();
+  return restart;
 }
 
 function every(owner, ms, fn) {
@@ -132,6 +136,7 @@ const VIEWS = {
   debug: { title: 'Debug', roles: ['admin', 'developer'], render: debugView },
   registry: { title: 'Registry', roles: ['admin'], render: registryView },
   mcp: { title: 'MCP servers', roles: ['admin'], gateway: true, render: mcpView },
+  webapps: { title: 'Webapps', roles: INFRA, render: webappsView },
   runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
 };
 const can = (view) => VIEWS[view].roles.includes(state.me?.role);
@@ -697,6 +702,108 @@ async function mcpView(el) {
       await refresh();
     } catch (e) {
       showProblem($('#mcp-problem', el), e);
+    }
+  });
+}
+
+// ---- Webapps ----------------------------------------------------------------------------------------------------------
+
+async function webappsView(el) {
+  el.innerHTML = `<h3>Runners</h3><table><thead><tr><th>Runner</th><th>Host</th><th>Health</th><th>Can host</th><th>Active webapps</th><th>Version</th></tr></thead>
+      <tbody id="wa-runners"></tbody></table>
+    <h3>Webapps</h3><div id="wa-problem"></div>
+    <div class="split"><div><table><thead><tr><th>Webapp</th><th>Type</th><th>State</th><th>Source</th><th>Deployed</th><th></th></tr></thead>
+      <tbody id="wa-rows"></tbody></table>
+      ${isAdmin() ? `<h3>Deploy a webapp</h3><form id="wa-form" class="inline">
+        <label>Slug <input name="slug" required pattern="[a-z0-9][a-z0-9-]{0,62}"></label>
+        <label>Type <select name="type">${['static', 'fastapi', 'gradio', 'streamlit', 'docker'].map((t) => `<option>${t}</option>`).join('')}</select></label>
+        <label>Git URL <input name="git_url" required placeholder="https://git.example/site.git"></label>
+        <label>Branch <input name="branch" value="main"></label>
+        <label>Path <input name="path" placeholder="(repository root)"></label>
+        <label>Command <input name="command" placeholder="(the type's default)"></label>
+        <label>Port <input name="port" type="number" min="1024" max="65535"></label>
+        <button class="primary">Deploy</button></form>` : ''}</div>
+      <div class="panel" id="wa-detail"><p class="muted">Select a webapp for its state, history and output.</p></div></div>`;
+  const refresh = async () => {
+    const [runners, apps] = await Promise.all([get('/v1/runners'), get('/v1/webapps')]);
+    $('#wa-runners', el).innerHTML = runners.map((r) => `<tr><td>${esc(r.id.slice(0, 8))}</td><td>${esc(r.host)}</td>
+      <td>${stateBadge(r.health)}</td><td>${r.capabilities.map(esc).join(', ')}</td>
+      <td>${r.active_webapps}</td><td>${esc(r.version ?? '–')}</td></tr>`).join('') || '<tr><td colspan="6" class="muted">No runner registered.</td></tr>';
+    $('#wa-rows', el).innerHTML = apps.map((a) => `<tr class="clickable" data-slug="${esc(a.slug)}"><td><strong>${esc(a.name)}</strong><div class="muted">${esc(a.slug)}</div></td>
+      <td>${esc(a.type)}</td><td>${stateBadge(a.state)}</td>
+      <td>${esc(a.source.git_url ?? `artifact ${a.source.artifact_id}`)} ${a.source.branch ? `(${esc(a.source.branch)})` : ''}</td>
+      <td>${esc((a.deployed_commit ?? '–').slice(0, 12))}</td>
+      <td>${isAdmin() ? ['start', 'stop', 'redeploy', 'delete'].map((act) => `<button data-act="${act}" ${act === 'delete' ? 'class="danger"' : ''}>${act[0].toUpperCase() + act.slice(1)}</button>`).join(' ') : ''}</td></tr>`).join('')
+      || '<tr><td colspan="6" class="muted">No webapps.</td></tr>';
+  };
+  // the selected app's output stream; replaced when another app is selected
+  let output = null;
+  const detail = async (slug) => {
+    el.querySelectorAll('#wa-rows tr').forEach((r) => r.classList.toggle('selected', r.dataset.slug === slug));
+    const out = $('#wa-detail', el);
+    try {
+      const [app, history] = await Promise.all([get(`/v1/webapps/${slug}`), get(`/v1/webapps/${slug}/deployments`)]);
+      out.innerHTML = `<h3>${esc(app.name)} ${stateBadge(app.state)}</h3>
+        <p>${app.url && app.state === 'running' ? `<a href="${esc(app.url)}" target="_blank" rel="noopener" id="wa-open">${esc(app.url)}</a>` : ''}</p>
+        <p class="muted">${esc(app.message ?? '')} · restarts ${app.restarts ?? 0}
+          ${app.behind === true ? ` · <strong id="wa-behind">behind ${esc(app.source.branch)}</strong>` : app.behind === false ? ' · up to date' : ''}</p>
+        <h3>Deployments</h3><table id="wa-history"><thead><tr><th>Started</th><th>Trigger</th><th>Commit</th><th>Outcome</th><th>Duration</th></tr></thead><tbody>
+        ${history.map((d) => `<tr data-trigger="${esc(d.trigger)}"><td>${stamp(d.started_at)}</td><td>${esc(d.trigger)}</td><td>${esc((d.commit ?? '').slice(0, 12))}</td>
+          <td>${stateBadge(d.outcome ?? 'deploying')}</td><td>${d.duration_ms ?? '–'} ms</td></tr>`).join('')}</tbody></table>
+        <h3>Output</h3><div class="scroll" id="wa-log-scroll" style="max-height:260px"><table><tbody id="wa-logs"></tbody></table></div>`;
+      output?.stop();
+      output = liveTable(el, { rows: $('#wa-logs', out), scroll: $('#wa-log-scroll', out), autoscroll: { checked: true },
+        status: document.createElement('span'), render: (l) => `<tr><td>${time(l.at)}</td><td>${esc(l.stream)}</td><td class="log-line">${esc(l.line)}</td></tr>` });
+      output(`/v1/webapps/${slug}/logs/stream?tail=200`);
+    } catch (e) {
+      showProblem(out, e);
+    }
+  };
+  await refresh();
+  every(el, 5000, refresh);
+  $('#wa-rows', el).addEventListener('click', async (ev) => {
+    const row = ev.target.closest('tr[data-slug]');
+    if (!row) return;
+    const act = ev.target.dataset?.act;
+    const slug = row.dataset.slug;
+    if (!act) {
+      detail(slug);
+      return;
+    }
+    $('#wa-problem', el).innerHTML = '';
+    try {
+      ev.target.disabled = true;
+      if (act === 'delete') {
+        if (!confirm(`Delete webapp ${slug}, its files, history and output?`)) return;
+        await api(`/v1/webapps/${slug}`, { method: 'DELETE' });
+      } else {
+        await api(`/v1/webapps/${slug}/${act}`, { method: 'POST' });
+      }
+      await refresh();
+      if (act !== 'delete') await detail(slug);
+    } catch (e) {
+      showProblem($('#wa-problem', el), e);
+    } finally {
+      ev.target.disabled = false;
+    }
+  });
+  $('#wa-form', el)?.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    const body = { slug: f.slug.value.trim(), type: f.type.value, source: { git_url: f.git_url.value.trim() } };
+    if (f.branch.value.trim()) body.source.branch = f.branch.value.trim();
+    if (f.path.value.trim()) body.source.path = f.path.value.trim();
+    if (f.command.value.trim()) body.command = f.command.value.trim();
+    if (f.port.value) body.port = Number(f.port.value);
+    $('#wa-problem', el).innerHTML = '<p class="muted">Deploying…</p>';
+    try {
+      await api('/v1/webapps', { method: 'POST', body });
+      $('#wa-problem', el).innerHTML = '';
+      f.reset();
+      await refresh();
+      await detail(body.slug);
+    } catch (e) {
+      showProblem($('#wa-problem', el), e);
     }
   });
 }
