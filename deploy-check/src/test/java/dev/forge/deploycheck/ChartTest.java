@@ -115,7 +115,7 @@ class ChartTest {
         assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrder(
                 "forge-gateway", "forge-worker", "forge-skill", "forge-monitor", "forge-redis");
         assertThat(all(objects, StatefulSet.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrder("forge-postgres", "forge-rabbitmq", "forge-s3");
+                .containsExactlyInAnyOrder("forge-postgres", "forge-rabbitmq", "forge-s3", "forge-runner");
         assertThat(kinds).containsEntry("HorizontalPodAutoscaler", 1L).containsEntry("PodDisruptionBudget", 2L)
                 .containsEntry("Ingress", 1L).containsEntry("Secret", 1L).containsEntry("ConfigMap", 1L);
         var names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
@@ -256,6 +256,50 @@ class ChartTest {
     }
 
     @Test
+    void theRunnerIsTheWorkerImageInTheRunnerRole() throws IOException {
+        var values = values();
+        var objects = render(values);
+        var runner = one(objects, StatefulSet.class, "forge-runner");
+        var pod = runner.getSpec().getTemplate().getSpec();
+        var container = pod.getContainers().get(0);
+        var worker = one(objects, Deployment.class, "forge-worker").getSpec().getTemplate().getSpec().getContainers()
+                .get(0);
+        assertThat(container.getImage()).isEqualTo(worker.getImage());
+        var env = container.getEnv().stream().collect(Collectors.toMap(e -> e.getName(), e -> e));
+        assertThat(env.get("FORGE_RUNNER_ENABLED").getValue()).isEqualTo("true");
+        assertThat(env.get("FORGE_RUNNER_ID").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        int port = container.getPorts().stream().filter(p -> p.getName().equals("http")).findFirst().orElseThrow()
+                .getContainerPort();
+        assertThat(env.get("QUARKUS_HTTP_PORT").getValue()).isEqualTo(String.valueOf(port));
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // the workdir is on the claim
+        String mount = container.getVolumeMounts().get(0).getMountPath();
+        assertThat(env.get("FORGE_RUNNER_WORKDIR").getValue()).startsWith(mount + "/");
+        assertThat(runner.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName())
+                .isEqualTo(container.getVolumeMounts().get(0).getName());
+        // the variables are the worker's own settings
+        assertThat(serviceConfig("worker-service").getProperty("forge.runner.enabled"))
+                .isEqualTo("${FORGE_RUNNER_ENABLED:false}");
+        String runnerConfig = Files.readString(Path.of("../worker-service/src/main/java/dev/forge/worker/config/"
+                + "RunnerConfig.java"));
+        assertThat(runnerConfig).contains("prefix = \"forge.runner\"", "Optional<String> id()",
+                "Optional<String> workdir()", "String advertisedHost()");
+        // its apps are reachable through the ingress
+        var apps = one(objects, Ingress.class, "forge").getSpec().getRules().stream()
+                .filter(r -> r.getHost().equals(((Map<?, ?>) values.get("ingress")).get("appsHost"))).findFirst()
+                .orElseThrow();
+        assertThat(apps.getHttp().getPaths().get(0).getPath()).isEqualTo("/apps");
+        assertThat(apps.getHttp().getPaths().get(0).getBackend().getService().getName()).isEqualTo("forge-runner");
+
+        @SuppressWarnings("unchecked")
+        var runnerValues = (Map<String, Object>) values.get("runner");
+        runnerValues.put("enabled", false);
+        var without = render(values);
+        assertThat(all(without, StatefulSet.class)).noneMatch(s -> s.getMetadata().getName().equals("forge-runner"));
+        assertThat(one(without, Ingress.class, "forge").getSpec().getRules()).hasSize(2);
+    }
+
+    @Test
     void externalDependenciesAndNoIngressRenderToo() throws IOException {
         var values = values();
         for (String dependency : List.of("postgres", "redis", "rabbitmq", "consul", "s3")) {
@@ -269,7 +313,8 @@ class ChartTest {
         var objects = render(values);
         assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder("forge-gateway", "forge-worker", "forge-skill", "forge-monitor");
-        assertThat(all(objects, StatefulSet.class)).isEmpty();
+        assertThat(all(objects, StatefulSet.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactly("forge-runner");
         assertThat(all(objects, Ingress.class)).isEmpty();
 
         @SuppressWarnings("unchecked")

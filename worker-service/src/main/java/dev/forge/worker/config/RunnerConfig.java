@@ -16,7 +16,10 @@ public interface RunnerConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Stable id across restarts, so its webapps come back to it; random when unset. */
+    /**
+     * Stable id across restarts, so its webapps come back to it: a UUID, or a stable name such as a StatefulSet pod's
+     * (turned into a name-based UUID); random when unset.
+     */
     Optional<String> id();
 
     /** Where checkouts live ({@code <workdir>/<slug>}); empty: {@code java.io.tmpdir/forge-runner}. */

@@ -152,7 +152,7 @@ public class WebappRunner {
         if (!config.enabled()) {
             return;
         }
-        UUID runner = config.id().map(UUID::fromString).orElseGet(UUID::randomUUID);
+        UUID runner = config.id().map(WebappRunner::runnerId).orElseGet(UUID::randomUUID);
         workdir = Path.of(config.workdir().orElse(System.getProperty("java.io.tmpdir") + File.separator
                 + "forge-runner"));
         Files.createDirectories(workdir);
@@ -573,6 +573,16 @@ public class WebappRunner {
             }
         }
         return false;
+    }
+
+    /** A UUID as it is, or any other stable name (a StatefulSet's pod name) turned into one. */
+    static UUID runnerId(String configured) {
+        try {
+            return UUID.fromString(configured);
+        } catch (IllegalArgumentException e) {
+            return UUID.nameUUIDFromBytes(("forge-runner:" + configured)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     private void heartbeat() {
