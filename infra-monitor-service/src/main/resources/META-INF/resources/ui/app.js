@@ -90,7 +90,8 @@ function live(owner, path, onItem, onState) {
 
 /**
  * A live table: rows appended as they stream in, the newest MAX_LIVE_ROWS kept, scrolled to the end while
- * auto-scroll is on. The returned function (re)starts it on a stream path, stopping the previous stream.
+ * auto-scroll is on (a checkbox, or always without one), the stream's state shown in `status` if given. The returned
+ * function (re)starts it on a stream path, stopping the previous stream; its `stop()` ends it.
  */
 function liveTable(el, { rows, scroll, autoscroll, status, render, onItem }) {
   let stop = null;
@@ -102,8 +103,8 @@ function liveTable(el, { rows, scroll, autoscroll, status, render, onItem }) {
       onItem?.(item);
       rows.insertAdjacentHTML('beforeend', render(item));
       while (rows.children.length > MAX_LIVE_ROWS) rows.firstElementChild.remove();
-      if (autoscroll.checked) scroll.scrollTop = 1e9;
-    }, (s) => { status.textContent = s; });
+      if (!autoscroll || autoscroll.checked) scroll.scrollTop = 1e9;
+    }, (s) => { if (status) status.textContent = s; });
     const mine = state.cleanups.splice(before);
     stop = () => mine.forEach((fn) => fn());
   };
@@ -752,8 +753,7 @@ async function webappsView(el) {
           <td>${stateBadge(d.outcome ?? 'deploying')}</td><td>${d.duration_ms ?? '–'} ms</td></tr>`).join('')}</tbody></table>
         <h3>Output</h3><div class="scroll" id="wa-log-scroll" style="max-height:260px"><table><tbody id="wa-logs"></tbody></table></div>`;
       output?.stop();
-      output = liveTable(el, { rows: $('#wa-logs', out), scroll: $('#wa-log-scroll', out), autoscroll: { checked: true },
-        status: document.createElement('span'), render: (l) => `<tr><td>${time(l.at)}</td><td>${esc(l.stream)}</td><td class="log-line">${esc(l.line)}</td></tr>` });
+      output = liveTable(el, { rows: $('#wa-logs', out), scroll: $('#wa-log-scroll', out), render: (l) => `<tr><td>${time(l.at)}</td><td>${esc(l.stream)}</td><td class="log-line">${esc(l.line)}</td></tr>` });
       output(`/v1/webapps/${slug}/logs/stream?tail=200`);
     } catch (e) {
       showProblem(out, e);

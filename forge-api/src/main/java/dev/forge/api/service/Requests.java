@@ -13,10 +13,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 public final class Requests {
 
     private final JsonNode body;
-    private final List<String> errors = new ArrayList<>();
+    private final List<String> errors;
+    /** For a nested object: its field name and a dot, so problems name the full path ({@code 'source.git_url'}). */
+    private final String prefix;
 
-    private Requests(JsonNode body) {
+    private Requests(JsonNode body, List<String> errors, String prefix) {
         this.body = body;
+        this.errors = errors;
+        this.prefix = prefix;
     }
 
     /** Starts validating a body that must be a JSON object with only the given keys. */
@@ -28,13 +32,28 @@ public final class Requests {
             throw ApiProblem.invalid("request body must be a JSON object, not " + body.getNodeType().name()
                     .toLowerCase());
         }
-        var r = new Requests(body);
+        var r = new Requests(body, new ArrayList<>(), "");
+        r.unknownFields(allowed);
+        return r;
+    }
+
+    /**
+     * Validates the object field {@code field} ({} when absent) with only the given keys; its problems are this
+     * request's, named with their path.
+     */
+    public Requests nested(String field, Set<String> allowed) {
+        var nested = new Requests(object(field), errors, prefix + field + ".");
+        nested.unknownFields(allowed);
+        return nested;
+    }
+
+    private void unknownFields(Set<String> allowed) {
         body.fieldNames().forEachRemaining(k -> {
             if (!allowed.contains(k)) {
-                r.errors.add("'" + k + "' is not a known field (known: " + allowed.stream().sorted().toList() + ")");
+                errors.add("'" + prefix + k + "' is not a known field (known: " + allowed.stream().sorted().toList()
+                        + ")");
             }
         });
-        return r;
     }
 
     /** The body being validated, for fields with their own rules. */
@@ -46,16 +65,16 @@ public final class Requests {
         var v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {
-                errors.add("'" + field + "' is required");
+                errors.add("'" + prefix + field + "' is required");
             }
             return Optional.empty();
         }
         if (!v.isTextual() || v.asText().isBlank()) {
-            errors.add("'" + field + "' must be a non-empty string");
+            errors.add("'" + prefix + field + "' must be a non-empty string");
             return Optional.empty();
         }
         if (v.asText().length() > maxLength) {
-            errors.add("'" + field + "' must be at most " + maxLength + " characters");
+            errors.add("'" + prefix + field + "' must be at most " + maxLength + " characters");
             return Optional.empty();
         }
         return Optional.of(v.asText().trim());
@@ -66,7 +85,7 @@ public final class Requests {
             try {
                 return Optional.of(UUID.fromString(t));
             } catch (IllegalArgumentException e) {
-                errors.add("'" + field + "' must be a UUID, got '" + t + "'");
+                errors.add("'" + prefix + field + "' must be a UUID, got '" + t + "'");
                 return Optional.empty();
             }
         });
@@ -79,7 +98,7 @@ public final class Requests {
             return JsonNodeFactory.instance.objectNode();
         }
         if (!v.isObject()) {
-            errors.add("'" + field + "' must be a JSON object");
+            errors.add("'" + prefix + field + "' must be a JSON object");
             return JsonNodeFactory.instance.objectNode();
         }
         return v;

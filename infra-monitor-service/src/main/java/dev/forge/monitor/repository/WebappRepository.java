@@ -38,17 +38,12 @@ public class WebappRepository {
 
     public Uni<List<Runner>> runners() {
         return pool.query("SELECT *, capabilities::text AS capabilities_json, extract(epoch FROM now() - heartbeat_at) AS silent FROM runners "
-                + "ORDER BY started_at").execute().map(rows -> {
-                    var out = new java.util.ArrayList<Runner>();
-                    rows.forEach(r -> out.add(runner(r)));
-                    return out;
-                });
+                + "ORDER BY started_at").execute().map(rows -> Rows.list(rows, WebappRepository::runner));
     }
 
     public Uni<Optional<Runner>> runner(UUID id) {
         return pool.preparedQuery("SELECT *, capabilities::text AS capabilities_json, extract(epoch FROM now() - heartbeat_at) AS silent FROM runners "
-                + "WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(runner(rows.iterator().next())));
+                + "WHERE id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, WebappRepository::runner));
     }
 
     /** Inserts the webapp; false when the slug is taken. */
@@ -65,8 +60,7 @@ public class WebappRepository {
     /** The content type of an artifact of the workspace, if it exists there. */
     public Uni<Optional<String>> artifactType(UUID id, String workspace) {
         return pool.preparedQuery("SELECT content_type FROM artifacts WHERE id = $1 AND workspace_id = $2")
-                .execute(Tuple.of(id, workspace)).map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(rows.iterator().next().getString(0)));
+                .execute(Tuple.of(id, workspace)).map(rows -> Rows.first(rows, r -> r.getString(0)));
     }
 
     public Uni<Void> delete(String slug) {
@@ -80,58 +74,52 @@ public class WebappRepository {
 
     public Uni<Optional<ObjectNode>> find(String slug) {
         return pool.preparedQuery("SELECT *, env::text AS env_json FROM webapps WHERE slug = $1").execute(Tuple.of(slug))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(webapp(rows.iterator().next())));
+                .map(rows -> Rows.first(rows, WebappRepository::webapp));
     }
 
     public Uni<List<ObjectNode>> list() {
-        return pool.query("SELECT *, env::text AS env_json FROM webapps ORDER BY slug").execute().map(rows -> {
-            var out = new java.util.ArrayList<ObjectNode>();
-            rows.forEach(r -> out.add(webapp(r)));
-            return out;
-        });
+        return pool.query("SELECT *, env::text AS env_json FROM webapps ORDER BY slug").execute()
+                .map(rows -> Rows.list(rows, WebappRepository::webapp));
     }
 
     public Uni<List<ObjectNode>> deployments(String slug, int limit) {
         return pool.preparedQuery("SELECT * FROM webapp_deployments WHERE slug = $1 ORDER BY id DESC LIMIT $2")
-                .execute(Tuple.of(slug, limit)).map(rows -> {
-                    var out = new java.util.ArrayList<ObjectNode>();
-                    for (Row r : rows) {
-                        var n = JsonNodeFactory.instance.objectNode();
-                        n.put("id", r.getLong("id"));
-                        n.put("trigger", r.getString("trigger"));
-                        n.put("commit", r.getString("commit"));
-                        n.put("outcome", r.getString("outcome"));
-                        n.put("message", r.getString("message"));
-                        n.put("runner_id", r.getUUID("runner_id").toString());
-                        Rows.time(n, "started_at", r.getOffsetDateTime("started_at"));
-                        Rows.time(n, "finished_at", r.getOffsetDateTime("finished_at"));
-                        n.put("duration_ms", r.getLong("duration_ms"));
-                        out.add(n);
-                    }
-                    return out;
-                });
+                .execute(Tuple.of(slug, limit)).map(rows -> Rows.list(rows, WebappRepository::deployment));
     }
 
     /** Stored output, newest first; {@code before} an id for the next page. */
     public Uni<List<ObjectNode>> logs(String slug, Long before, int limit) {
         return pool.preparedQuery("SELECT * FROM webapp_logs WHERE slug = $1 AND ($2::bigint IS NULL OR id < $2) "
-                + "ORDER BY id DESC LIMIT $3").execute(Tuple.of(slug, before, limit)).map(rows -> {
-                    var out = new java.util.ArrayList<ObjectNode>();
-                    for (Row r : rows) {
-                        var n = JsonNodeFactory.instance.objectNode();
-                        n.put("id", r.getLong("id"));
-                        Rows.time(n, "at", r.getOffsetDateTime("at"));
-                        n.put("stream", r.getString("stream"));
-                        n.put("line", r.getString("line"));
-                        out.add(n);
-                    }
-                    return out;
-                });
+                + "ORDER BY id DESC LIMIT $3").execute(Tuple.of(slug, before, limit))
+                .map(rows -> Rows.list(rows, WebappRepository::logLine));
     }
 
     public Uni<Integer> pruneLogs(java.time.Instant olderThan) {
         return pool.preparedQuery("DELETE FROM webapp_logs WHERE at < $1")
                 .execute(Tuple.of(olderThan.atOffset(java.time.ZoneOffset.UTC))).map(rows -> rows.rowCount());
+    }
+
+    private static ObjectNode deployment(Row r) {
+        var n = JsonNodeFactory.instance.objectNode();
+        n.put("id", r.getLong("id"));
+        n.put("trigger", r.getString("trigger"));
+        n.put("commit", r.getString("commit"));
+        n.put("outcome", r.getString("outcome"));
+        n.put("message", r.getString("message"));
+        n.put("runner_id", r.getUUID("runner_id").toString());
+        Rows.time(n, "started_at", r.getOffsetDateTime("started_at"));
+        Rows.time(n, "finished_at", r.getOffsetDateTime("finished_at"));
+        n.put("duration_ms", r.getLong("duration_ms"));
+        return n;
+    }
+
+    private static ObjectNode logLine(Row r) {
+        var n = JsonNodeFactory.instance.objectNode();
+        n.put("id", r.getLong("id"));
+        Rows.time(n, "at", r.getOffsetDateTime("at"));
+        n.put("stream", r.getString("stream"));
+        n.put("line", r.getString("line"));
+        return n;
     }
 
     private static Runner runner(Row r) {

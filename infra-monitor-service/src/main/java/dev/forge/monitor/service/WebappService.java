@@ -82,35 +82,25 @@ public class WebappService {
             req.error("'type' must be one of " + TYPES.stream().sorted().toList() + ", got '" + type + "'");
         }
         String name = req.text("name", false, 200).orElse(slug);
-        var source = req.object("source");
-        source.fieldNames().forEachRemaining(k -> {
-            if (!SOURCE_FIELDS.contains(k)) {
-                req.error("'source." + k + "' is not a known field (known: " + SOURCE_FIELDS.stream().sorted().toList()
-                        + ")");
-            }
-        });
+        var source = req.nested("source", SOURCE_FIELDS);
         // a git repository and branch, or an uploaded zip artifact
-        boolean fromArtifact = source.has("artifact_id");
-        String gitUrl = text(req, source, "git_url", !fromArtifact, 2048);
+        boolean fromArtifact = source.body().has("artifact_id");
+        String gitUrl = source.text("git_url", !fromArtifact, 2048).orElse(null);
         if (gitUrl != null) {
             gitUrlProblem(gitUrl).ifPresent(req::error);
         }
         java.util.UUID artifactId = null;
         if (fromArtifact) {
-            if (source.has("git_url") || source.has("branch")) {
+            if (source.body().has("git_url") || source.body().has("branch")) {
                 req.error("'source' takes either 'git_url' (and 'branch') or 'artifact_id', not both");
             }
-            try {
-                artifactId = java.util.UUID.fromString(source.path("artifact_id").asText());
-            } catch (IllegalArgumentException e) {
-                req.error("'source.artifact_id' must be an artifact's id (a UUID)");
-            }
+            artifactId = source.uuid("artifact_id", true).orElse(null);
         }
-        String branch = Optional.ofNullable(text(req, source, "branch", false, 200)).orElse("main");
+        String branch = source.text("branch", false, 200).orElse("main");
         if (!BRANCH.matcher(branch).matches() || branch.contains("..")) {
             req.error("'source.branch' is not a valid branch name: '" + branch + "'");
         }
-        String path = Optional.ofNullable(text(req, source, "path", false, 500)).orElse("");
+        String path = source.text("path", false, 500).orElse("");
         if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
             req.error("'source.path' must be a relative path inside the repository");
         }
@@ -311,21 +301,6 @@ public class WebappService {
                 ? "healthy" : "silent");
         n.put("seconds_since_heartbeat", Math.round(r.silentSeconds() * 10) / 10.0);
         return n;
-    }
-
-    private static String text(Requests req, JsonNode object, String field, boolean required, int max) {
-        var v = object.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                req.error("'source." + field + "' is required");
-            }
-            return null;
-        }
-        if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > max) {
-            req.error("'source." + field + "' must be a non-empty string of at most " + max + " characters");
-            return null;
-        }
-        return v.asText().trim();
     }
 
     private static Optional<String> gitUrlProblem(String url) {

@@ -44,7 +44,7 @@ public class AppProxy {
 
     private void handle(RoutingContext rc) {
         String slug = rc.pathParam("slug");
-        var route = runner.enabled() ? runner.route(slug) : java.util.Optional.<WebappRunner.Route> empty();
+        var route = runner.route(slug);
         if (route.isEmpty()) {
             rc.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end("no webapp '" + slug + "' is served here\n");

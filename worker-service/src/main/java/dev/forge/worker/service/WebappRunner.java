@@ -74,6 +74,11 @@ public class WebappRunner {
     /** An app's state as the runner sees it. */
     public record Status(String slug, String state, int port, String commit, String message, int restarts,
             String remoteCommit, boolean behind) {
+
+        /** An app the runner is not hosting (now). */
+        static Status idle(String slug, String state) {
+            return new Status(slug, state, 0, "", "", 0, "", false);
+        }
     }
 
     /** Where the proxy sends a request for an app: a directory to serve, or a local port. */
@@ -217,7 +222,7 @@ public class WebappRunner {
     /** Fetches the source and (re)starts the app; one history entry. Bad input throws; a failing app does not. */
     public Status deploy(String slug, String trigger) {
         requireEnabled();
-        var app = store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
+        var app = requireApp(slug);
         if (!id.equals(app.runnerId())) {
             throw new RunnerException(Problem.INVALID, "webapp " + slug + " is assigned to runner " + app.runnerId());
         }
@@ -239,12 +244,13 @@ public class WebappRunner {
             store.state(slug, "deploying", null);
             h.logs.add("runner", trigger + ": fetching " + (app.gitUrl() != null ? app.gitUrl() + " ("
                     + app.branch() + ")" : "artifact " + app.artifactId()));
+            Path src = workdir.resolve(slug).resolve("src");
             String commit;
             Path root;
             try {
-                commit = fetch(app, workdir.resolve(slug).resolve("src"));
-                root = workdir.resolve(slug).resolve("src").resolve(app.path()).normalize();
-                if (!root.startsWith(workdir.resolve(slug).resolve("src")) || !Files.isDirectory(root)) {
+                commit = fetch(app, src);
+                root = src.resolve(app.path()).normalize();
+                if (!root.startsWith(src) || !Files.isDirectory(root)) {
                     throw new SourceFailure("path '" + app.path() + "' is not a directory of the repository");
                 }
             } catch (SourceFailure e) {
@@ -274,6 +280,10 @@ public class WebappRunner {
         }
     }
 
+    private Webapp requireApp(String slug) {
+        return store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
+    }
+
     /** The app's source into {@code dir}: its branch's head, or its unpacked artifact; the version deployed. */
     private String fetch(Webapp app, Path dir) throws SourceFailure {
         if (app.gitUrl() != null) {
@@ -289,9 +299,9 @@ public class WebappRunner {
         requireEnabled();
         var h = hosted.get(slug);
         if (h == null) {
-            store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
+            requireApp(slug);
             store.state(slug, "stopped", null);
-            return new Status(slug, "stopped", 0, "", "", 0, "", false);
+            return Status.idle(slug, "stopped");
         }
         synchronized (h) {
             cancelRestart(h);
@@ -320,15 +330,15 @@ public class WebappRunner {
         } catch (IOException e) {
             LOG.warnf("Files of webapp %s not deleted: %s", slug, e.getMessage());
         }
-        return new Status(slug, "removed", 0, "", "", 0, "", false);
+        return Status.idle(slug, "removed");
     }
 
     /** The app's state, and whether its deployed commit is behind its branch (asks the remote). */
     public Status status(String slug) {
         requireEnabled();
         var h = hosted.get(slug);
-        var app = store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
-        var base = h == null ? new Status(slug, "stopped", 0, "", "", 0, "", false) : h.status();
+        var app = requireApp(slug);
+        var base = h == null ? Status.idle(slug, "stopped") : h.status();
         // an artifact is what it is; a branch may have moved on
         String remote = app.gitUrl() == null ? "" : git.remoteHead(app.gitUrl(), app.branch()).orElse("");
         boolean behind = !remote.isEmpty() && !base.commit().isEmpty() && !remote.equals(base.commit());
@@ -350,7 +360,7 @@ public class WebappRunner {
         requireEnabled();
         var h = hosted.get(slug);
         if (h == null) {
-            store.find(slug).orElseThrow(() -> new RunnerException(Problem.NOT_FOUND, "no webapp " + slug));
+            requireApp(slug);
             h = hosted.computeIfAbsent(slug, Hosted::new);
         }
         Consumer<AppLogs.Line> forward = l -> out.accept(new OutputLine(l.seq(), l.at(), l.stream(), l.text()));
@@ -491,8 +501,7 @@ public class WebappRunner {
         if (app.type().equals("docker")) {
             String image = "forge-webapp-" + app.slug() + ":" + commit.substring(0, Math.min(12, commit.length()));
             int containerPort = app.port() == null ? 8080 : app.port();
-            var build = new ArrayList<>(List.of("docker", "build", "-t", image, root.toString()));
-            if (runQuietly(build) != 0) {
+            if (runQuietly(List.of("docker", "build", "-t", image, root.toString())) != 0) {
                 throw new RunnerException(Problem.INVALID, "docker build failed for " + app.slug());
             }
             var run = new StringBuilder("exec docker run --rm --name ").append(containerName(app.slug()))
