@@ -217,6 +217,11 @@ class ChartTest {
                 .getContainers().get(0).getEnv().stream().anyMatch(e -> e.getName().equals("GATEWAY_TOKEN_LOCAL")))
                 .map(d -> d.getMetadata().getName()).toList();
         assertThat(tokenHolders).containsExactly("forge-monitor");
+        // the runner hosts code Forge did not write: it holds only the secrets it uses itself
+        var runnerEnv = one(objects, StatefulSet.class, "forge-runner").getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv().stream().map(e -> e.getName()).toList();
+        assertThat(runnerEnv).doesNotContain("FORGE_SECRET_KEY", "FORGE_AUTH_BOOTSTRAP_ADMIN_KEY",
+                "GATEWAY_TOKEN_LOCAL").contains("QUARKUS_DATASOURCE_PASSWORD");
 
         @SuppressWarnings("unchecked")
         var worker = (Map<String, Object>) values.get("worker");

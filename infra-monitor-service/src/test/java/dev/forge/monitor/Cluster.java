@@ -62,7 +62,7 @@ final class Cluster {
     }
 
     /** A worker-service in the runner role (hosting webapps, claiming no runs), its apps under {@code workdir}. */
-    static ServiceJvm runner(int port, UUID id, Path workdir) throws IOException {
+    static ServiceJvm runner(int port, UUID id, Path workdir, java.util.Map<String, String> env) throws IOException {
         var properties = common(MAIN_DB);
         properties.addAll(List.of("-Dforge.runner.enabled=true", "-Dforge.runner.id=" + id,
                 "-Dforge.runner.workdir=" + workdir.toAbsolutePath(), "-Dforge.runner.allow-local-git=true",
@@ -72,7 +72,7 @@ final class Cluster {
                 "-Dquarkus.s3.endpoint-override=" + dev.forge.core.testing.LocalS3.ENDPOINT,
                 "-Dquarkus.stork.skill-service.service-discovery.type=static",
                 "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52391"));
-        return ServiceJvm.start("worker-service", WORKER_JAR, port, properties);
+        return ServiceJvm.start("worker-service", WORKER_JAR, port, properties, env);
     }
 
     /** Requests to a gateway as its admin. */

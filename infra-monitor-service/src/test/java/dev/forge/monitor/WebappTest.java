@@ -13,9 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.eclipse.jgit.api.Git;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.forge.core.json.JsonValues;
 import dev.forge.core.testing.ServiceJvm;
 import dev.forge.discovery.testing.ConsulStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,6 +51,8 @@ import io.restassured.path.json.JsonPath;
 class WebappTest {
 
     private static final UUID RUNNER_ID = UUID.randomUUID();
+    private static final String CANARY_ADMIN_KEY = "fk_canary_" + UUID.randomUUID();
+    private static final String CANARY_PASSWORD = "pw-canary-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path repo;
     private static Path workdir;
@@ -68,7 +74,9 @@ class WebappTest {
         workdir = Files.createTempDirectory("forge-runner");
         // uploaded artifacts live in S3: the runner reads them from the tests' local S3
         dev.forge.core.testing.LocalS3.ensureStarted();
-        runner = Cluster.runner(51184, RUNNER_ID, workdir);
+        // platform secrets in the runner's environment, as a careless deployment would leave them: no app may see them
+        runner = Cluster.runner(51184, RUNNER_ID, workdir, Map.of("FORGE_AUTH_BOOTSTRAP_ADMIN_KEY", CANARY_ADMIN_KEY,
+                "QUARKUS_DATASOURCE_PASSWORD", CANARY_PASSWORD));
     }
 
     @AfterAll
@@ -330,6 +338,54 @@ class WebappTest {
                 .then().statusCode(422);
         given().delete("/v1/webapps/bundle").then().statusCode(204);
         assertThat(workdir.resolve("bundle")).doesNotExist();
+    }
+
+    @Test
+    @Order(8)
+    void anAppSeesNoneOfThePlatformsSecretsFilesOrOtherApps() throws Exception {
+        // a file only its owner reads, as the launcher keeps .run/admin.key, in a directory anyone may enter
+        Path keys = Files.createTempDirectory("forge-keys");
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path adminKey = keys.resolve("admin.key");
+        Files.writeString(adminKey, CANARY_ADMIN_KEY);
+        Files.setPosixFilePermissions(adminKey, PosixFilePermissions.fromString("rw-------"));
+
+        given().contentType(ContentType.JSON).body("{\"slug\": \"neighbour\", \"type\": \"fastapi\", "
+                + "\"command\": \"id -u > uid.txt; exec python3 -m http.server $PORT --bind 127.0.0.1\", "
+                + "\"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(201)
+                .body("state", org.hamcrest.Matchers.equalTo("running"));
+        String command = "env > leaked.txt; id -u > uid.txt; (cat " + adminKey + " > key.txt 2>&1 || echo denied "
+                + ">> key.txt); (ls ../../neighbour/src > neighbour.txt 2>&1 || echo denied >> neighbour.txt); "
+                + "exec python3 -m http.server $PORT --bind 127.0.0.1";
+        given().contentType(ContentType.JSON).body(JsonValues.MAPPER.createObjectNode().put("slug", "leaky")
+                .put("type", "fastapi").put("command", command).<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                        "env", JsonValues.MAPPER.createObjectNode().put("GREETING", "hello"))
+                .<com.fasterxml.jackson.databind.node.ObjectNode>set("source", JsonValues.MAPPER.createObjectNode()
+                        .put("git_url", repoUrl())).toString()).post("/v1/webapps").then().statusCode(201)
+                .body("state", org.hamcrest.Matchers.equalTo("running"));
+
+        String env = fetch("/apps/leaky/leaked.txt").body();
+        var names = env.lines().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('='))).toList();
+        assertThat(names).contains("PATH", "HOME", "PORT", "GREETING", "FORGE_BASE_PATH")
+                .allMatch(n -> Set.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "PORT", "GREETING", "FORGE_BASE_PATH",
+                        "GRADIO_SERVER_NAME", "GRADIO_SERVER_PORT", "GRADIO_ROOT_PATH", "PWD", "SHLVL", "_")
+                        .contains(n), "is an app's variable");
+        assertThat(env).doesNotContain(CANARY_ADMIN_KEY).doesNotContain(CANARY_PASSWORD)
+                .contains("HOME=" + workdir.toRealPath().resolve("leaky"));
+        assertThat(System.getenv().keySet()).as("the runner inherited variables no app may see")
+                .anyMatch(n -> !names.contains(n));
+        if (dev.forge.core.sandbox.ChildProcesses.runningAsRoot()) {
+            int uid = Integer.parseInt(fetch("/apps/leaky/uid.txt").body().trim());
+            int neighbour = Integer.parseInt(fetch("/apps/neighbour/uid.txt").body().trim());
+            assertThat(uid).isBetween(62000, 62999).isNotEqualTo(neighbour);
+            assertThat(neighbour).isBetween(62000, 62999);
+            assertThat(fetch("/apps/leaky/key.txt").body()).contains("denied").doesNotContain(CANARY_ADMIN_KEY);
+            assertThat(fetch("/apps/leaky/neighbour.txt").body()).contains("denied");
+            assertThat(Files.getAttribute(workdir.resolve("leaky"), "unix:uid")).isEqualTo(uid);
+        }
+        given().delete("/v1/webapps/leaky").then().statusCode(204);
+        given().delete("/v1/webapps/neighbour").then().statusCode(204);
+        assertThat(workdir.resolve("leaky")).doesNotExist();
     }
 
     /** An artifact as the gateway stores one: the bytes in S3, the row with their SHA-256. */

@@ -23,4 +23,12 @@ public interface McpConfig {
      */
     @WithDefault("true")
     boolean stdioEnabled();
+
+    /**
+     * When this service runs as root, the unprivileged user (uid = gid, no account needed) its stdio servers run as;
+     * each server gets a home of its own under {@code java.io.tmpdir/forge-mcp}, and an environment with nothing of
+     * this service's but PATH and the locale.
+     */
+    @WithDefault("61999")
+    int stdioUid();
 }

@@ -24,8 +24,6 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -174,8 +172,7 @@ public class McpConnector {
                 if (!config.stdioEnabled()) {
                     throw new IllegalStateException("stdio MCP servers are turned off (forge.mcp.stdio-enabled)");
                 }
-                var stdio = new StdioClientTransport(ServerParameters.builder(server.command()).args(server.args())
-                        .build(), mapper);
+                var stdio = IsolatedStdioTransport.of(server, config.stdioUid(), mapper);
                 stdio.setStdErrorHandler(line -> LOG.debugf("MCP server %s (stderr): %s", server.name(), line));
                 yield stdio;
             }

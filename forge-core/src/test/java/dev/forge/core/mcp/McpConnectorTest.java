@@ -3,6 +3,9 @@ package dev.forge.core.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -19,12 +22,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.core.config.McpConfig;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.secret.SecretCipher;
+import dev.forge.core.testing.ReadableClasspath;
 import dev.forge.core.tool.ToolException;
 
 /** The MCP client side against a real MCP SDK server over Streamable HTTP, SSE and stdio. */
 class McpConnectorTest {
 
     private static final String TOKEN = "mcp-test-token-7f3a";
+    private static final int STDIO_UID = 61999;
     private static TestMcpServer server;
     private static SecretCipher cipher;
     private static McpConnector connector;
@@ -50,6 +55,11 @@ class McpConnectorTest {
             @Override
             public boolean stdioEnabled() {
                 return true;
+            }
+
+            @Override
+            public int stdioUid() {
+                return STDIO_UID;
             }
         });
     }
@@ -135,7 +145,7 @@ class McpConnectorTest {
     void stdioServerIsStartedAsAChildProcess() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         var record = new McpServerRecord(UUID.randomUUID(), "ws", "local", McpTransport.STDIO, null, java,
-                List.of("-cp", System.getProperty("java.class.path"), TestMcpServer.class.getName()), null, null,
+                List.of("-cp", ReadableClasspath.get(), TestMcpServer.class.getName()), null, null,
                 "unknown", null, null, null, null, JsonValues.MAPPER.createArrayNode(), OffsetDateTime.now(),
                 OffsetDateTime.now());
         var probe = connector.probe(record).await().atMost(Duration.ofSeconds(60));
@@ -143,6 +153,44 @@ class McpConnectorTest {
         assertThat(probe.serverInfo().get("name").asText()).isEqualTo("forge-test-mcp-stdio");
         assertThat(connector.call(record, "add", args("{\"a\": 40, \"b\": 2}")).await()
                 .atMost(Duration.ofSeconds(60)).get("sum").asDouble()).isEqualTo(42.0);
+    }
+
+    @Test
+    void aStdioServerSeesNothingOfThisServicesEnvironmentAndAsRootRunsAsAnotherUser() throws Exception {
+        Path dir = Files.createTempDirectory("forge-mcp-env");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = dir.resolve("env_server.py");
+        try (var in = getClass().getResourceAsStream("/mcp/env_server.py")) {
+            Files.copy(in, script);
+        }
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        // a file only its owner may read, like the launcher's admin.key
+        Path secret = dir.resolve("admin.key");
+        Files.writeString(secret, "fk_local_not_for_children");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        var record = new McpServerRecord(UUID.randomUUID(), "ws", "envdump", McpTransport.STDIO, null, "python3",
+                List.of(script.toString()), null, null, "unknown", null, null, null, null,
+                JsonValues.MAPPER.createArrayNode(), OffsetDateTime.now(), OffsetDateTime.now());
+
+        var answer = connector.call(record, "environment", args("{\"paths\": [\"" + secret + "\", \"" + script
+                + "\"]}")).await().atMost(Duration.ofSeconds(30));
+        JsonNode seen = answer.isTextual() ? JsonValues.MAPPER.readTree(answer.asText()) : answer;
+
+        // PATH and the locale from the service, HOME its own; the rest is what the SDK adds (no secrets in any)
+        var allowed = java.util.Set.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "LOGNAME", "USER", "SHELL", "TERM",
+                "LC_CTYPE");
+        var names = new java.util.TreeSet<String>();
+        seen.get("env").fieldNames().forEachRemaining(names::add);
+        assertThat(names).isSubsetOf(allowed);
+        assertThat(System.getenv().keySet()).as("this JVM has variables a child must not see")
+                .anyMatch(n -> !allowed.contains(n));
+        String home = seen.at("/env/HOME").asText();
+        assertThat(home).endsWith(record.id().toString()).isEqualTo(seen.get("cwd").asText());
+        if (dev.forge.core.sandbox.ChildProcesses.runningAsRoot()) {
+            assertThat(seen.get("uid").asInt()).isEqualTo(STDIO_UID);
+            assertThat(seen.at("/readable/" + secret.toString().replace("/", "~1")).asBoolean()).isFalse();
+            assertThat(seen.at("/readable/" + script.toString().replace("/", "~1")).asBoolean()).isTrue();
+        }
     }
 
     @Test

@@ -32,6 +32,12 @@ public final class ServiceJvm implements AutoCloseable {
     /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */
     public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties)
             throws IOException {
+        return start(name, jar, preferredPort, properties, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Path, int, List)}, with {@code env} added to the environment this JVM passes on. */
+    public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties,
+            java.util.Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package " + name + " first "
                     + "(./mvnw verify builds the services before the tests that start them)");
@@ -43,7 +49,9 @@ public final class ServiceJvm implements AutoCloseable {
                     "-Xmx256m", "-Dquarkus.http.port=" + port));
             cmd.addAll(properties);
             cmd.addAll(List.of("-jar", jar.toString()));
-            var process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            var builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            var process = builder.start();
             var jvm = new ServiceJvm(name, port, process, log);
             try {
                 jvm.awaitReady();

@@ -134,7 +134,7 @@ class McpRegistryTest {
             String java = ProcessHandle.current().info().command().orElse("java");
             register(admin, """
                     {"name": "local", "transport": "stdio", "command": %s,
-                     "args": ["-cp", %s, "%s"]}""".formatted(quote(java), quote(System.getProperty("java.class.path")),
+                     "args": ["-cp", %s, "%s"]}""".formatted(quote(java), quote(dev.forge.core.testing.ReadableClasspath.get()),
                     TestMcpServer.class.getName()));
             var stdio = awaitTerminal(admin, run(admin, "mcp-stdio", "{\"a\": 40, \"b\": 2.5}"));
             assertThat(stdio.getString("status")).as(stdio.prettify()).isEqualTo("succeeded");

@@ -58,6 +58,20 @@ public interface RunnerConfig {
     @WithDefault("5s")
     Duration heartbeatInterval();
 
+    /**
+     * When the runner runs as root: command apps run each as its own unprivileged user (uid = gid, no account
+     * needed), the first free one of this range, owning only the app's directory. Off: they run as root, which only
+     * a throwaway single-user machine should allow.
+     */
+    @WithDefault("true")
+    boolean appUsers();
+
+    @WithDefault("62000")
+    int appUidsFrom();
+
+    @WithDefault("62999")
+    int appUidsTo();
+
     /** Whether file: git URLs (repositories on the runner's own disk) may be deployed; off outside tests. */
     @WithDefault("false")
     boolean allowLocalGit();

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+
+import dev.forge.core.sandbox.ChildProcesses;
 
 /**
  * One run of a command webapp: the child process (through {@code sh -c}, so commands may use the shell), its output
@@ -30,11 +33,15 @@ final class AppProcess {
         this.port = port;
     }
 
-    static AppProcess start(String command, Path dir, Map<String, String> env, int port, AppLogs logs,
-            IntConsumer onExit) throws IOException {
-        var builder = new ProcessBuilder(List.of("/bin/sh", "-c", command)).directory(dir.toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("PORT", String.valueOf(port));
+    /**
+     * Starts {@code command} in {@code dir} with exactly {@code env} (nothing of the runner's own environment) and,
+     * with a {@code uid}, as that user.
+     */
+    static AppProcess start(String command, Path dir, Map<String, String> env, OptionalInt uid, int port,
+            AppLogs logs, IntConsumer onExit) throws IOException {
+        var shell = List.of("/bin/sh", "-c", command);
+        var builder = ChildProcesses.builder(uid.isPresent() ? ChildProcesses.asUser(uid.getAsInt(), shell) : shell,
+                env).directory(dir.toFile());
         var process = builder.start();
         process.getOutputStream().close();
         var app = new AppProcess(process, port);

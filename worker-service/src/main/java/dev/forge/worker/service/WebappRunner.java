@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.forge.core.json.ServiceVersion;
+import dev.forge.core.sandbox.ChildProcesses;
 import dev.forge.worker.client.ArchiveSource;
 import dev.forge.worker.client.GitSource;
 import dev.forge.worker.client.SourceFailure;
@@ -95,6 +97,8 @@ public class WebappRunner {
         volatile Webapp app;
         volatile Path root;
         volatile int port;
+        /** The user the app's process runs as; -1 while it has none (static, container, or not root). */
+        volatile int uid = -1;
         volatile String command;
         volatile AppProcess process;
         volatile String state = "stopped";
@@ -137,6 +141,8 @@ public class WebappRunner {
     private volatile UUID id;
     private volatile Path workdir;
     private volatile List<String> capabilities = List.of();
+    /** Whether command apps run as users of their own (the runner is root and may, and can, switch users). */
+    private volatile boolean appUsers;
 
     public WebappRunner(RunnerConfig config, WebappStore store, GitSource git, ArchiveSource archives,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
@@ -161,11 +167,25 @@ public class WebappRunner {
         workdir = Path.of(config.workdir().orElse(System.getProperty("java.io.tmpdir") + File.separator
                 + "forge-runner"));
         Files.createDirectories(workdir);
+        appUsers = config.appUsers() && ChildProcesses.runningAsRoot();
+        if (appUsers) {
+            // each app's user reaches its own directory below, and sees nothing else here; directories an earlier
+            // run of the runner gave to users are taken back (their users may go to other apps now)
+            ChildProcesses.traversableOnly(workdir);
+            try (var apps = Files.list(workdir)) {
+                for (Path dir : (Iterable<Path>) apps::iterator) {
+                    if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        ChildProcesses.giveTo(dir, 0);
+                    }
+                }
+            }
+        }
         capabilities = detectCapabilities();
         String address = config.advertisedHost() + ":" + httpPort;
         store.register(runner, host(), address, "http://" + address, capabilities, ServiceVersion.current());
         id = runner;
-        LOG.infof("Runner %s hosting %s, apps in %s", runner, capabilities, workdir);
+        LOG.infof("Runner %s hosting %s, apps in %s%s", runner, capabilities, workdir, appUsers
+                ? ", command apps as users " + config.appUidsFrom() + "-" + config.appUidsTo() : "");
         long beat = config.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::flushLogs, 500, 500, TimeUnit.MILLISECONDS);
@@ -373,7 +393,15 @@ public class WebappRunner {
             h.state = "starting";
             store.state(h.slug, "starting", h.commit);
             h.logs.add("runner", "starting on port " + h.port + ": " + h.command);
-            var process = AppProcess.start(h.command, h.root, env(app, h.port), h.port, h.logs,
+            Path home = workdir.resolve(h.slug);
+            var user = OptionalInt.empty();
+            if (appUsers && !app.type().equals("docker")) {
+                h.uid = uid(h);
+                ChildProcesses.giveTo(home, h.uid);
+                user = OptionalInt.of(h.uid);
+            }
+            var process = AppProcess.start(h.command, h.root, env(app, h.port, home, user.isPresent()), user, h.port,
+                    h.logs,
                     code -> work.submit(() -> exited(h, code)));
             h.process = process;
             if (process.awaitReady(config.readyTimeout())) {
@@ -466,7 +494,38 @@ public class WebappRunner {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            reclaim(h);
         }
+    }
+
+    /**
+     * The app's directory back to the runner and its user free: a user owns files only while its app runs, so the
+     * next app given that user finds nothing of this one's.
+     */
+    private void reclaim(Hosted h) {
+        if (h.uid < 0) {
+            return;
+        }
+        try {
+            ChildProcesses.giveTo(workdir.resolve(h.slug), 0);
+            h.uid = -1;
+        } catch (IOException e) {
+            // the user stays taken, so no other app is given it
+            LOG.warnf("Files of webapp %s not taken back from user %d: %s", h.slug, h.uid, e.getMessage());
+        }
+    }
+
+    /** The first user id of the range that no other hosted app runs as. */
+    private int uid(Hosted h) {
+        var taken = hosted.values().stream().filter(o -> o != h).map(o -> o.uid).toList();
+        for (int uid = config.appUidsFrom(); uid <= config.appUidsTo(); uid++) {
+            if (!taken.contains(uid)) {
+                return uid;
+            }
+        }
+        throw new RunnerException(Problem.PRECONDITION, "no free app user in " + config.appUidsFrom() + "-"
+                + config.appUidsTo());
     }
 
     /** The app's own port if it names one (it must be free), else the first free one of the runner's range. */
@@ -523,8 +582,20 @@ public class WebappRunner {
         };
     }
 
-    private static Map<String, String> env(Webapp app, int port) {
-        var env = new LinkedHashMap<>(app.env());
+    /**
+     * An app's whole environment: the allowlist of {@link ChildProcesses#baseEnvironment} with HOME its own
+     * directory, PORT, the type's variables and its declared env; nothing else of the runner's. A container app's
+     * {@code docker run -e NAME} passes its declared names only; the CLI itself may need the engine's address.
+     */
+    static Map<String, String> env(Webapp app, int port, Path home, boolean otherUser) {
+        var env = new LinkedHashMap<>(ChildProcesses.baseEnvironment(home, otherUser));
+        if (app.type().equals("docker")) {
+            for (String name : List.of("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY")) {
+                Optional.ofNullable(System.getenv(name)).ifPresent(v -> env.put(name, v));
+            }
+        }
+        env.putAll(app.env());
+        env.put("PORT", String.valueOf(port));
         String base = "/apps/" + app.slug();
         env.put("FORGE_BASE_PATH", base);
         env.put("GRADIO_SERVER_NAME", "127.0.0.1");
@@ -552,7 +623,8 @@ public class WebappRunner {
 
     private List<String> detectCapabilities() {
         var out = new ArrayList<>(List.of("static"));
-        if (onPath("python3")) {
+        // as root, command apps need setpriv to run as their own users; without it they are not offered
+        if (onPath("python3") && (!appUsers || ChildProcesses.canChangeUser())) {
             out.addAll(List.of("gradio", "streamlit", "fastapi"));
         }
         if (onPath("docker") && (System.getenv("DOCKER_HOST") != null
@@ -562,17 +634,21 @@ public class WebappRunner {
         return List.copyOf(out);
     }
 
-    private static String missing(String type) {
+    private String missing(String type) {
         return switch (type) {
             case "docker" -> "type docker needs a Docker engine, and none answers on this runner (docker CLI with "
                     + "/var/run/docker.sock or DOCKER_HOST)";
-            case "gradio", "streamlit", "fastapi" -> "type " + type + " needs python3, which this runner lacks";
+            case "gradio", "streamlit", "fastapi" -> onPath("python3")
+                    ? "type " + type + " needs setpriv (util-linux) on a runner running as root, to run apps as "
+                            + "users of their own"
+                    : "type " + type + " needs python3, which this runner lacks";
             default -> "this runner cannot host type " + type;
         };
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
+    /** Whether {@code program} is on the PATH the apps get (as other users: the part of it they can reach). */
+    private boolean onPath(String program) {
+        String path = ChildProcesses.baseEnvironment(workdir, appUsers).get("PATH");
         if (path == null) {
             return false;
         }
