@@ -201,11 +201,20 @@ class DashboardTest {
         visible("#cap-slots td.util.util-critical");
         assertThat(visible("#cap-utilization").getAttribute("class")).contains("util-critical");
         screenshot("capacity");
-        await().atMost(Duration.ofSeconds(40)).until(() -> "succeeded".equals(stack.status(first))
+        await().atMost(Duration.ofSeconds(90)).until(() -> "succeeded".equals(stack.status(first))
                 && "succeeded".equals(stack.status(second)));
-        waiting(15).until(d -> !d.findElements(By.cssSelector("#cap-slots td.util.util-healthy")).isEmpty()
+        // the state the view needs, not a time window (a busy machine samples late): two samples, one taken after the
+        // runs finished, so the trend has a line and the slots are free again
+        var finished = java.time.Instant.now();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            var samples = stack.monitor("/v1/capacity/samples?gateway=local");
+            return samples.size() >= 2 && java.time.Instant.parse(samples.get(samples.size() - 1)
+                    .path("sampled_at").asText(finished.minusSeconds(1).toString())).isAfter(finished);
+        });
+        waiting(60).until(d -> !d.findElements(By.cssSelector("#cap-slots td.util.util-healthy")).isEmpty()
                 && d.findElements(By.cssSelector("#cap-slots td.util.util-critical")).isEmpty());
-        visible("#cap-trend polyline");
+        // the trend follows the capacity stream: no reload
+        waiting(60).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#cap-trend polyline")));
     }
 
     @Test
@@ -437,5 +446,73 @@ class DashboardTest {
         visible("#signin-key").sendKeys("not-a-key-at-all-000");
         click("#signin-form button");
         waiting(5).until(ExpectedConditions.textToBe(By.id("signin-error"), "That key was not accepted."));
+    }
+
+    @Test
+    @Order(12)
+    void theDashboardIsServedUnderAStrictContentSecurityPolicy() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String path : java.util.List.of("/ui/", "/ui/app.js", "/ui/sse.js", "/ui/app.css")) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.monitorUrl()
+                    + path)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).as(path).contains("default-src 'none'", "script-src 'self'", "style-src 'self'",
+                    "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+        }
+        // rendered views carry no inline style (the policy would drop it) and no inline script
+        for (String view : java.util.List.of("capacity", "events", "gateways")) {
+            open(view);
+            waiting(15).until(d -> !d.findElements(By.cssSelector("#view > *")).isEmpty());
+            Object inline = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                    "return document.querySelectorAll('[style], script:not([src])').length");
+            assertThat(((Number) inline).intValue()).as(view).isZero();
+        }
+    }
+
+    @Test
+    @Order(13)
+    void theStreamReaderFollowsTheEventStreamFormat() {
+        // CRLF, CR and LF line ends, a chunk cut inside a CRLF, one leading space dropped (not two), comments,
+        // "event" and "id" fields, multi-line data, a field without a colon, a final event without data
+        String script = """
+                const done = arguments[arguments.length - 1];
+                import('/ui/sse.js').then(({ SseParser }) => {
+                  const events = [];
+                  const p = new SseParser((e) => events.push(e));
+                  for (const chunk of ['\\uFEFFid: 7\\r', '\\nevent: run\\r\\ndata: {"a"\\r\\ndata:  1}\\r\\n\\r',
+                      '\\n: a comment\\n\\ndata:x\\rdata\\rdata: y\\r\\r', 'id: 9\\nretry: 1500\\nevent: tick\\n\\n',
+                      'id\\ndata: last\\n\\n']) {
+                    p.push(chunk);
+                  }
+                  done(JSON.stringify({ events, retry: p.retry }));
+                }).catch((e) => done('error: ' + e));
+                """;
+        String result = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(script);
+        assertThat(result).doesNotStartWith("error");
+        var parsed = parse(result);
+        var events = parsed.get("events");
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).get("type").asText()).isEqualTo("run");
+        assertThat(events.get(0).get("data").asText()).isEqualTo("{\"a\"\n 1}");
+        assertThat(events.get(0).get("lastEventId").asText()).isEqualTo("7");
+        assertThat(events.get(1).get("type").asText()).isEqualTo("message");
+        assertThat(events.get(1).get("data").asText()).isEqualTo("x\n\ny");
+        assertThat(events.get(1).get("lastEventId").asText()).isEqualTo("7");
+        // "id" alone resets the last id; the "tick" event had no data and was not dispatched
+        assertThat(events.get(2).get("data").asText()).isEqualTo("last");
+        assertThat(events.get(2).get("lastEventId").asText()).isEmpty();
+        assertThat(parsed.get("retry").asInt()).isEqualTo(1500);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(json, e);
+        }
     }
 }

@@ -92,7 +92,17 @@ final class Stack implements AutoCloseable {
 
     /** A call to the gateway as its admin; the parsed answer. */
     JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+        return call(gateway, method, path, body);
+    }
+
+    /** A GET from the monitor's API as the admin; the parsed answer. */
+    JsonNode monitor(String path) throws IOException, InterruptedException {
+        return call(monitor, "GET", path, null);
+    }
+
+    private static JsonNode call(ServiceJvm service, String method, String path, String body)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + ADMIN_KEY)
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

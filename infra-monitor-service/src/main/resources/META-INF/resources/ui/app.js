@@ -1,5 +1,8 @@
 // Forge dashboard: plain ES modules, no framework and no CDN, on top of the monitor's REST + SSE API. The key lives
 // in sessionStorage (this tab only) and goes in the Authorization header, also for live streams (fetch-based SSE).
+// The monitor serves it under a strict Content-Security-Policy: no inline script or style, connections to itself.
+
+import { SseParser } from './sse.js';
 
 const KEY = 'forge.key';
 const GATEWAY = 'forge.gateway';
@@ -48,6 +51,9 @@ const get = async (path) => (await api(path)).data;
 function live(owner, path, onItem, onState) {
   const controller = new AbortController();
   let stopped = false;
+  // kept across reconnections: the stream resumes after the last event it delivered
+  let lastEventId = '';
+  let retryMs = 2000;
   const gone = () => {
     if (owner.isConnected) return false;
     stopped = true;
@@ -57,31 +63,29 @@ function live(owner, path, onItem, onState) {
   const run = async () => {
     while (!stopped && !gone()) {
       try {
-        const res = await fetch(path, { headers: { Authorization: `Bearer ${state.key}`, Accept: 'text/event-stream' }, signal: controller.signal });
+        const headers = { Authorization: `Bearer ${state.key}`, Accept: 'text/event-stream' };
+        if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+        const res = await fetch(path, { headers, signal: controller.signal });
         if (!res.ok) throw new ApiError(res.status, null);
         onState?.('live');
         const reader = res.body.getReader();
         const decoder = new TextDecoder();
-        let buffer = '';
+        const parser = new SseParser((event) => {
+          lastEventId = event.lastEventId;
+          if (gone()) return;
+          try { onItem(JSON.parse(event.data), event); } catch (e) { console.warn('bad stream item', e); }
+        });
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let cut;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-            if (data && !gone()) {
-              try { onItem(JSON.parse(data)); } catch (e) { console.warn('bad stream item', e); }
-            }
-          }
+          parser.push(decoder.decode(value, { stream: true }));
+          if (parser.retry !== null) retryMs = parser.retry;
         }
       } catch (e) {
         if (stopped) return;
         onState?.(`reconnecting (${e.message})`);
       }
-      if (!stopped) await new Promise((r) => setTimeout(r, 2000));
+      if (!stopped) await new Promise((r) => setTimeout(r, retryMs));
     }
   };
   run();
@@ -405,7 +409,7 @@ function trendChart(samples) {
   const x = (t) => 40 + ((Date.parse(t) - t0) / Math.max(1, t1 - t0)) * (w - 50);
   const y = (p) => 10 + (1 - Math.min(100, p) / 100) * (h - 30);
   const points = samples.map((s) => `${x(s.sampled_at).toFixed(1)},${y(s.utilization_percent).toFixed(1)}`).join(' ');
-  return `<svg id="cap-trend" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" style="max-width:100%" role="img" aria-label="Utilization trend">
+  return `<svg id="cap-trend" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" class="chart" role="img" aria-label="Utilization trend">
     <rect x="40" y="${y(100)}" width="${w - 50}" height="${y(80) - y(100)}" fill="#fde4e4"/>
     <rect x="40" y="${y(80)}" width="${w - 50}" height="${y(50) - y(80)}" fill="#fff3d6"/>
     <rect x="40" y="${y(50)}" width="${w - 50}" height="${y(0) - y(50)}" fill="#e3f6ea"/>
@@ -454,7 +458,8 @@ async function capacityView(el) {
   await Promise.all([refresh(), chart()]);
   every(el, 30000, refresh);
   every(el, 30000, chart);
-  live(el, `/v1/capacity/stream?gateway=${gw}`, debounce(200, refresh));
+  // a capacity change redraws the slots and the trend together (the trend used to wait for its 30 s timer)
+  live(el, `/v1/capacity/stream?gateway=${gw}`, debounce(200, () => Promise.all([refresh(), chart()])));
 }
 
 // ---- Events -----------------------------------------------------------------------------------------------------
@@ -482,7 +487,7 @@ async function eventsView(el) {
         <label>Severity <select name="severity"><option value="">any</option><option>info</option><option>warning</option><option>error</option></select></label>
         <label>Since <input name="since" type="datetime-local"></label><label>Until <input name="until" type="datetime-local"></label>
         <button class="primary">Filter</button></form>
-      <form id="ev-search" class="inline" style="margin-top:8px"><label>Search by meaning <input name="q" size="40" placeholder="the step ran out of time"></label>
+      <form id="ev-search" class="inline spaced"><label>Search by meaning <input name="q" size="40" placeholder="the step ran out of time"></label>
         <button>Search</button></form>
       <div id="ev-problem"></div>
       <table>${EVENT_HEAD}<tbody id="ev-history-rows"></tbody></table>
@@ -751,7 +756,7 @@ async function webappsView(el) {
         <h3>Deployments</h3><table id="wa-history"><thead><tr><th>Started</th><th>Trigger</th><th>Commit</th><th>Outcome</th><th>Duration</th></tr></thead><tbody>
         ${history.map((d) => `<tr data-trigger="${esc(d.trigger)}"><td>${stamp(d.started_at)}</td><td>${esc(d.trigger)}</td><td>${esc((d.commit ?? '').slice(0, 12))}</td>
           <td>${stateBadge(d.outcome ?? 'deploying')}</td><td>${d.duration_ms ?? '–'} ms</td></tr>`).join('')}</tbody></table>
-        <h3>Output</h3><div class="scroll" id="wa-log-scroll" style="max-height:260px"><table><tbody id="wa-logs"></tbody></table></div>`;
+        <h3>Output</h3><div class="scroll short" id="wa-log-scroll"><table><tbody id="wa-logs"></tbody></table></div>`;
       output?.stop();
       output = liveTable(el, { rows: $('#wa-logs', out), scroll: $('#wa-log-scroll', out), render: (l) => `<tr><td>${time(l.at)}</td><td>${esc(l.stream)}</td><td class="log-line">${esc(l.line)}</td></tr>` });
       output(`/v1/webapps/${slug}/logs/stream?tail=200`);
@@ -835,7 +840,7 @@ function graphSvg(edges) {
   }).join('');
   const nodes = names.map((n) => `<g class="node" data-executor="${esc(n)}"><rect x="${pos[n][0] - 56}" y="${pos[n][1] - 14}" width="112" height="28" rx="8" fill="#eef3ff" stroke="#2f5bd3"/>
     <text x="${pos[n][0]}" y="${pos[n][1] + 4}" text-anchor="middle">${esc(n.length > 16 ? `${n.slice(0, 15)}…` : n)}</text></g>`).join('');
-  return `<svg id="run-graph" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" style="max-width:100%" role="img" aria-label="Communication graph">
+  return `<svg id="run-graph" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" class="chart" role="img" aria-label="Communication graph">
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>
     ${lines}${nodes}</svg>`;
 }

@@ -408,7 +408,7 @@ class InfraMonitorTest {
         given().spec(as(developer)).get("/v1/runs/" + succeededRun + "/context").then().statusCode(200);
         given().spec(as(stranger)).get("/v1/runs/" + succeededRun + "/context").then().statusCode(404);
         given().get("/v1/runs/" + UUID.randomUUID() + "/context").then().statusCode(404);
-        given().get("/v1/runs/not-a-uuid/context").then().statusCode(404);
+        given().get("/v1/runs/not-a-uuid/context").then().statusCode(422);
         assertThat(given().get("/v1/audit?action=logs.accessed").then().extract().jsonPath()
                 .getList("target", String.class)).contains("run-context");
     }

@@ -55,9 +55,9 @@ public class ApiKeyRepository {
                         r.getString("role"), r.getString("key_prefix"))));
     }
 
-    public Uni<List<ObjectNode>> list(String workspace) {
+    public Uni<List<ObjectNode>> list(String workspace, int limit, int offset) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM api_keys WHERE workspace_id = $1 "
-                + "ORDER BY created_at DESC, id").execute(Tuple.of(workspace))
+                + "ORDER BY created_at DESC, id LIMIT $2 OFFSET $3").execute(Tuple.of(workspace, limit, offset))
                 .map(rows -> Rows.list(rows, ApiKeyRepository::view));
     }
 

@@ -5,6 +5,9 @@ import dev.forge.api.service.ApiProblem;
 /** Validates list paging parameters. */
 public final class Paging {
 
+    /** The largest page where a service configures none. */
+    public static final int MAX_PAGE = 200;
+
     private Paging() {
     }
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.forge.api.service.ApiProblem;
+import dev.forge.input.InputRefused;
 
 /** Every error leaves as RFC 9457 application/problem+json with a stable type; no stack traces. */
 public class ProblemMappers {
@@ -20,8 +20,9 @@ public class ProblemMappers {
     static final String TYPE_BASE = "https://forge.dev/problems/";
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    /** Every refusal: the API's own ({@code ApiProblem}) and forge-input's (malformed JSON, bad parameters). */
     @ServerExceptionMapper
-    public Response apiProblem(ApiProblem p, UriInfo uri) {
+    public Response apiProblem(InputRefused p, UriInfo uri) {
         var body = problem(p.status(), p.type(), p.title(), p.getMessage(), uri);
         if (!p.errors().isEmpty()) {
             var errors = body.putArray("errors");
@@ -43,6 +44,10 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException jpe) {
             return malformedJson(jpe, uri);
+        }
+        // a parameter converter's refusal (NumberParams), which JAX-RS wraps in a 404 for query and path parameters
+        if (e.getCause() instanceof InputRefused p) {
+            return apiProblem(p, uri);
         }
         String type = switch (status) {
             case 404 -> "not-found";

@@ -5,7 +5,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.security.AuthProblem;
-import dev.forge.api.service.ApiProblem;
+import dev.forge.input.InputRefused;
 import io.vertx.ext.web.RoutingContext;
 
 /** Failures of the gateway's Vert.x routes as problem+json, like the REST resources' exception mappers answer. */
@@ -19,7 +19,7 @@ public final class RouteProblems {
     public static void send(RoutingContext rc, Throwable failure) {
         int status;
         ObjectNode body;
-        if (failure instanceof ApiProblem p) {
+        if (failure instanceof InputRefused p) {
             status = p.status();
             body = ProblemMappers.problem(status, p.type(), p.title(), p.getMessage(), null);
             if (!p.errors().isEmpty()) {

@@ -102,8 +102,8 @@ public class ApiKeyService {
                 });
     }
 
-    public Uni<List<ObjectNode>> list(Caller admin, String workspace) {
-        return keys.list(workspace == null ? admin.workspace() : workspace);
+    public Uni<List<ObjectNode>> list(Caller admin, String workspace, int limit, int offset) {
+        return keys.list(workspace == null ? admin.workspace() : workspace, limit, offset);
     }
 
     public Uni<Void> revoke(Caller admin, String id, String workspace) {

@@ -2,22 +2,15 @@ package dev.forge.api.service;
 
 import java.util.List;
 
+import dev.forge.input.InputRefused;
+
 /**
  * A request the API refuses, rendered as RFC 9457 problem+json. {@code type} is a stable slug clients can switch on.
  */
-public class ApiProblem extends RuntimeException {
-
-    private final int status;
-    private final String type;
-    private final String title;
-    private final List<String> errors;
+public class ApiProblem extends InputRefused {
 
     public ApiProblem(int status, String type, String title, String detail, List<String> errors) {
-        super(detail);
-        this.status = status;
-        this.type = type;
-        this.title = title;
-        this.errors = errors == null ? List.of() : List.copyOf(errors);
+        super(status, type, title, detail, errors);
     }
 
     public static ApiProblem notFound(String what, String id) {
@@ -30,21 +23,5 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem invalid(String detail) {
         return invalid(detail, List.of(detail));
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String type() {
-        return type;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public List<String> errors() {
-        return errors;
     }
 }

@@ -142,21 +142,31 @@ public final class Requests {
             return null;
         }
         try {
-            var node = dev.forge.core.json.JsonValues.MAPPER.readTree(raw);
+            var node = dev.forge.input.StrictJson.parse(raw);
             if (node != null && node.isObject()) {
                 return node;
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (dev.forge.input.StrictJson.Malformed e) {
             // reported below
+        } catch (dev.forge.input.StrictJson.Invalid e) {
+            throw ApiProblem.invalid(name + ": " + e.getMessage(), e.problems().stream().map(p -> name + ": " + p)
+                    .toList());
         }
         throw ApiProblem.invalid(name + " must be a JSON object, e.g. {\"user\": \"u1\"}");
     }
 
+    /**
+     * An id in the path. A malformed one is the client's mistake, not a missing resource: 422 over REST,
+     * INVALID_ARGUMENT over gRPC, saying what an id looks like (without echoing what was sent).
+     */
     public static UUID pathId(String what, String raw) {
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound(what, raw);
+        if (raw != null && raw.length() == 36) {
+            try {
+                return UUID.fromString(raw);
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
         }
+        throw ApiProblem.invalid(what + " id must be a UUID (8-4-4-4-12 hexadecimal digits)");
     }
 }

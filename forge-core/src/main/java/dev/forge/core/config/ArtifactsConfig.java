@@ -29,4 +29,12 @@ public interface ArtifactsConfig {
      */
     @WithDefault("8388608")
     int partSizeBytes();
+
+    /**
+     * Bytes of artifact text one run may place into its prompts (the texts of its textual artifacts of at most 1 MiB
+     * each, added up). A run whose artifacts declare more is refused at creation (422); a worker reads no more than
+     * this and marks what it left out. 20 texts of 1 MiB once took a 192 MiB worker out of memory.
+     */
+    @WithDefault("2097152")
+    long promptBudgetBytes();
 }

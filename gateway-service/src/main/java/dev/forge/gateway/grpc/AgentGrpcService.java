@@ -5,7 +5,10 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.security.Caller;
+import dev.forge.api.rest.Paging;
 import dev.forge.api.service.ApiProblem;
+import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.input.InputRefused;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.service.AssistantService;
 import dev.forge.gateway.service.RunService;
@@ -52,9 +55,11 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
     private final SessionService sessions;
     private final RunService runs;
     private final RunStreamService streams;
+    private final GatewayConfig config;
 
     public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions, RunService runs,
-            RunStreamService streams) {
+            RunStreamService streams, GatewayConfig config) {
+        this.config = config;
         this.auth = auth;
         this.assistants = assistants;
         this.sessions = sessions;
@@ -82,7 +87,7 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
     @Override
     public Uni<ListAssistantsResponse> listAssistants(ListAssistantsRequest request) {
         return call("ListAssistants", READ, c -> assistants.list(c.workspace(), request.getName(), null,
-                limit(request.getLimit()), Math.max(0, request.getOffset())))
+                limit(request.getLimit()), Paging.offset(request.getOffset())))
                 .map(list -> ListAssistantsResponse.newBuilder()
                         .addAllAssistants(list.stream().map(AgentGrpcService::assistant).toList()).build());
     }
@@ -102,17 +107,20 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
     @Override
     public Uni<ListSessionsResponse> listSessions(ListSessionsRequest request) {
         return call("ListSessions", READ, c -> sessions.list(c.workspace(), blankToNull(request.getAssistantId()),
-                blankToNull(request.getStatus()), null, limit(request.getLimit()), Math.max(0, request.getOffset())))
+                blankToNull(request.getStatus()), null, limit(request.getLimit()),
+                Paging.offset(request.getOffset())))
                 .map(list -> ListSessionsResponse.newBuilder()
                         .addAllSessions(list.stream().map(AgentGrpcService::session).toList()).build());
     }
 
     @Override
     public Uni<Run> createRun(CreateRunRequest request) {
-        var body = ProtoJson.body(request);
-        body.remove("idempotency_key");
         String key = blankToNull(request.getIdempotencyKey());
-        return call("CreateRun", RUN, c -> runs.create(c.workspace(), body, null, key))
+        return call("CreateRun", RUN, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("idempotency_key");
+            return runs.create(c.workspace(), body, null, key);
+        })
                 .map(created -> run(created.run()));
     }
 
@@ -169,7 +177,7 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
         if (t instanceof StatusRuntimeException) {
             return t;
         }
-        if (t instanceof ApiProblem p) {
+        if (t instanceof InputRefused p) {
             var code = switch (p.status()) {
                 case 404 -> Status.NOT_FOUND;
                 case 409 -> p.type().equals("idempotency-key-reused") ? Status.ALREADY_EXISTS
@@ -178,15 +186,14 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
                 case 503 -> Status.UNAVAILABLE;
                 default -> Status.INTERNAL;
             };
-            var detail = p.errors().size() > 1 ? p.getMessage() + ": " + String.join("; ", p.errors())
-                    : p.getMessage();
-            return code.withDescription(detail).asRuntimeException();
+            return code.withDescription(p.describe()).asRuntimeException();
         }
         return Status.INTERNAL.withDescription("the server could not complete the request").asRuntimeException();
     }
 
-    private static int limit(int requested) {
-        return requested <= 0 ? 50 : Math.min(requested, 200);
+    /** The REST rules: 0 (unset in proto3) is the default page, anything outside 1..max is INVALID_ARGUMENT. */
+    private int limit(int requested) {
+        return Paging.limit(requested == 0 ? null : requested, config.maxPageSize());
     }
 
     private static String blankToNull(String s) {

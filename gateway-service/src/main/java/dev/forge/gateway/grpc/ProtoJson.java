@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 
+import dev.forge.input.JsonInput;
 import dev.forge.core.json.JsonValues;
 
 /**
@@ -22,11 +23,14 @@ final class ProtoJson {
 
     /** A request as a JSON body; unset fields (empty strings, zero) are left out, as a REST client would. */
     static ObjectNode body(Message request) {
+        ObjectNode body;
         try {
-            return (ObjectNode) JsonValues.MAPPER.readTree(PRINTER.print(request));
+            body = (ObjectNode) JsonValues.MAPPER.readTree(PRINTER.print(request));
         } catch (Exception e) {
             throw new IllegalStateException("cannot render " + request.getDescriptorForType().getName(), e);
         }
+        // the REST rules for what a JSON value may hold (NUL, non-finite numbers, depth) hold for gRPC too
+        return JsonInput.checked(body);
     }
 
     @SuppressWarnings("unchecked")

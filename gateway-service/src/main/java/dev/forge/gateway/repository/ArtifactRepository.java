@@ -59,19 +59,25 @@ public class ArtifactRepository {
     }
 
     /** Newest first, after the cursor (created_at and id of the previous page's last item). */
-    public Uni<List<Artifact>> list(String workspace, OffsetDateTime beforeTime, UUID beforeId, int limit) {
+    public Uni<List<Artifact>> list(String workspace, OffsetDateTime beforeTime, UUID beforeId, int limit,
+            int offset) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM artifacts WHERE workspace_id = $1 "
                 + "AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
-                + "ORDER BY created_at DESC, id DESC LIMIT $4")
-                .execute(Tuple.of(workspace, beforeTime, beforeId, limit))
+                + "ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5")
+                .execute(Tuple.of(workspace, beforeTime, beforeId, limit, offset))
                 .map(rows -> Rows.list(rows, ArtifactRepository::artifact));
     }
 
-    /** The ids among {@code ids} that exist in the workspace, key-share locked until the transaction ends. */
-    public Uni<List<UUID>> holdExisting(SqlClient tx, String workspace, List<UUID> ids) {
-        return tx.preparedQuery("SELECT id FROM artifacts WHERE workspace_id = $1 AND id = ANY($2) FOR KEY SHARE")
+    /** An artifact a new run references, as far as its prompts are concerned. */
+    public record Held(UUID id, String contentType, long sizeBytes) {
+    }
+
+    /** Those of {@code ids} that exist in the workspace, key-share locked until the transaction ends. */
+    public Uni<List<Held>> holdExisting(SqlClient tx, String workspace, List<UUID> ids) {
+        return tx.preparedQuery("SELECT id, content_type, size_bytes FROM artifacts WHERE workspace_id = $1 "
+                + "AND id = ANY($2) FOR KEY SHARE")
                 .execute(Tuple.of(workspace, ids.toArray(UUID[]::new)))
-                .map(rows -> Rows.list(rows, r -> r.getUUID(0)));
+                .map(rows -> Rows.list(rows, r -> new Held(r.getUUID(0), r.getString(1), r.getLong(2))));
     }
 
     /** Links a new run to the artifacts its input references; inside the run's creating transaction. */

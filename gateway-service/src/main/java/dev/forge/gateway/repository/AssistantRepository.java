@@ -62,10 +62,11 @@ public class AssistantRepository {
                 + "config, metadata FROM assistants WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
     }
 
-    public Uni<List<ObjectNode>> versions(UUID id) {
+    public Uni<List<ObjectNode>> versions(UUID id, int limit, int offset) {
         return pool.preparedQuery("SELECT assistant_id AS id, version, name, description, flow_name, flow_version, "
                 + "config::text AS config, metadata::text AS metadata, created_at FROM assistant_versions "
-                + "WHERE assistant_id = $1 ORDER BY version DESC").execute(Tuple.of(id))
+                + "WHERE assistant_id = $1 ORDER BY version DESC LIMIT $2 OFFSET $3").execute(Tuple.of(id, limit,
+                        offset))
                 .map(rows -> Rows.list(rows, r -> {
                     var node = JsonNodeFactory.instance.objectNode();
                     node.put("assistant_id", r.getUUID("id").toString());

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
 import dev.forge.api.security.ApiKeyService;
 import dev.forge.api.security.CallerContext;
@@ -46,8 +47,9 @@ public class ApiKeyResource {
     }
 
     @GET
-    public Uni<List<ObjectNode>> list(@QueryParam("workspace_id") String workspace) {
-        return keys.list(caller.caller(), workspace);
+    public Uni<List<ObjectNode>> list(@QueryParam("workspace_id") String workspace,
+            @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        return keys.list(caller.caller(), workspace, Paging.limit(limit, Paging.MAX_PAGE), Paging.offset(offset));
     }
 
     @DELETE

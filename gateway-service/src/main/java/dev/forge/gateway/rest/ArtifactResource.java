@@ -40,11 +40,13 @@ public class ArtifactResource {
         this.caller = caller;
     }
 
-    /** Newest first; pass the last id of a page as {@code before} for the next one. */
+    /** Newest first; pass the last id of a page as {@code before} for the next one (or page by {@code offset}). */
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
-    public Uni<List<ObjectNode>> list(@QueryParam("limit") Integer limit, @QueryParam("before") String before) {
-        return artifacts.list(caller.workspace(), before, Paging.limit(limit, config.maxPageSize()))
+    public Uni<List<ObjectNode>> list(@QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset,
+            @QueryParam("before") String before) {
+        return artifacts.list(caller.workspace(), before, Paging.limit(limit, config.maxPageSize()),
+                Paging.offset(offset))
                 .map(list -> list.stream().map(Artifact::view).toList());
     }
 

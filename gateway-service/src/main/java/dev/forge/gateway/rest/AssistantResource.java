@@ -67,8 +67,10 @@ public class AssistantResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/versions")
-    public Uni<List<ObjectNode>> versions(@PathParam("id") String id) {
-        return assistants.versions(caller.workspace(), id);
+    public Uni<List<ObjectNode>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+            @QueryParam("offset") Integer offset) {
+        return assistants.versions(caller.workspace(), id, Paging.limit(limit, config.maxPageSize()),
+                Paging.offset(offset));
     }
 
     /** Deletes the assistant with its sessions and finished runs; 409 while a run of it is unfinished. */

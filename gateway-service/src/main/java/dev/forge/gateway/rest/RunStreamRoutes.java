@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,8 +15,8 @@ import dev.forge.api.rest.ProblemMappers;
 import dev.forge.api.rest.RouteProblems;
 import dev.forge.api.security.Authenticator;
 import dev.forge.api.service.ApiProblem;
+import dev.forge.input.JsonInput;
 import dev.forge.core.auth.Role;
-import dev.forge.core.json.JsonValues;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunEvent;
 import dev.forge.gateway.service.RunService;
@@ -103,12 +102,8 @@ public class RunStreamRoutes {
             throw new ApiProblem(415, "unsupported-media-type", "Unsupported Media Type",
                     "send the run as application/json", null);
         }
-        try {
-            return JsonValues.MAPPER.readTree(rc.body().asString("UTF-8"));
-        } catch (JsonProcessingException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed JSON", "request body is not valid JSON: "
-                    + e.getOriginalMessage(), null);
-        }
+        var bytes = rc.body().buffer();
+        return JsonInput.body(bytes == null ? new byte[0] : bytes.getBytes());
     }
 
     static long lastEventId(String raw) {

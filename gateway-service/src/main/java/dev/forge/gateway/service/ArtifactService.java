@@ -43,11 +43,12 @@ public class ArtifactService {
     }
 
     /** Newest first; {@code before} is the previous page's last id. */
-    public Uni<List<Artifact>> list(String workspace, String before, int limit) {
+    public Uni<List<Artifact>> list(String workspace, String before, int limit, int offset) {
         if (before == null || before.isBlank()) {
-            return artifacts.list(workspace, null, null, limit);
+            return artifacts.list(workspace, null, null, limit, offset);
         }
-        return get(workspace, before).flatMap(last -> artifacts.list(workspace, last.createdAt(), last.id(), limit));
+        return get(workspace, before).flatMap(last -> artifacts.list(workspace, last.createdAt(), last.id(), limit,
+                offset));
     }
 
     public Uni<Artifact> record(UUID id, String workspace, String name, String contentType, long size, String sha256,

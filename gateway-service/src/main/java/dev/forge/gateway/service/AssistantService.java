@@ -98,8 +98,8 @@ public class AssistantService {
                 .map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
     }
 
-    public Uni<List<ObjectNode>> versions(String workspace, String id) {
-        return get(workspace, id).flatMap(a -> assistants.versions(UUID.fromString(id)));
+    public Uni<List<ObjectNode>> versions(String workspace, String id, int limit, int offset) {
+        return get(workspace, id).flatMap(a -> assistants.versions(UUID.fromString(id), limit, offset));
     }
 
     /** Deletes the assistant with its sessions and runs; refused (409) while any of its runs is unfinished. */

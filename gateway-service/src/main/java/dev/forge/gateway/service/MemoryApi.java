@@ -16,6 +16,8 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.core.memory.Memory;
 import dev.forge.core.memory.MemoryFilter;
 import dev.forge.core.memory.MemoryService;
+import dev.forge.gateway.repository.AssistantRepository;
+import dev.forge.gateway.repository.SessionRepository;
 import io.smallrye.mutiny.Uni;
 
 /** The memory API of a workspace: put, get, list, delete and semantic search, validated. */
@@ -26,19 +28,22 @@ public class MemoryApi {
             "ttl_seconds");
     private static final Set<String> SEARCH_FIELDS = Set.of("query", "k", "assistant_id", "session_id");
     private static final int MAX_K = 50;
-    private static final int NAMESPACE_CHARS = 128;
 
     private final MemoryService memories;
+    private final AssistantRepository assistants;
+    private final SessionRepository sessions;
 
-    public MemoryApi(MemoryService memories) {
+    public MemoryApi(MemoryService memories, AssistantRepository assistants, SessionRepository sessions) {
         this.memories = memories;
+        this.assistants = assistants;
+        this.sessions = sessions;
     }
 
     public Uni<ObjectNode> put(String workspace, JsonNode body) {
         var req = Requests.of(body, PUT_FIELDS);
         var content = req.text("content", true, memories.maxContentChars());
-        var assistant = req.text("assistant_id", false, NAMESPACE_CHARS);
-        var session = req.text("session_id", false, NAMESPACE_CHARS);
+        var assistant = req.uuid("assistant_id", false);
+        var session = req.uuid("session_id", false);
         var metadata = req.object("metadata");
         Duration ttl = null;
         if (body.has("ttl_seconds")) {
@@ -50,8 +55,33 @@ public class MemoryApi {
             }
         }
         req.check();
-        return memories.remember(null, workspace, assistant.orElse(null), session.orElse(null), content.get(),
-                metadata, ttl).map(MemoryApi::view);
+        Duration expiry = ttl;
+        return references(workspace, assistant, session).flatMap(ok -> memories.remember(null, workspace,
+                assistant.map(UUID::toString).orElse(null), session.map(UUID::toString).orElse(null), content.get(),
+                metadata, expiry)).map(MemoryApi::view);
+    }
+
+    /**
+     * A memory names an assistant and a session of the caller's workspace, as runs do (404 otherwise), and the
+     * session, when both are named, is the assistant's (422): nothing is written for a reference that is not.
+     */
+    private Uni<Boolean> references(String workspace, java.util.Optional<UUID> assistant,
+            java.util.Optional<UUID> session) {
+        Uni<Boolean> checked = Uni.createFrom().item(true);
+        if (assistant.isPresent()) {
+            checked = assistants.find(workspace, assistant.get()).map(found -> found.map(a -> true)
+                    .orElseThrow(() -> ApiProblem.notFound("assistant", assistant.get().toString())));
+        }
+        if (session.isEmpty()) {
+            return checked;
+        }
+        return checked.flatMap(ok -> sessions.find(workspace, session.get())).map(found -> {
+            var s = found.orElseThrow(() -> ApiProblem.notFound("session", session.get().toString()));
+            if (assistant.isPresent() && !assistant.get().toString().equals(s.path("assistant_id").asText())) {
+                throw ApiProblem.invalid("'session_id' is a session of another assistant");
+            }
+            return true;
+        });
     }
 
     public Uni<ObjectNode> get(String workspace, String id) {
@@ -60,7 +90,9 @@ public class MemoryApi {
     }
 
     public Uni<List<ObjectNode>> list(String workspace, String assistant, String session, int limit, int offset) {
-        return memories.list(workspace, new MemoryFilter(assistant, session), limit, offset)
+        var filter = new MemoryFilter(assistant == null ? null : Requests.queryUuid("assistant_id", assistant)
+                .toString(), session == null ? null : Requests.queryUuid("session_id", session).toString());
+        return memories.list(workspace, filter, limit, offset)
                 .map(all -> all.stream().map(MemoryApi::view).toList());
     }
 
@@ -78,8 +110,8 @@ public class MemoryApi {
     public Uni<ObjectNode> search(String workspace, JsonNode body) {
         var req = Requests.of(body, SEARCH_FIELDS);
         var query = req.text("query", true, memories.maxContentChars());
-        var assistant = req.text("assistant_id", false, NAMESPACE_CHARS);
-        var session = req.text("session_id", false, NAMESPACE_CHARS);
+        var assistant = req.uuid("assistant_id", false).map(UUID::toString);
+        var session = req.uuid("session_id", false).map(UUID::toString);
         int k = 5;
         if (body.has("k")) {
             var kn = body.get("k");

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
+import dev.forge.core.artifact.ArtifactText;
+import dev.forge.core.config.ArtifactsConfig;
 import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.FlowCatalog;
@@ -64,10 +66,13 @@ public class RunService {
     private final FeatureFlags flags;
     private final OffloadedViews views;
 
+    private final long promptBudget;
+
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views,
-            SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing) {
+            SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig) {
+        this.promptBudget = artifactsConfig.promptBudgetBytes();
         this.models = ModelRoutes.of(routing);
         this.skills = skills;
         this.flags = flags;
@@ -274,12 +279,21 @@ public class RunService {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return artifacts.holdExisting(tx, workspace, ids).invoke(found -> {
+        return artifacts.holdExisting(tx, workspace, ids).invoke(held -> {
+            var found = held.stream().map(ArtifactRepository.Held::id).toList();
             var missing = ids.stream().filter(id -> !found.contains(id)).map(UUID::toString).toList();
             if (!missing.isEmpty()) {
                 throw ApiProblem.invalid("unknown artifact" + (missing.size() == 1 ? " " : "s ")
                         + String.join(", ", missing), missing.stream().map(id -> "artifact '" + id
                                 + "' does not exist").toList());
+            }
+            // the texts the worker would place into prompts, by their declared sizes
+            long text = held.stream().filter(a -> ArtifactText.read(a.contentType(), a.sizeBytes()))
+                    .mapToLong(ArtifactRepository.Held::sizeBytes).sum();
+            if (text > promptBudget) {
+                throw ApiProblem.invalid("the run's text artifacts hold " + text + " bytes; a run places at most "
+                        + promptBudget + " bytes of artifact text into its prompts "
+                        + "(forge.artifacts.prompt-budget-bytes)");
             }
         }).replaceWithVoid();
     }

@@ -52,6 +52,52 @@ class ArtifactRunTest {
     }
 
     @Test
+    void twentyMebibytesOfTextArtifactsAreRefusedAtCreationAndNothingIsWritten() {
+        // issue 18's request: 20 text artifacts of 1 MiB on document-review took a 192 MiB worker out of memory
+        var ids = new java.util.ArrayList<String>();
+        byte[] mebibyte = "lorem ipsum dolor sit amet\n".repeat(40_330).substring(0, 1024 * 1024).getBytes();
+        for (int i = 0; i < 20; i++) {
+            ids.add(ArtifactTest.upload("part-" + i + ".txt", "text/plain", mebibyte));
+        }
+        String assistant = given().contentType(ContentType.JSON)
+                .body("{\"name\": \"big\", \"flow\": \"document-review\"}").post("/v1/assistants").then()
+                .statusCode(201).extract().path("id");
+        long runs = count("runs");
+        var problem = given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant
+                + "\", \"input\": {\"task\": \"review\"}, \"artifacts\": [\"" + String.join("\", \"", ids) + "\"]}")
+                .post("/v1/runs/wait?timeout=30").then().statusCode(422).contentType("application/problem+json")
+                .extract().jsonPath();
+        assertThat(problem.getString("detail")).contains("20971520 bytes", "2097152 bytes",
+                "forge.artifacts.prompt-budget-bytes");
+        assertThat(count("runs")).isEqualTo(runs);
+        // within the budget: two of them are fine
+        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\", \"input\": {}, "
+                + "\"artifacts\": [\"" + ids.get(0) + "\", \"" + ids.get(1) + "\"]}").post("/v1/runs").then()
+                .statusCode(202);
+    }
+
+    @Test
+    void aWorkerWithASmallerBudgetTruncatesWithAVisibleMarker() throws Exception {
+        try (var worker = WorkerProcess.start(51198, java.util.List.of(
+                "-Dforge.artifacts.prompt-budget-bytes=1000"))) {
+            String text = "0123456789".repeat(300);
+            String appendix = ArtifactTest.upload("appendix.txt", "text/plain", text.getBytes());
+            var done = finished(run("bulk-pipeline", appendix));
+            assertThat(done.getString("status")).isEqualTo("succeeded");
+            String echoed = given().get("/v1/runs/" + done.getString("id") + "/checkpoints/1").then().statusCode(200)
+                    .extract().jsonPath().getString("state.outputs.bulk_producer");
+            assertThat(echoed).contains(text.substring(0, 1000)).doesNotContain(text.substring(0, 1001))
+                    .contains("[… 2000 bytes of appendix.txt left out: over the run's artifact text budget of "
+                            + "1000 bytes]");
+        }
+    }
+
+    private long count(String table) {
+        return pool.query("SELECT count(*) FROM " + table).execute().await().atMost(Duration.ofSeconds(5)).iterator()
+                .next().getLong(0);
+    }
+
+    @Test
     void anUploadedDocumentDrivesTheRunAndLargeOutputsReadBackWhole() throws Exception {
         try (var worker = WorkerProcess.start(51199)) {
             // the classifier reads the uploaded contract (the input itself says nothing legal)

@@ -200,7 +200,8 @@ class McpRegistryTest {
                     .statusCode(422).contentType("application/problem+json").extract().asString();
             assertThat(problem).doesNotContain("s3cr3t-value");
         }
-        given().get("/v1/mcp/servers/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
+        // an id that is no id is malformed, not missing
+        given().get("/v1/mcp/servers/not-a-uuid").then().statusCode(422).contentType("application/problem+json");
     }
 
     private static String quote(String s) {

@@ -53,25 +53,32 @@ class MemoryTest {
     @Test
     void searchFindsTheMostSimilarMemoryAndWorkspacesNeverSeeEachOther() {
         var admin = TestAuth.as(TestAuth.ADMIN_KEY);
-        String teal = put(admin, "search-ns", "The customer's favourite colour is teal.");
-        put(admin, "search-ns", "Our office is in Lisbon, near the river.");
-        put(admin, "search-ns", "Quarterly revenue grew fourteen percent.");
+        // a memory's namespace is an assistant of the caller's workspace
+        String ours = assistant(admin);
+        String teal = put(admin, ours, "The customer's favourite colour is teal.");
+        put(admin, ours, "Our office is in Lisbon, near the river.");
+        put(admin, ours, "Quarterly revenue grew fourteen percent.");
         var other = TestAuth.as(TestAuth.key("developer", "memory-elsewhere"));
-        put(other, "search-ns", "The customer's favourite colour is crimson.");
+        String theirsAssistant = assistant(other);
+        put(other, theirsAssistant, "The customer's favourite colour is crimson.");
+        // another workspace's assistant is not a namespace to write into
+        given().spec(other).contentType(ContentType.JSON).body("{\"content\": \"x\", \"assistant_id\": \"" + ours
+                + "\"}").post("/v1/memories").then().statusCode(404);
 
-        var found = search(admin, "Which color does the client like best?", "search-ns", 3);
+        var found = search(admin, "Which color does the client like best?", ours, 3);
         assertThat(found.getString("index")).isEqualTo("plain");
         assertThat(found.getList("results.content", String.class)).hasSize(3)
                 .first().isEqualTo("The customer's favourite colour is teal.");
         assertThat(found.getDouble("results[0].score")).isGreaterThan(found.getDouble("results[1].score"));
         assertThat(found.getString("results[0].metadata.source")).isEqualTo("test");
-        assertThat(search(admin, "Where is the office?", "search-ns", 1).getString("results[0].content"))
+        assertThat(search(admin, "Where is the office?", ours, 1).getString("results[0].content"))
                 .contains("Lisbon");
 
         // the other workspace sees only its own memory, and cannot reach ours by id
-        var theirs = search(other, "Which color does the client like best?", "search-ns", 5);
+        var theirs = search(other, "Which color does the client like best?", theirsAssistant, 5);
         assertThat(theirs.getList("results.content", String.class))
                 .containsExactly("The customer's favourite colour is crimson.");
+        assertThat(search(other, "Which color does the client like best?", ours, 5).getList("results")).isEmpty();
         given().spec(other).get("/v1/memories/" + teal).then().statusCode(404);
         given().spec(other).delete("/v1/memories/" + teal).then().statusCode(404);
 
@@ -80,7 +87,7 @@ class MemoryTest {
                 "The customer's favourite colour is teal."));
         given().delete("/v1/memories/" + teal).then().statusCode(204);
         given().get("/v1/memories/" + teal).then().statusCode(404);
-        assertThat(search(admin, "Which color does the client like best?", "search-ns", 3)
+        assertThat(search(admin, "Which color does the client like best?", ours, 3)
                 .getList("results.id", String.class)).doesNotContain(teal).hasSize(2);
     }
 
@@ -104,15 +111,17 @@ class MemoryTest {
     @Test
     void retentionRemovesExpiredMemoriesAndTheOldestBeyondTheNamespaceLimit() {
         var admin = TestAuth.as(TestAuth.ADMIN_KEY);
+        String prune = assistant(admin);
+        String ttl = assistant(admin);
         // the test profile keeps 5 per namespace
         for (int i = 1; i <= 7; i++) {
-            put(admin, "prune-ns", "note number " + i);
+            put(admin, prune, "note number " + i);
         }
         String fleeting = given().contentType(ContentType.JSON)
-                .body("{\"content\": \"a fleeting thought\", \"assistant_id\": \"ttl-ns\", \"ttl_seconds\": 1}")
+                .body("{\"content\": \"a fleeting thought\", \"assistant_id\": \"" + ttl + "\", \"ttl_seconds\": 1}")
                 .post("/v1/memories").then().statusCode(201).extract().path("id");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            var left = given().get("/v1/memories?assistant_id=prune-ns").then().statusCode(200).extract().jsonPath()
+            var left = given().get("/v1/memories?assistant_id=" + prune).then().statusCode(200).extract().jsonPath()
                     .getList("content", String.class);
             assertThat(left).containsExactly("note number 7", "note number 6", "note number 5", "note number 4",
                     "note number 3");
@@ -121,7 +130,7 @@ class MemoryTest {
                 "SELECT count(*) FROM memories WHERE id = $1::uuid").execute(Tuple.of(fleeting)).await()
                 .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isZero());
         given().get("/v1/memories/" + fleeting).then().statusCode(404);
-        assertThat(search(admin, "a fleeting thought", "ttl-ns", 3).getList("results")).isEmpty();
+        assertThat(search(admin, "a fleeting thought", ttl, 3).getList("results")).isEmpty();
     }
 
     @Test
@@ -152,8 +161,13 @@ class MemoryTest {
     }
 
     private static String assistant() {
-        return given().contentType(ContentType.JSON).body("{\"name\": \"memory\", \"flow\": \"memory-recall\"}")
-                .post("/v1/assistants").then().statusCode(201).extract().path("id");
+        return assistant(TestAuth.as(TestAuth.ADMIN_KEY));
+    }
+
+    private static String assistant(RequestSpecification as) {
+        return given().spec(as).contentType(ContentType.JSON)
+                .body("{\"name\": \"memory\", \"flow\": \"memory-recall\"}").post("/v1/assistants").then()
+                .statusCode(201).extract().path("id");
     }
 
     private static String run(String assistant, String question) {

@@ -126,7 +126,7 @@ public class ArtifactTest {
         String viewer = TestAuth.key("viewer", "default");
         given().spec(TestAuth.as(viewer)).contentType("text/plain").body("x").queryParam("name", "a.txt")
                 .post("/v1/artifacts").then().statusCode(403);
-        given().get("/v1/artifacts/not-a-uuid").then().statusCode(404);
+        given().get("/v1/artifacts/not-a-uuid").then().statusCode(422);
         assertThat(artifactRows()).isZero();
     }
 

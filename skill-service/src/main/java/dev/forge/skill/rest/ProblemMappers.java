@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.forge.input.InputRefused;
 import dev.forge.skill.SkillException;
 
 /** Every error as {@code application/problem+json} (RFC 9457); never a stack trace. */
@@ -24,8 +25,17 @@ public class ProblemMappers {
         };
     }
 
+    /** Input the shared rules refuse (forge-input): malformed JSON, NULs, bad parameters. */
+    @ServerExceptionMapper
+    public Response refused(InputRefused e) {
+        return problem(e.status(), e.type(), e.title(), e.getMessage(), e.errors());
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof InputRefused refused) {
+            return refused(refused);
+        }
         int status = e.getResponse().getStatus();
         String detail = status == 400 ? "the body is not valid JSON" : e.getResponse().getStatusInfo()
                 .getReasonPhrase();
