@@ -542,9 +542,9 @@ class InfraMonitorTest {
                 .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("/not-forwarded"));
         given().urlEncodingEnabled(false).get("/v1/gateways/a/api/v1/runs/%2e%2e/api-keys").then().statusCode(404)
                 .body("type", org.hamcrest.Matchers.endsWith("/not-forwarded"));
-        // an encoded '?' stays part of the path at the gateway (an unknown run), not a query
+        // an encoded '?' stays part of the path at the gateway (a malformed run id there), not a query
         given().urlEncodingEnabled(false).get("/v1/gateways/a/api/v1/runs/" + succeededRun + "%3Fx=1").then()
-                .statusCode(404);
+                .statusCode(422);
         given().get("/v1/gateways/offline/api/v1/runs").then().statusCode(503);
         given().get("/v1/gateways/nope/api/v1/runs").then().statusCode(404);
 

@@ -27,6 +27,7 @@ final class LiveStream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> items = new CopyOnWriteArrayList<>();
+    private final List<String> ids = new CopyOnWriteArrayList<>();
     private final int status;
     private final InputStream body;
     private final Thread reader;
@@ -40,11 +41,18 @@ final class LiveStream implements AutoCloseable {
     }
 
     static LiveStream open(String path, String key) throws IOException, InterruptedException {
+        return open(path, key, null);
+    }
+
+    /** Resumes after {@code lastEventId} (sent as Last-Event-ID), as a reconnecting EventSource does. */
+    static LiveStream open(String path, String key, String lastEventId) throws IOException, InterruptedException {
         int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream")
-                .GET().build();
-        return new LiveStream(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+                .header("Authorization", "Bearer " + key).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return new LiveStream(HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
     int status() {
@@ -55,10 +63,18 @@ final class LiveStream implements AutoCloseable {
         return items;
     }
 
+    /** The {@code id:} of every event so far. */
+    List<String> ids() {
+        return ids;
+    }
+
     private void read() {
         try (var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    ids.add(line.substring(3).trim());
+                }
                 if (line.startsWith("data:")) {
                     items.add(JSON.readTree(line.substring(5).trim()));
                 }

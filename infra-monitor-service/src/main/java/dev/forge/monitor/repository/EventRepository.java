@@ -72,12 +72,20 @@ public class EventRepository {
 
     /** Newest first; {@code before} is the last id of the previous page. */
     public Uni<List<ObjectNode>> page(EventFilter f, Long before, int limit) {
+        return select(f, "($9::bigint IS NULL OR id < $9) ORDER BY id DESC", before, limit);
+    }
+
+    /** Oldest first, those after {@code after}: what a live stream resumed from that id missed. */
+    public Uni<List<ObjectNode>> after(EventFilter f, long after, int limit) {
+        return select(f, "id > $9 ORDER BY id", after, limit);
+    }
+
+    private Uni<List<ObjectNode>> select(EventFilter f, String idAndOrder, Long id, int limit) {
         var params = params(f);
-        params.add(before);
+        params.add(id);
         params.add(limit);
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM monitor_events WHERE " + WHERE
-                + " AND ($9::bigint IS NULL OR id < $9) ORDER BY id DESC LIMIT $10")
-                .execute(Tuple.from(params)).map(rows -> Rows.list(rows, EventRepository::view));
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM monitor_events WHERE " + WHERE + " AND " + idAndOrder
+                + " LIMIT $10").execute(Tuple.from(params)).map(rows -> Rows.list(rows, EventRepository::view));
     }
 
     /** The newest {@code window} embedded events matching the filter. */

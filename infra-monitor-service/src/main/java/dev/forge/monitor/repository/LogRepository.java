@@ -60,17 +60,26 @@ public class LogRepository {
 
     /** Newest first; {@code before} is the last id of the previous page. */
     public Uni<List<ObjectNode>> page(LogFilter f, Long before, int limit) {
+        return select(f, "($9::bigint IS NULL OR id < $9) ORDER BY id DESC", before, limit);
+    }
+
+    /** Oldest first, those after {@code after}: what a live stream resumed from that id missed. */
+    public Uni<List<ObjectNode>> after(LogFilter f, long after, int limit) {
+        return select(f, "id > $9 ORDER BY id", after, limit);
+    }
+
+    private Uni<List<ObjectNode>> select(LogFilter f, String idAndOrder, Long id, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM monitor_logs WHERE "
                 + "(cardinality($1::text[]) = 0 OR service = ANY($1)) "
                 + "AND (cardinality($2::text[]) = 0 OR level = ANY($2)) AND ($3::uuid IS NULL OR run_id = $3) "
                 + "AND ($4::text IS NULL OR trace_id = $4) AND ($5::text IS NULL OR workspace_id = $5) "
                 + "AND ($6::text IS NULL OR strpos(lower(message), lower($6)) > 0) "
                 + "AND ($7::timestamptz IS NULL OR logged_at >= $7) AND ($8::timestamptz IS NULL OR logged_at < $8) "
-                + "AND ($9::bigint IS NULL OR id < $9) ORDER BY id DESC LIMIT $10")
+                + "AND " + idAndOrder + " LIMIT $10")
                 .execute(Tuple.from(Arrays.asList(f.services().toArray(new String[0]),
                         f.levels().toArray(new String[0]), f.runId(), f.traceId(), f.workspace(), f.text(),
                         f.since() == null ? null : f.since().atOffset(ZoneOffset.UTC),
-                        f.until() == null ? null : f.until().atOffset(ZoneOffset.UTC), before, limit)))
+                        f.until() == null ? null : f.until().atOffset(ZoneOffset.UTC), id, limit)))
                 .map(rows -> Rows.list(rows, LogRepository::view));
     }
 

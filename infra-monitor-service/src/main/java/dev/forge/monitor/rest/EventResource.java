@@ -3,6 +3,7 @@ package dev.forge.monitor.rest;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -10,8 +11,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
-import org.jboss.resteasy.reactive.RestStreamElementType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -49,14 +50,16 @@ public class EventResource {
         return events.history(filter, Queries.before(before), size).map(page -> Queries.page(page, size, uri));
     }
 
+    /** Live events as SSE with their ids; a client reconnecting with Last-Event-ID gets what it missed first. */
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<ObjectNode> live(@QueryParam("run_id") String runId, @QueryParam("workflow") String workflow,
+    public Multi<OutboundSseEvent> live(@QueryParam("run_id") String runId, @QueryParam("workflow") String workflow,
             @QueryParam("type") String type, @QueryParam("severity") String severity,
-            @QueryParam("gateway") String gateway, @QueryParam("workspace_id") String workspace) {
-        return events.live(filter(runId, workflow, type, severity, gateway, workspace, null, null));
+            @QueryParam("gateway") String gateway, @QueryParam("workspace_id") String workspace,
+            @HeaderParam("Last-Event-ID") Long lastEventId, @Context Sse sse) {
+        return SseItems.withIds(sse, events.live(filter(runId, workflow, type, severity, gateway, workspace, null,
+                null), lastEventId));
     }
 
     /** The events closest in meaning to {@code q} (each with its cosine {@code score}), within the filters. */

@@ -1,6 +1,7 @@
 package dev.forge.monitor.rest;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -8,10 +9,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
-import org.jboss.resteasy.reactive.RestStreamElementType;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
@@ -52,16 +51,18 @@ public class LogResource {
         return logs.history(caller, filter, Queries.before(before), size).map(page -> Queries.page(page, size, uri));
     }
 
+    /** Live records as SSE with their ids; a client reconnecting with Last-Event-ID gets what it missed first. */
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<ObjectNode> live(@QueryParam("service") String service, @QueryParam("level") String level,
+    public Multi<OutboundSseEvent> live(@QueryParam("service") String service, @QueryParam("level") String level,
             @QueryParam("run_id") String runId, @QueryParam("trace_id") String traceId,
-            @QueryParam("workspace_id") String workspace, @QueryParam("q") String text) {
+            @QueryParam("workspace_id") String workspace, @QueryParam("q") String text,
+            @HeaderParam("Last-Event-ID") Long lastEventId, @Context Sse sse) {
         var caller = context.caller();
         var filter = filter(caller, service, level, runId, traceId, workspace, text, null, null);
-        return Multi.createFrom().uni(logs.live(caller, filter)).onItem().transformToMultiAndConcatenate(m -> m);
+        return SseItems.withIds(sse, Multi.createFrom().uni(logs.live(caller, filter, lastEventId)).onItem()
+                .transformToMultiAndConcatenate(m -> m));
     }
 
     /** A developer's filter is pinned to their workspace, whatever they asked for. */

@@ -65,9 +65,13 @@ public class EventService {
         return events.insertOwn(gateway, type, severity, payload).invoke(live::publish);
     }
 
-    /** Live events matching the filter (slow subscribers lose events rather than holding others back). */
-    public Multi<ObjectNode> live(EventFilter filter) {
-        return live.stream().filter(filter::matches);
+    /**
+     * Live events matching the filter; after {@code lastEventId} (a reconnecting client's Last-Event-ID) the stored
+     * ones it missed come first. A subscriber too slow to keep up is ended and resumes this way.
+     */
+    public Multi<ObjectNode> live(EventFilter filter, Long lastEventId) {
+        return LiveFeed.resume(live.stream().filter(filter::matches), lastEventId,
+                after -> events.after(filter, after, LiveFeed.BACKLOG));
     }
 
     public Uni<List<ObjectNode>> history(EventFilter filter, Long before, int limit) {

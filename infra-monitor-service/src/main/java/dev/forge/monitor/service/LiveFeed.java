@@ -1,6 +1,14 @@
 package dev.forge.monitor.service;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
 /**
@@ -21,5 +29,32 @@ final class LiveFeed<T> {
 
     Multi<T> stream() {
         return processor.onOverflow().buffer(SUBSCRIBER_BUFFER);
+    }
+
+    /** The most stored items a resumed stream replays before going live. */
+    static final int BACKLOG = 1000;
+
+    /**
+     * {@code live} for a client that saw everything up to {@code after} (its Last-Event-ID): the stored items after
+     * it first, merged with the live ones from the start (so none published meanwhile is lost), none twice. Items are
+     * stored rows, with their {@code id}.
+     */
+    static Multi<ObjectNode> resume(Multi<ObjectNode> live, Long after,
+            Function<Long, Uni<List<ObjectNode>>> stored) {
+        if (after == null) {
+            return live;
+        }
+        var seen = ConcurrentHashMap.<Long>newKeySet();
+        // once the backlog is out, a live id above all of it cannot repeat one: no need to remember it
+        var backlogTop = new AtomicLong(Long.MAX_VALUE);
+        Multi<ObjectNode> backlog = Multi.createFrom().uni(stored.apply(after)).onItem()
+                .transformToIterable(items -> items).onCompletion().invoke(() -> backlogTop.set(seen.stream()
+                        .mapToLong(Long::longValue).max().orElse(after)));
+        return Multi.createBy().merging().streams(backlog, live.select().where(n -> id(n) > after))
+                .select().where(n -> id(n) > backlogTop.get() || seen.add(id(n)));
+    }
+
+    private static long id(ObjectNode item) {
+        return item.path("id").asLong();
     }
 }

@@ -79,9 +79,11 @@ public class LogService {
     }
 
     /** The live stream, after the access is audited. */
-    public Uni<Multi<ObjectNode>> live(Caller caller, LogFilter filter) {
+    /** Live records matching the filter, after those stored since {@code lastEventId} when a client resumes. */
+    public Uni<Multi<ObjectNode>> live(Caller caller, LogFilter filter, Long lastEventId) {
         return audit.by(caller, AuditLog.LOGS_ACCESSED, "live", filter.json())
-                .map(x -> live.stream().filter(filter::matches));
+                .map(x -> LiveFeed.resume(live.stream().filter(filter::matches), lastEventId,
+                        after -> logs.after(filter, after, LiveFeed.BACKLOG)));
     }
 
     public Uni<List<ObjectNode>> forRun(UUID runId, int limit) {
