@@ -41,6 +41,8 @@ final class IsolatedStdioTransport extends StdioClientTransport {
                     throw new IllegalStateException("stdio MCP servers need setpriv (util-linux) when this service "
                             + "runs as root, to run them as an unprivileged user");
                 }
+                // the user reaches its own home through the shared parent (a umask of 077 would close it)
+                ChildProcesses.traversableOnly(home.getParent());
                 ChildProcesses.giveTo(home, uid);
                 command = new ArrayList<>(ChildProcesses.asUser(uid, command));
             }
