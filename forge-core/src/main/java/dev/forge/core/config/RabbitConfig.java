@@ -31,4 +31,19 @@ public interface RabbitConfig {
     /** How often a lost connection is retried. */
     @WithDefault("1s")
     Duration reconnectInterval();
+
+    /**
+     * How long the relay waits for the broker to confirm a batch (a memory or disk alarm holds confirms back); an
+     * unconfirmed batch rolls back, its channel is replaced, and the batch goes out again.
+     */
+    @WithDefault("5s")
+    Duration confirmTimeout();
+
+    /** Readiness is DOWN while the oldest unpublished event is older than this: the bus is not carrying events. */
+    @WithDefault("60s")
+    Duration outboxLagThreshold();
+
+    /** How often the outbox's backlog (count and oldest age) is measured for readiness and metrics. */
+    @WithDefault("1s")
+    Duration outboxLagInterval();
 }

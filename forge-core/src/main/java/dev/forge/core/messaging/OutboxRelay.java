@@ -33,7 +33,6 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
-    private static final long CONFIRM_TIMEOUT_MS = 5_000;
 
     private static final String MARK = """
             UPDATE events SET published_at = now()
@@ -138,7 +137,7 @@ public class OutboxRelay {
                             traceParent == null ? java.util.Map.of()
                                     : java.util.Map.of(TraceContext.TRACEPARENT, traceParent)));
                 }
-                rabbit.publishConfirmed(Exchanges.EVENTS, messages, CONFIRM_TIMEOUT_MS);
+                rabbit.publishConfirmed(Exchanges.EVENTS, messages, config.confirmTimeout().toMillis());
                 tx.commit().await().atMost(Duration.ofSeconds(10));
                 published.addAndGet(messages.size());
                 return messages.size();

@@ -42,6 +42,10 @@ public class Rabbit {
     private record Subscription(String exchange, List<String> bindingKeys, Consumer<Delivery> handler) {
     }
 
+    /** Where a subscription consumes now. */
+    private record Consuming(Channel channel, String queue) {
+    }
+
     /** One received message; {@link #ack()} after processing. */
     public record Delivery(String routingKey, byte[] body, Runnable ack) {
     }
@@ -53,6 +57,13 @@ public class Rabbit {
         return t;
     });
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final java.util.Map<Subscription, Consuming> consuming = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService topologyCheck = Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                var t = new Thread(r, "forge-rabbit-topology");
+                t.setDaemon(true);
+                return t;
+            });
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     /**
      * Ephemeral messages (token deltas) go out from one thread of their own, on their own unconfirmed channel: the
@@ -68,11 +79,14 @@ public class Rabbit {
     private volatile Channel publishChannel;
     private volatile Channel transientChannel;
     private volatile boolean closed;
+    private volatile io.micrometer.core.instrument.Timer confirmTimer;
 
     public Rabbit(RabbitConfig config) {
         this.config = config;
         if (config.enabled()) {
             connector.submit(this::connectLoop);
+            long every = Math.max(1000, config.reconnectInterval().toMillis() * 5);
+            topologyCheck.scheduleWithFixedDelay(this::checkBindings, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -103,22 +117,73 @@ public class Rabbit {
         }
     }
 
+    /** Where the time from publishing a batch to its confirms is recorded (metrics). */
+    public void confirmLatency(io.micrometer.core.instrument.Timer timer) {
+        this.confirmTimer = timer;
+    }
+
     /**
-     * Publishes messages and waits for the broker's confirms; throws when the broker is unreachable or does not
-     * confirm in time. Callers serialise their use (one relay thread per process).
+     * Publishes messages and waits for the broker's confirms; throws when the broker is unreachable, nacks or does
+     * not confirm in time. A channel that failed (the client closes it on a confirm timeout or a nack, the broker on
+     * a missing exchange) is replaced on the next call: automatic recovery follows a lost connection only, and a
+     * closed channel left alone stopped the bus for good. Callers serialise their use (one relay thread a process).
      */
     public synchronized void publishConfirmed(String exchange, List<Message> messages, long timeoutMs)
             throws IOException, InterruptedException, TimeoutException {
+        var channel = openPublishChannel();
+        long started = System.nanoTime();
+        try {
+            for (var m : messages) {
+                channel.basicPublish(exchange, m.routingKey(), true, new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(2).messageId(m.id())
+                        .headers(m.headers().isEmpty() ? null : m.headers()).build(), m.body());
+            }
+            channel.waitForConfirmsOrDie(timeoutMs);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            discard(channel);
+            throw e;
+        }
+        var timer = confirmTimer;
+        if (timer != null) {
+            timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The confirm channel, opened afresh (with the exchanges declared again) when the last one failed. */
+    private Channel openPublishChannel() throws IOException {
         var channel = publishChannel;
-        if (channel == null || !channel.isOpen()) {
+        if (channel != null && channel.isOpen()) {
+            return channel;
+        }
+        var c = connection;
+        if (c == null || !c.isOpen()) {
             throw new IOException("not connected to RabbitMQ");
         }
-        for (var m : messages) {
-            channel.basicPublish(exchange, m.routingKey(), true, new AMQP.BasicProperties.Builder()
-                    .contentType("application/json").deliveryMode(2).messageId(m.id())
-                    .headers(m.headers().isEmpty() ? null : m.headers()).build(), m.body());
+        channel = c.createChannel();
+        declareExchanges(channel);
+        channel.confirmSelect();
+        publishChannel = channel;
+        LOG.info("Opened a new RabbitMQ publishing channel");
+        return channel;
+    }
+
+    private static void declareExchanges(Channel channel) throws IOException {
+        channel.exchangeDeclare(Exchanges.EVENTS, "topic", true);
+        channel.exchangeDeclare(Exchanges.CONTROL, "direct", true);
+        channel.exchangeDeclare(Exchanges.LOGS, "topic", true);
+    }
+
+    private void discard(Channel channel) {
+        if (publishChannel == channel) {
+            publishChannel = null;
         }
-        channel.waitForConfirmsOrDie(timeoutMs);
+        try {
+            if (channel.isOpen()) {
+                channel.abort();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("discarding a failed channel: %s", e.getMessage());
+        }
     }
 
     /**
@@ -129,7 +194,17 @@ public class Rabbit {
         transientPublisher.execute(() -> {
             var channel = transientChannel;
             if (channel == null || !channel.isOpen()) {
-                return;
+                // closed by the broker or the client: a new one on the open connection, if there is one
+                var c = connection;
+                if (c == null || !c.isOpen()) {
+                    return;
+                }
+                try {
+                    channel = c.createChannel();
+                    transientChannel = channel;
+                } catch (IOException | RuntimeException e) {
+                    return;
+                }
             }
             try {
                 channel.basicPublish(exchange, routingKey, false, new AMQP.BasicProperties.Builder()
@@ -163,9 +238,7 @@ public class Rabbit {
                 var c = factory.newConnection("forge");
                 // declared on a channel that stays open: topology recovery replays declarations on their channel
                 var publish = c.createChannel();
-                publish.exchangeDeclare(Exchanges.EVENTS, "topic", true);
-                publish.exchangeDeclare(Exchanges.CONTROL, "direct", true);
-                publish.exchangeDeclare(Exchanges.LOGS, "topic", true);
+                declareExchanges(publish);
                 publish.confirmSelect();
                 publishChannel = publish;
                 transientChannel = c.createChannel();
@@ -205,12 +278,32 @@ public class Rabbit {
 
     private void consume(Connection c, Subscription s) throws IOException {
         var channel = c.createChannel();
+        // a channel the broker closes while the connection stays up (its queue or exchange deleted) is not
+        // recovered by the client: subscribe again on a fresh one, with the exchange declared again
+        channel.addShutdownListener(cause -> {
+            if (!closed && !cause.isHardError() && !cause.isInitiatedByApplication()) {
+                LOG.warnf("RabbitMQ closed the consumer channel of %s (%s); subscribing again", s.exchange(),
+                        cause.getMessage());
+                connector.submit(() -> resubscribe(c, s));
+            }
+        });
+        declareExchanges(channel);
         channel.basicQos(256);
         String queue = channel.queueDeclare("", false, true, true, null).getQueue();
         for (var key : s.bindingKeys()) {
             channel.queueBind(queue, s.exchange(), key);
         }
+        consuming.put(s, new Consuming(channel, queue));
         channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+            @Override
+            public void handleCancel(String consumerTag) {
+                // the broker cancelled us (our queue was deleted): a new queue and consumer
+                if (!closed) {
+                    LOG.warnf("RabbitMQ cancelled the consumer of %s; subscribing again", s.exchange());
+                    connector.submit(() -> resubscribe(c, s));
+                }
+            }
+
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 long deliveryTag = envelope.getDeliveryTag();
@@ -225,6 +318,51 @@ public class Rabbit {
         });
     }
 
+    /**
+     * Declares each subscription's exchange and binding again: a deleted exchange takes its bindings with it, and the
+     * queue behind them would wait for nothing. Both are idempotent; a failure means the channel is gone, and the
+     * subscription is made again.
+     */
+    private void checkBindings() {
+        var c = connection;
+        if (closed || c == null || !c.isOpen()) {
+            return;
+        }
+        for (var entry : consuming.entrySet()) {
+            var s = entry.getKey();
+            var consumer = entry.getValue();
+            try {
+                if (!consumer.channel().isOpen()) {
+                    continue;
+                }
+                declareExchanges(consumer.channel());
+                for (var key : s.bindingKeys()) {
+                    consumer.channel().queueBind(consumer.queue(), s.exchange(), key);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("The binding of %s could not be checked (%s)", s.exchange(), e.getMessage());
+            }
+        }
+    }
+
+    private void resubscribe(Connection c, Subscription s) {
+        for (int attempt = 0; !closed && c.isOpen(); attempt++) {
+            try {
+                consume(c, s);
+                reconnectListeners.forEach(Rabbit::runQuietly);
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("Could not subscribe to %s again (%s); retrying", s.exchange(), e.getMessage());
+                try {
+                    Thread.sleep(config.reconnectInterval().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private static void runQuietly(Runnable r) {
         try {
             r.run();
@@ -237,6 +375,7 @@ public class Rabbit {
     void close() {
         closed = true;
         connector.shutdownNow();
+        topologyCheck.shutdownNow();
         transientPublisher.shutdownNow();
         var c = connection;
         if (c != null) {

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.messaging.OutboxLag;
+import dev.forge.core.messaging.OutboxRelay;
+import dev.forge.core.messaging.Rabbit;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.repository.MonitorRepository;
 import dev.forge.gateway.repository.MonitorRepository.WorkerRow;
@@ -30,10 +33,14 @@ public class MonitorService {
     public static final String ERROR = "ERROR";
 
     private final MonitorRepository monitor;
+    private final OutboxLag outbox;
+    private final OutboxRelay relay;
+    private final Rabbit rabbit;
     private final GatewayConfig config;
     private final int grpcPort;
 
-    public MonitorService(MonitorRepository monitor, GatewayConfig config,
+    public MonitorService(MonitorRepository monitor, GatewayConfig config, OutboxLag outbox,
+            OutboxRelay relay, Rabbit rabbit,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.test-port",
                     defaultValue = "9001") int grpcTestPort) {
@@ -42,6 +49,9 @@ public class MonitorService {
                 : grpcPort;
         this.monitor = monitor;
         this.config = config;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.rabbit = rabbit;
     }
 
     /** A node's state: stopped gracefully, silent past {@code forge.gateway.worker-silence} or lost, or serving. */
@@ -234,6 +244,12 @@ public class MonitorService {
             runs.put("pending", load.runsPending());
             var pool = out.putObject("database");
             pool.put("connections", load.dbConnections());
+            // the bus as infra-monitor shows it per gateway: the shared backlog and this process's relay
+            var lag = outbox.last();
+            out.putObject("outbox").put("unpublished", lag.unpublished())
+                    .put("oldest_age_ms", lag.oldestAge().toMillis()).put("threshold_ms", outbox.threshold().toMillis())
+                    .put("behind", outbox.behind()).put("published_here", relay.published())
+                    .put("broker_connected", rabbit.connected());
             return out;
         });
     }

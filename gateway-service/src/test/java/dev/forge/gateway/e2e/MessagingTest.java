@@ -4,33 +4,20 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-
-import dev.forge.core.messaging.Exchanges;
 import dev.forge.gateway.SseClient;
 import dev.forge.gateway.SseClientTestPredicates;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -44,48 +31,6 @@ class MessagingTest {
     @BeforeEach
     void auth() {
         TestAuth.actAsAdmin();
-    }
-
-    /** A raw consumer of our own: a durable queue bound to every event, outliving a broker restart. */
-    private static final class Observer implements AutoCloseable {
-        final Set<Long> ids = ConcurrentHashMap.newKeySet();
-        final ConcurrentHashMap<Long, String> types = new ConcurrentHashMap<>();
-        private final String queue = "forge-test-observer-" + UUID.randomUUID();
-        private Connection connection;
-
-        Observer() throws Exception {
-            connect();
-        }
-
-        void connect() throws Exception {
-            var factory = new ConnectionFactory();
-            factory.setHost("127.0.0.1");
-            factory.setAutomaticRecoveryEnabled(false);
-            connection = factory.newConnection("forge-test-observer");
-            Channel channel = connection.createChannel();
-            channel.exchangeDeclare(Exchanges.EVENTS, "topic", true);
-            channel.queueDeclare(queue, true, false, false, null);
-            channel.queueBind(queue, Exchanges.EVENTS, "default.#");
-            channel.basicConsume(queue, false, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
-                        throws IOException {
-                    var json = new JsonObject(new String(body, StandardCharsets.UTF_8));
-                    ids.add(json.getLong("id"));
-                    types.put(json.getLong("id"), json.getString("type"));
-                    getChannel().basicAck(envelope.getDeliveryTag(), false);
-                }
-            });
-        }
-
-        @Override
-        public void close() throws Exception {
-            try (var channel = connection.createChannel()) {
-                channel.queueDelete(queue);
-            } finally {
-                connection.close();
-            }
-        }
     }
 
     private List<Long> eventIds(String run) {
@@ -104,19 +49,9 @@ class MessagingTest {
                 .post("/v1/runs").then().statusCode(202).extract().path("id");
     }
 
-    private static void rabbitctl(String... args) throws Exception {
-        var cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(List.of(args));
-        var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
-        }
-    }
-
     @Test
     void eventsOfARunExecutedByAWorkerReachAnotherConsumer() throws Exception {
-        try (var observer = new Observer(); var worker = WorkerProcess.start(51181)) {
+        try (var observer = new EventObserver(); var worker = WorkerProcess.start(51181)) {
             String run = run("document-review", "{\"document\": \"a contract\"}");
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/v1/runs/" + run).then().extract()
                     .path("status").equals("succeeded"));
@@ -133,14 +68,14 @@ class MessagingTest {
 
     @Test
     void withTheBrokerDownMidRunNothingIsLostAndTheRelayCatchesUp() throws Exception {
-        try (var observer = new Observer(); var worker = WorkerProcess.start(51182)) {
+        try (var observer = new EventObserver(); var worker = WorkerProcess.start(51182)) {
             // five seconds of waiting after the first step: the broker is surely down before the run ends
             String run = run("slow-tail", "{}");
             String key = TestAuth.ADMIN_KEY;
             // a client following the run drops after the first step
             var first = SseClient.get("/v1/runs/" + run + "/stream", key, null,
                     e -> e.name().equals("step.completed"));
-            rabbitctl("stop_app");
+            EventObserver.rabbitctl("stop_app");
             try {
                 // the run goes on without the broker; its events pile up in the outbox
                 await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/v1/runs/" + run).then().extract()
@@ -149,8 +84,8 @@ class MessagingTest {
                         .execute(Tuple.of(UUID.fromString(run))).await().atMost(Duration.ofSeconds(5))
                         .iterator().next().getLong(0)).isPositive();
             } finally {
-                rabbitctl("start_app");
-                rabbitctl("await_startup", "--timeout", "60");
+                EventObserver.rabbitctl("start_app");
+                EventObserver.rabbitctl("await_startup", "--timeout", "60");
             }
             // the client resumes with Last-Event-ID: the rest, nothing missing, nothing twice
             String lastSeen = first.ids().get(first.ids().size() - 1);
