@@ -368,8 +368,8 @@ class WebappTest {
         var names = env.lines().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('='))).toList();
         assertThat(names).contains("PATH", "HOME", "PORT", "GREETING", "FORGE_BASE_PATH")
                 .allMatch(n -> Set.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "PORT", "GREETING", "FORGE_BASE_PATH",
-                        "GRADIO_SERVER_NAME", "GRADIO_SERVER_PORT", "GRADIO_ROOT_PATH", "PWD", "SHLVL", "_")
-                        .contains(n), "is an app's variable");
+                        "GRADIO_SERVER_NAME", "GRADIO_SERVER_PORT", "GRADIO_ROOT_PATH", "USER", "LOGNAME", "PWD",
+                        "SHLVL", "_").contains(n), "is an app's variable");
         assertThat(env).doesNotContain(CANARY_ADMIN_KEY).doesNotContain(CANARY_PASSWORD)
                 .contains("HOME=" + workdir.toRealPath().resolve("leaky"));
         assertThat(System.getenv().keySet()).as("the runner inherited variables no app may see")

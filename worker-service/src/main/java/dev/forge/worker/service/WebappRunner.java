@@ -594,6 +594,11 @@ public class WebappRunner {
                 Optional.ofNullable(System.getenv(name)).ifPresent(v -> env.put(name, v));
             }
         }
+        if (otherUser) {
+            // no account exists for the app's uid: tools that ask who they are (Python's getpass) read these first
+            env.put("USER", "app-" + app.slug());
+            env.put("LOGNAME", "app-" + app.slug());
+        }
         env.putAll(app.env());
         env.put("PORT", String.valueOf(port));
         String base = "/apps/" + app.slug();
