@@ -111,6 +111,10 @@ class BusHealingTest {
                     assertThat(health.getString("checks.find { it.name == 'outbox' }.status")).isEqualTo("DOWN");
                     assertThat(health.getLong("checks.find { it.name == 'outbox' }.data.unpublished"))
                             .isPositive();
+                    // what infra-monitor shows for this gateway
+                    var debug = given().get("/v1/monitor/debug").then().statusCode(200).extract().jsonPath();
+                    assertThat(debug.getBoolean("outbox.behind")).isTrue();
+                    assertThat(debug.getLong("outbox.oldest_age_ms")).isGreaterThan(3000);
                 } finally {
                     EventObserver.rabbitctl("set_vm_memory_high_watermark", "0.4");
                 }
