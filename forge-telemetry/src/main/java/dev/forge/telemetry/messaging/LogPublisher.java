@@ -71,8 +71,8 @@ final class LogPublisher {
         if (channel != null && channel.isOpen()) {
             return true;
         }
-        if (connection != null) {
-            // automatic recovery is at work on an established connection
+        if (connection != null && !connection.isOpen()) {
+            // automatic recovery is at work on an established connection (it reopens the channel too)
             return false;
         }
         long now = System.currentTimeMillis();
@@ -81,8 +81,10 @@ final class LogPublisher {
         }
         lastAttempt = now;
         try {
-            // the publisher's own thread: blocking here holds no caller
-            var opened = factory.newConnection(connectionName);
+            // the publisher's own thread: blocking here holds no caller. A channel closed while the connection
+            // stays up (the broker refused a publish: the exchange was deleted) is not recovered by the client:
+            // a new one, with the exchange declared again
+            var opened = connection != null ? connection : factory.newConnection(connectionName);
             var opening = opened.createChannel();
             opening.exchangeDeclare(EXCHANGE, "topic", true);
             connection = opened;

@@ -62,5 +62,18 @@ class LogShippingTest {
         assertThat(record.path("exception").path("stack")).isNotEmpty();
         assertThat(routingKeys).contains("forge-gateway.WARN");
         assertThat(received).noneMatch(r -> r.path("message").asText().equals(marker + " debug"));
+
+        // the exchange deleted under a running service: the log publisher opens a channel and declares it again,
+        // the subscription binds again, and records flow once more
+        var factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        try (var connection = factory.newConnection("forge-test-admin"); var channel = connection.createChannel()) {
+            channel.exchangeDelete(Exchanges.LOGS);
+        }
+        String again = "log-shipping-again-" + UUID.randomUUID();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            LOG.warnf("%s warn", again);
+            return received.stream().anyMatch(r -> r.path("message").asText().startsWith(again));
+        });
     }
 }
