@@ -420,15 +420,7 @@ public final class ReliabilitySuite {
             return null;
         }, line -> () -> {
             // the relay catches up: nothing left unpublished
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            long unpublished = -1;
-            while (System.nanoTime() < deadline) {
-                unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
-                if (unpublished == 0) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
+            long unpublished = awaitNothingUnpublished(Duration.ofSeconds(30));
             return line.put("unpublished_after", unpublished)
                     .put("passed", line.path("passed").asBoolean() && unpublished == 0);
         });
@@ -452,21 +444,27 @@ public final class ReliabilitySuite {
             }
             return null;
         }, line -> () -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long unpublished = -1;
-            while (System.nanoTime() < deadline) {
-                unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
-                if (unpublished == 0) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
+            long unpublished = awaitNothingUnpublished(Duration.ofSeconds(60));
             int ready = readiness();
             // under the 60 s lag threshold readiness stays UP: the services serve from PostgreSQL meanwhile
             return line.put("unpublished_after", unpublished).put("readiness_after", ready)
                     .put("readiness_down_during_s", readinessDuring.stream().filter(c -> c != 200).count())
                     .put("passed", line.path("passed").asBoolean() && unpublished == 0 && ready == 200);
         });
+    }
+
+    /** Waits up to {@code timeout} for the outbox to empty; what is still unpublished then. */
+    private long awaitNothingUnpublished(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long unpublished = -1;
+        while (System.nanoTime() < deadline) {
+            unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
+            if (unpublished == 0) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        return unpublished;
     }
 
     private static int readiness() {

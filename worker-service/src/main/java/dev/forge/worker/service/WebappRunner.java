@@ -590,9 +590,7 @@ public class WebappRunner {
     static Map<String, String> env(Webapp app, int port, Path home, boolean otherUser) {
         var env = new LinkedHashMap<>(ChildProcesses.baseEnvironment(home, otherUser));
         if (app.type().equals("docker")) {
-            for (String name : List.of("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY")) {
-                Optional.ofNullable(System.getenv(name)).ifPresent(v -> env.put(name, v));
-            }
+            env.putAll(dockerVariables());
         }
         if (otherUser) {
             // no account exists for the app's uid: tools that ask who they are (Python's getpass) read these first
@@ -613,9 +611,25 @@ public class WebappRunner {
         return "forge-webapp-" + slug;
     }
 
+    /** What the Docker CLI needs to reach its engine; nothing else of the runner's environment. */
+    private static Map<String, String> dockerVariables() {
+        var env = new LinkedHashMap<String, String>();
+        for (String name : List.of("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY")) {
+            Optional.ofNullable(System.getenv(name)).ifPresent(v -> env.put(name, v));
+        }
+        return env;
+    }
+
+    /**
+     * Runs a Docker CLI command (build, info, rm) to its end, output discarded. A build reads the app's files, so the
+     * CLI gets the allowlist and the engine's variables (HOME is the runner's, for the CLI's own configuration).
+     */
     private static int runQuietly(List<String> command) {
+        var env = new LinkedHashMap<>(ChildProcesses.baseEnvironment(Path.of(System.getProperty("user.home")),
+                false));
+        env.putAll(dockerVariables());
         try {
-            var process = new ProcessBuilder(command).redirectErrorStream(true)
+            var process = ChildProcesses.builder(command, env).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return process.waitFor(10, TimeUnit.MINUTES) ? process.exitValue() : -1;
         } catch (IOException e) {
