@@ -6,7 +6,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 
-import dev.forge.input.JsonInput;
 import dev.forge.core.json.JsonValues;
 
 /**
@@ -23,14 +22,12 @@ final class ProtoJson {
 
     /** A request as a JSON body; unset fields (empty strings, zero) are left out, as a REST client would. */
     static ObjectNode body(Message request) {
-        ObjectNode body;
+        // the REST rules (NUL, non-finite numbers, depth) were applied to this message by GrpcInputInterceptor
         try {
-            body = (ObjectNode) JsonValues.MAPPER.readTree(PRINTER.print(request));
+            return (ObjectNode) JsonValues.MAPPER.readTree(PRINTER.print(request));
         } catch (Exception e) {
             throw new IllegalStateException("cannot render " + request.getDescriptorForType().getName(), e);
         }
-        // the REST rules for what a JSON value may hold (NUL, non-finite numbers, depth) hold for gRPC too
-        return JsonInput.checked(body);
     }
 
     @SuppressWarnings("unchecked")
