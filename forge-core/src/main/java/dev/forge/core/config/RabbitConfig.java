@@ -9,9 +9,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "forge.rabbitmq")
 public interface RabbitConfig {
 
-    @WithDefault("true")
-    boolean enabled();
-
     @WithDefault("127.0.0.1")
     String host();
 

@@ -1,37 +1,46 @@
 package dev.forge.core.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import dev.forge.telemetry.messaging.BusDrops;
 import dev.forge.telemetry.tracing.TraceContext;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Control messages to the worker that runs a run, over the control exchange (routing key = worker id). They are sent
- * after the request is committed in PostgreSQL, which stays the source of truth: a worker that misses one finds the
- * request at its next heartbeat.
+ * Control messages to the worker that runs a run, over the control exchange (routing key = worker id), on the
+ * connector channel {@code forge-control-out}: a connection of its own, so a cancel never waits behind the relay's
+ * batches or their confirms. They are sent after the request is committed in PostgreSQL, which stays the source of
+ * truth: a worker that misses one finds the request at its next heartbeat.
  */
 @ApplicationScoped
 public class ControlMessages {
 
+    public static final String CHANNEL = "forge-control-out";
     private static final Logger LOG = Logger.getLogger(ControlMessages.class);
     private static final String CANCEL = "cancel";
     private static final String SIGNAL = "signal";
 
-    private final Rabbit rabbit;
+    private final MutinyEmitter<byte[]> out;
+    private final BusDrops drops;
 
-    public ControlMessages(Rabbit rabbit) {
-        this.rabbit = rabbit;
+    public ControlMessages(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1_000)
+    MutinyEmitter<byte[]> out, BusDrops drops) {
+        this.out = out;
+        this.drops = drops;
     }
 
-    /** Tells the worker to cancel the run now; best effort, off the event loop. */
+    /** Tells the worker to cancel the run now; best effort, never blocks. */
     public void sendCancel(UUID workerId, UUID runId) {
         send(workerId, "cancel-" + runId, new JsonObject().put("type", CANCEL).put("run_id", runId.toString()),
                 "cancel of run " + runId);
@@ -44,20 +53,14 @@ public class ControlMessages {
     }
 
     private void send(UUID workerId, String messageId, JsonObject message, String what) {
+        var metadata = OutgoingRabbitMQMetadata.builder().withRoutingKey(workerId.toString())
+                .withMessageId(messageId).withContentType("application/json").withDeliveryMode(1);
+        // the requesting call's trace travels as the AMQP traceparent header
+        TraceContext.currentTraceparent().ifPresent(t -> metadata.withHeader(TraceContext.TRACEPARENT, t));
         var body = message.encode().getBytes(StandardCharsets.UTF_8);
-        // the requesting call's trace, taken here on its own thread, travels as the AMQP traceparent header
-        java.util.Map<String, Object> headers = TraceContext.currentTraceparent()
-                .<java.util.Map<String, Object>>map(t -> java.util.Map.of(TraceContext.TRACEPARENT, t))
-                .orElse(java.util.Map.of());
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
-            try {
-                rabbit.publishConfirmed(Exchanges.CONTROL,
-                        List.of(new Rabbit.Message(workerId.toString(), messageId, body, headers)), 2_000);
-            } catch (Exception e) {
-                // the request is in PostgreSQL: the worker finds it at its next heartbeat or poll
-                LOG.debugf("Control message (%s) not delivered to worker %s: %s", what, workerId, e.getMessage());
-            }
-        });
+        // when dropped (counted), the request is in PostgreSQL: the worker finds it at its next heartbeat or poll
+        drops.send(CHANNEL, () -> out.sendMessage(Message.of(body).addMetadata(metadata.build())));
+        LOG.debugf("Control message (%s) to worker %s sent", what, workerId);
     }
 
     /** The run a control message asks to cancel, if it is a cancel. */

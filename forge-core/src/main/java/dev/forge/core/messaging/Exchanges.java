@@ -3,7 +3,10 @@ package dev.forge.core.messaging;
 /** Exchange names and routing keys: one place, so producers and consumers cannot drift apart. */
 public final class Exchanges {
 
-    /** Topic exchange of run events; routing key {@code <workspace>.<event type>}. */
+    /**
+     * Topic exchange of run events: committed events in batches (a JSON array, routing key
+     * {@code <workspace>.events}), token deltas one by one ({@code <workspace>.message.delta}).
+     */
     public static final String EVENTS = "forge.events";
     /** Direct exchange of control messages; routing key = the target worker's id. */
     public static final String CONTROL = "forge.control";
@@ -15,5 +18,10 @@ public final class Exchanges {
 
     public static String eventKey(String workspace, String type) {
         return workspace + "." + type;
+    }
+
+    /** The routing key of a batch of a workspace's committed events. */
+    public static String batchKey(String workspace) {
+        return workspace + ".events";
     }
 }

@@ -40,7 +40,7 @@ public class OutboxLag {
     private PeriodicTask task;
 
     public OutboxLag(Pool pool, RabbitConfig config, Vertx vertx, MeterRegistry registry, OutboxRelay relay,
-            Rabbit rabbit) {
+            BusClient bus) {
         this.pool = pool;
         this.config = config;
         this.vertx = vertx;
@@ -50,20 +50,18 @@ public class OutboxLag {
                 .baseUnit("seconds").description("Age of the oldest unpublished event").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("forge.outbox.published", relay,
                 OutboxRelay::published).description("Events this process published, confirmed").register(registry);
-        rabbit.confirmLatency(io.micrometer.core.instrument.Timer.builder("forge.outbox.confirm")
+        bus.confirmLatency(io.micrometer.core.instrument.Timer.builder("forge.outbox.confirm")
                 .description("From publishing a batch to the broker's confirms").register(registry));
     }
 
     void start(@Observes StartupEvent event) {
-        if (config.enabled()) {
-            task = PeriodicTask.every(vertx, config.outboxLagInterval(), "Outbox lag", () -> pool.query(MEASURE)
-                    .execute().invoke(rows -> {
-                        var row = rows.iterator().next();
-                        Double age = row.getDouble("age");
-                        last = new Snapshot(row.getLong("n"), age == null ? Duration.ZERO
-                                : Duration.ofMillis(Math.max(0, Math.round(age * 1000))), Instant.now());
-                    }));
-        }
+        task = PeriodicTask.every(vertx, config.outboxLagInterval(), "Outbox lag", () -> pool.query(MEASURE)
+                .execute().invoke(rows -> {
+                    var row = rows.iterator().next();
+                    Double age = row.getDouble("age");
+                    last = new Snapshot(row.getLong("n"), age == null ? Duration.ZERO
+                            : Duration.ofMillis(Math.max(0, Math.round(age * 1000))), Instant.now());
+                }));
     }
 
     public Snapshot last() {

@@ -6,7 +6,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.forge.core.config.RabbitConfig;
 
 /**
  * DOWN while the oldest unpublished event is older than {@code forge.rabbitmq.outbox-lag-threshold} (60 s): events
@@ -19,25 +18,20 @@ import dev.forge.core.config.RabbitConfig;
 public class OutboxReadiness implements HealthCheck {
 
     private final OutboxLag lag;
-    private final Rabbit rabbit;
-    private final RabbitConfig config;
+    private final BusClient bus;
 
-    public OutboxReadiness(OutboxLag lag, Rabbit rabbit, RabbitConfig config) {
+    public OutboxReadiness(OutboxLag lag, BusClient bus) {
         this.lag = lag;
-        this.rabbit = rabbit;
-        this.config = config;
+        this.bus = bus;
     }
 
     @Override
     public HealthCheckResponse call() {
         var builder = HealthCheckResponse.named("outbox");
-        if (!config.enabled()) {
-            return builder.up().withData("bus", "off").build();
-        }
         var last = lag.last();
         return builder.status(!lag.behind()).withData("unpublished", last.unpublished())
                 .withData("oldest_age_ms", last.oldestAge().toMillis())
                 .withData("threshold_ms", lag.threshold().toMillis())
-                .withData("broker_connected", rabbit.connected()).build();
+                .withData("broker_connected", bus.connected()).build();
     }
 }

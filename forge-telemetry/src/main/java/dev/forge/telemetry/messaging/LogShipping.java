@@ -9,8 +9,10 @@ import java.util.logging.LogRecord;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logmanager.ExtLogRecord;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,12 +23,16 @@ import dev.forge.telemetry.config.LogShippingConfig;
 import dev.forge.telemetry.logging.RunLogs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
 /**
  * Ships this service's log records to RabbitMQ as JSON (exchange {@code forge.logs}, key {@code <service>.<level>}):
  * time, service, host, level, logger, message, thread, MDC (trace ids when tracing puts them there; a run's id,
- * workspace and trace from {@link RunLogs}) and the exception. Publishing never blocks the logging thread: records go
- * through {@link LogPublisher}'s bounded queue and are dropped while the broker is away or the queue is full.
+ * workspace and trace from {@link RunLogs}) and the exception, on the connector channel {@code forge-logs-out} (a
+ * connection of its own, so logging never competes with events). Publishing never blocks the logging thread: the
+ * emitter's buffer is bounded, and records are dropped (and counted, {@link BusDrops}) while it is full — as it is
+ * while the broker is away.
  */
 @Singleton
 public class LogShipping {
@@ -39,33 +45,39 @@ public class LogShipping {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Config settings;
+    public static final String CHANNEL = "forge-logs-out";
+    /** The messaging stack's own records would feed back into it. */
+    private static final java.util.List<String> NOT_SHIPPED = java.util.List.of("com.rabbitmq", "io.vertx.rabbitmq",
+            "io.vertx.mutiny.rabbitmq", "io.smallrye.reactive.messaging");
+
     private final LogShippingConfig config;
+    private final MutinyEmitter<byte[]> out;
+    private final BusDrops drops;
     private final String service;
     private final String host;
     private Handler handler;
-    private LogPublisher publisher;
 
-    public LogShipping(Config settings, LogShippingConfig config,
+    public LogShipping(LogShippingConfig config,
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
+            MutinyEmitter<byte[]> out, BusDrops drops,
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "forge") String service) {
-        this.settings = settings;
         this.config = config;
+        this.out = out;
+        this.drops = drops;
         this.service = service;
         this.host = hostName();
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.ship() || !settings.getOptionalValue("forge.rabbitmq.enabled", Boolean.class).orElse(true)) {
+        if (!config.ship()) {
             return;
         }
-        publisher = new LogPublisher(settings, service);
         var threshold = org.jboss.logmanager.Level.parse(config.level().toUpperCase(java.util.Locale.ROOT));
         handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
-                // the RabbitMQ client's own records would feed back into it
                 if (record.getLevel().intValue() < threshold.intValue() || record.getLoggerName() == null
-                        || record.getLoggerName().startsWith("com.rabbitmq")) {
+                        || NOT_SHIPPED.stream().anyMatch(record.getLoggerName()::startsWith)) {
                     return;
                 }
                 ship(record);
@@ -87,15 +99,16 @@ public class LogShipping {
     void stop(@Observes ShutdownEvent event) {
         if (handler != null) {
             java.util.logging.Logger.getLogger("").removeHandler(handler);
-            publisher.close();
         }
     }
 
     private void ship(LogRecord record) {
         try {
             var json = record(record);
-            publisher.publish(service + "." + json.get("level").asText(),
-                    JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8));
+            var body = JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8);
+            var metadata = OutgoingRabbitMQMetadata.builder().withRoutingKey(service + "." + json.get("level")
+                    .asText()).withContentType("application/json").withDeliveryMode(1).build();
+            drops.send(CHANNEL, () -> out.sendMessage(Message.of(body).addMetadata(metadata)));
         } catch (JsonProcessingException | RuntimeException e) {
             // a record that cannot be shipped is not worth a log line of its own (it would be shipped too)
         }

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.OutboxLag;
 import dev.forge.core.messaging.OutboxRelay;
-import dev.forge.core.messaging.Rabbit;
+import dev.forge.core.messaging.BusClient;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.repository.MonitorRepository;
 import dev.forge.gateway.repository.MonitorRepository.WorkerRow;
@@ -35,12 +35,12 @@ public class MonitorService {
     private final MonitorRepository monitor;
     private final OutboxLag outbox;
     private final OutboxRelay relay;
-    private final Rabbit rabbit;
+    private final BusClient bus;
     private final GatewayConfig config;
     private final int grpcPort;
 
     public MonitorService(MonitorRepository monitor, GatewayConfig config, OutboxLag outbox,
-            OutboxRelay relay, Rabbit rabbit,
+            OutboxRelay relay, BusClient bus,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.test-port",
                     defaultValue = "9001") int grpcTestPort) {
@@ -51,7 +51,7 @@ public class MonitorService {
         this.config = config;
         this.outbox = outbox;
         this.relay = relay;
-        this.rabbit = rabbit;
+        this.bus = bus;
     }
 
     /** A node's state: stopped gracefully, silent past {@code forge.gateway.worker-silence} or lost, or serving. */
@@ -249,7 +249,7 @@ public class MonitorService {
             out.putObject("outbox").put("unpublished", lag.unpublished())
                     .put("oldest_age_ms", lag.oldestAge().toMillis()).put("threshold_ms", outbox.threshold().toMillis())
                     .put("behind", outbox.behind()).put("published_here", relay.published())
-                    .put("broker_connected", rabbit.connected());
+                    .put("broker_connected", bus.connected());
             return out;
         });
     }

@@ -34,17 +34,17 @@ public class RunStreamService {
 
     private final Pool pool;
     private final Vertx vertx;
-    private final dev.forge.core.messaging.Rabbit rabbit;
+    private final dev.forge.core.messaging.BusClient bus;
     private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<Runnable>> waiting =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** The streams following each run now, for token deltas (which are not stored). */
     private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<java.util.function.Consumer<RunEvent>>>
             following = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public RunStreamService(Pool pool, Vertx vertx, dev.forge.core.messaging.Rabbit rabbit) {
+    public RunStreamService(Pool pool, Vertx vertx, dev.forge.core.messaging.BusClient bus) {
         this.pool = pool;
         this.vertx = vertx;
-        this.rabbit = rabbit;
+        this.bus = bus;
     }
 
     /** News for a run: wake the streams waiting on it. */
@@ -84,7 +84,7 @@ public class RunStreamService {
             }
         };
         waiting.computeIfAbsent(runId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(once);
-        var poll = rabbit.connected() ? POLL_WITH_BROKER : POLL_WITHOUT_BROKER;
+        var poll = bus.connected() ? POLL_WITH_BROKER : POLL_WITHOUT_BROKER;
         vertx.setTimer(poll.toMillis(), t -> {
             var set = waiting.get(runId);
             if (set != null) {

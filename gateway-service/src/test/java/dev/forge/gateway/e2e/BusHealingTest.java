@@ -87,7 +87,7 @@ class BusHealingTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(unpublished()).isZero();
             assertThat(observer.ids).containsAll(eventIds(runs));
-            assertThat(readiness()).isEqualTo(200);
+            assertThat(readiness()).as(() -> given().get("/q/health/ready").asString()).isEqualTo(200);
         });
     }
 
@@ -131,17 +131,17 @@ class BusHealingTest {
 
     @Test
     void aNackedBatchIsPublishedAgainOnceTheBrokerTakesIt() throws Exception {
-        try (var observer = new EventObserver(); var channel = observer.channel()) {
+        try (var observer = new EventObserver()) {
             // a full queue that refuses more: the broker nacks every publish routed to it
             String full = "forge-test-full-" + UUID.randomUUID();
-            channel.queueDeclare(full, false, false, false, Map.of("x-max-length", 0, "x-overflow",
-                    "reject-publish"));
-            channel.queueBind(full, Exchanges.EVENTS, "#");
+            observer.bus.declareQueue(full, new io.vertx.core.json.JsonObject().put("x-max-length", 0)
+                    .put("x-overflow", "reject-publish"));
+            observer.bus.bind(full, Exchanges.EVENTS, "#");
             var runs = List.of(run("document-review"));
             try {
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> unpublished() > 0);
             } finally {
-                channel.queueDelete(full);
+                observer.bus.deleteQueue(full);
             }
             // nothing confirmed went out twice to the observer's queue, which took every copy: all arrive
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -154,9 +154,7 @@ class BusHealingTest {
     @Test
     void theEventsExchangeDeletedWhileRunningIsDeclaredAndBoundAgain() throws Exception {
         try (var observer = new EventObserver(); var worker = WorkerProcess.start(51188)) {
-            try (var channel = observer.channel()) {
-                channel.exchangeDelete(Exchanges.EVENTS);
-            }
+            observer.bus.deleteExchange(Exchanges.EVENTS);
             var runs = List.of(run("document-review"));
             succeeded(runs);
             // the relays declare the exchange again; the observer binds its queue again as any consumer must
@@ -168,7 +166,25 @@ class BusHealingTest {
             // the gateway's own fan-out queue is bound again too (checked every few seconds)
             await().atMost(Duration.ofSeconds(30)).until(() -> EventObserver.rabbitctl("list_bindings",
                     "source_name", "destination_name").lines().anyMatch(l -> l.startsWith(Exchanges.EVENTS + "\t")
-                            && l.contains("amq.gen-")));
+                            && l.contains("forge-gateway-")));
+        }
+    }
+
+    @Test
+    void theFanOutQueueDeletedIsDeclaredAndConsumedAgain() throws Exception {
+        String queue = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("mp.messaging.incoming.forge-events-in.queue.name", String.class);
+        try (var observer = new EventObserver(); var worker = WorkerProcess.start(51189)) {
+            observer.bus.deleteQueue(queue);
+            // the broker cancels the consumer; the gateway subscribes again, the connector declares queue and binding
+            await().atMost(Duration.ofSeconds(30)).until(() -> EventObserver.rabbitctl("list_consumers",
+                    "queue_name").lines().anyMatch(l -> l.strip().equals(queue)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> EventObserver.rabbitctl("list_bindings",
+                    "source_name", "destination_name").lines().anyMatch(l -> l.equals(Exchanges.EVENTS + "\t"
+                            + queue)));
+            var runs = List.of(run("document-review"));
+            succeeded(runs);
+            healed(observer, runs);
         }
     }
 }

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.Exchanges;
-import dev.forge.core.messaging.Rabbit;
+import dev.forge.core.testing.BusObserver;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The gateway's log records reach RabbitMQ as structured JSON, exceptions included; DEBUG stays home. */
@@ -27,23 +25,23 @@ class LogShippingTest {
 
     private static final Logger LOG = Logger.getLogger("dev.forge.gateway.LogShippingProbe");
 
-    @Inject
-    Rabbit rabbit;
-
     @Test
-    void warningsWithTheirExceptionsAreShippedAsJson() throws Exception {
+    void warningsWithTheirExceptionsAreShippedAsJson() {
         var received = new CopyOnWriteArrayList<JsonNode>();
         var routingKeys = new CopyOnWriteArrayList<String>();
-        rabbit.subscribe(Exchanges.LOGS, List.of("forge-gateway.#"), delivery -> {
+        try (var observer = new BusObserver(Exchanges.LOGS, "topic", "forge-gateway.#", delivery -> {
             try {
                 routingKeys.add(delivery.routingKey());
                 received.add(JsonValues.MAPPER.readTree(new String(delivery.body(), StandardCharsets.UTF_8)));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
-            } finally {
-                delivery.ack().run();
             }
-        });
+        })) {
+            shippedAndHealed(observer, received, routingKeys);
+        }
+    }
+
+    private void shippedAndHealed(BusObserver observer, List<JsonNode> received, List<String> routingKeys) {
         String marker = "log-shipping-probe-" + UUID.randomUUID();
         // the subscription's queue is bound asynchronously: log until a record arrives
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -63,16 +61,18 @@ class LogShippingTest {
         assertThat(routingKeys).contains("forge-gateway.WARN");
         assertThat(received).noneMatch(r -> r.path("message").asText().equals(marker + " debug"));
 
-        // the exchange deleted under a running service: the log publisher opens a channel and declares it again,
-        // the subscription binds again, and records flow once more
-        var factory = new com.rabbitmq.client.ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        try (var connection = factory.newConnection("forge-test-admin"); var channel = connection.createChannel()) {
-            channel.exchangeDelete(Exchanges.LOGS);
-        }
+        // the exchange deleted under a running service: the topology check declares it again, the connector's
+        // channel (closed by the broker at the next record) is reopened, and records flow once more to a consumer
+        // that binds again as any must
+        observer.deleteExchange(Exchanges.LOGS);
         String again = "log-shipping-again-" + UUID.randomUUID();
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
             LOG.warnf("%s warn", again);
+            try {
+                observer.bind(observer.queue(), Exchanges.LOGS, "forge-gateway.#");
+            } catch (RuntimeException e) {
+                // the exchange is not back yet
+            }
             return received.stream().anyMatch(r -> r.path("message").asText().startsWith(again));
         });
     }

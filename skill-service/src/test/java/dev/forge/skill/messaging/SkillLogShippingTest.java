@@ -14,15 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * skill-service has no forge-core, yet its log records reach RabbitMQ like every service's (forge-telemetry), read
- * here by a plain AMQP consumer as the monitor reads them.
+ * here by an outside AMQP consumer as the monitor reads them.
  */
 @QuarkusTest
 class SkillLogShippingTest {
@@ -34,20 +31,24 @@ class SkillLogShippingTest {
         var received = new CopyOnWriteArrayList<JsonNode>();
         var keys = new CopyOnWriteArrayList<String>();
         var json = new ObjectMapper();
-        var factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
-            channel.exchangeDeclare("forge.logs", "topic", true);
-            String queue = channel.queueDeclare("", false, true, true, null).getQueue();
-            channel.queueBind(queue, "forge.logs", "skill-service.#");
-            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, com.rabbitmq.client.AMQP.BasicProperties p,
-                        byte[] body) throws java.io.IOException {
-                    keys.add(envelope.getRoutingKey());
-                    received.add(json.readTree(new String(body, StandardCharsets.UTF_8)));
-                }
-            });
+        var vertx = io.vertx.mutiny.core.Vertx.vertx();
+        var client = io.vertx.mutiny.rabbitmq.RabbitMQClient.create(vertx,
+                new io.vertx.rabbitmq.RabbitMQOptions().setHost("127.0.0.1").setReconnectAttempts(0));
+        var wait = Duration.ofSeconds(10);
+        try {
+            client.start().await().atMost(wait);
+            client.exchangeDeclare("forge.logs", "topic", true, false).await().atMost(wait);
+            String queue = client.queueDeclare("", false, true, true).await().atMost(wait).getQueue();
+            client.queueBind(queue, "forge.logs", "skill-service.#").await().atMost(wait);
+            client.basicConsumer(queue, new io.vertx.rabbitmq.QueueOptions().setAutoAck(true)).await().atMost(wait)
+                    .handler(m -> {
+                        keys.add(m.envelope().getRoutingKey());
+                        try {
+                            received.add(json.readTree(m.body().getBytes()));
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
             String marker = "skill-log-probe-" + UUID.randomUUID();
             // the publisher connects in the background: log until a record arrives
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
@@ -61,6 +62,9 @@ class SkillLogShippingTest {
             assertThat(record.path("logger").asText()).isEqualTo("dev.forge.skill.LogShippingProbe");
             assertThat(keys).contains("skill-service.WARN");
             assertThat(List.copyOf(received)).allMatch(r -> r.path("service").asText().equals("skill-service"));
+        } finally {
+            client.stop().await().atMost(wait);
+            vertx.closeAndAwait();
         }
     }
 }

@@ -45,6 +45,8 @@ final class Executors {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static final java.time.Duration DEFAULT_WAIT = java.time.Duration.ofSeconds(60);
+    /** How long a step waits for its last token delta to leave before it commits. */
+    private static final java.time.Duration DELTA_FLUSH = java.time.Duration.ofMillis(500);
     private static final long WAIT_POLL_MS = 1_000;
 
     private final LlmRouter llms;
@@ -214,11 +216,16 @@ final class Executors {
             // deltas as the model writes: numbered across the step's turns, for the step this message will commit as
             var seq = new java.util.concurrent.atomic.AtomicInteger();
             int step = state.stepIndex + 1;
-            java.util.function.Consumer<String> onDelta = text -> deltas.publish(env.runId(), env.workspace(),
-                    spec.id(), step, seq.incrementAndGet(), text);
+            var lastDelta = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletionStage<Void>>(
+                    java.util.concurrent.CompletableFuture.completedFuture(null));
+            java.util.function.Consumer<String> onDelta = text -> lastDelta.set(deltas.publish(env.runId(),
+                    env.workspace(), spec.id(), step, seq.incrementAndGet(), text));
             var conversation = new Conversation(provider, offered.stream().map(ToolSpec::name).toList(), onDelta,
                     env.workspace());
+            // the last delta out before the step commits (bounded: deltas are best effort)
             return converse(spec, conversation, request, topology, maxTokens)
+                    .call(() -> Uni.createFrom().completionStage(lastDelta.get()).ifNoItem()
+                            .after(DELTA_FLUSH).recoverWithItem(() -> null))
                     .flatMap(result -> remember(spec, result, env, step, recalled));
         }));
     }

@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.Exchanges;
-import dev.forge.core.messaging.Rabbit;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.worker.repository.WorkerStore;
@@ -96,14 +95,11 @@ public class WorkerEngine {
         return Instant.ofEpochMilli(lastHeartbeatMillis.get());
     }
 
-    /** Control messages addressed to this worker (cancel requests), from the control exchange. */
-    public void listenForControl(Rabbit rabbit) {
-        rabbit.subscribe(Exchanges.CONTROL, List.of(id.toString()), delivery -> {
-            ControlMessages.cancelledRun(delivery.body()).ifPresent(this::cancel);
-            ControlMessages.signalledSession(delivery.body()).ifPresent(session -> active.values().stream()
-                    .filter(a -> session.equals(a.job().sessionId())).forEach(a -> a.control().signalArrived()));
-            delivery.ack().run();
-        });
+    /** A control message for this process's workers (a cancel or a signal); one for runs elsewhere changes nothing. */
+    public void onControl(byte[] body) {
+        ControlMessages.cancelledRun(body).ifPresent(this::cancel);
+        ControlMessages.signalledSession(body).ifPresent(session -> active.values().stream()
+                .filter(a -> session.equals(a.job().sessionId())).forEach(a -> a.control().signalArrived()));
     }
 
     public Uni<Void> start() {

@@ -15,7 +15,6 @@ import dev.forge.core.artifact.OffloadedValues;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.memory.MemoryService;
 import dev.forge.core.messaging.ControlMessages;
-import dev.forge.core.messaging.Rabbit;
 import dev.forge.core.queue.QueueStore;
 import dev.forge.discovery.service.FeatureFlags;
 import dev.forge.worker.client.ArtifactReader;
@@ -51,7 +50,8 @@ public class WorkerLifecycle {
     private final LlmRouter llms;
     private final Vertx vertx;
     private final MeterRegistry registry;
-    private final Rabbit rabbit;
+    private final dev.forge.worker.messaging.ControlListener controlListener;
+    private final String processId;
     private final StepCache cache;
     private final SignalStore signals;
     private final ControlMessages control;
@@ -70,13 +70,15 @@ public class WorkerLifecycle {
     private final boolean runnerRole;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
-            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry, Rabbit rabbit, StepCache cache,
+            FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry,
+            dev.forge.worker.messaging.ControlListener controlListener, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
             SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas, MemoryService memory,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword,
-            dev.forge.worker.config.RunnerConfig runner) {
+            dev.forge.worker.config.RunnerConfig runner,
+            @ConfigProperty(name = "quarkus.uuid") String processId) {
         this.config = config;
         this.runnerRole = runner.enabled();
         this.queue = queue;
@@ -86,7 +88,8 @@ public class WorkerLifecycle {
         this.llms = llms;
         this.vertx = vertx;
         this.registry = registry;
-        this.rabbit = rabbit;
+        this.controlListener = controlListener;
+        this.processId = processId;
         this.cache = cache;
         this.signals = signals;
         this.control = control;
@@ -110,7 +113,8 @@ public class WorkerLifecycle {
                     + "(forge.worker.enabled=false)");
             return;
         }
-        UUID id = config.id().map(UUID::fromString).orElseGet(UUID::randomUUID);
+        // the control queue is bound to the same id (forge-control-in's routing key)
+        UUID id = UUID.fromString(config.id().orElse(processId));
         engine = newEngine(id, config.slots());
         Gauge.builder("forge.worker.slots.total", engine, WorkerEngine::slotsTotal).register(registry);
         Gauge.builder("forge.worker.slots.used", engine, WorkerEngine::slotsUsed).register(registry);
@@ -140,7 +144,7 @@ public class WorkerLifecycle {
                 new RunMetrics(registry), cache, signals, control, offloaded, artifacts, skills, tools, deltas,
                 memory);
         var engine = new WorkerEngine(id, host(), settings, queue, workers, coordinator, vertx, subscriber());
-        engine.listenForControl(rabbit);
+        controlListener.add(engine);
         engine.pauseClaimsWhile(() -> flags.enabled(CLAIMS_PAUSED_FLAG, false));
         return engine;
     }
