@@ -105,7 +105,7 @@ public class EventRepository {
 
     public Uni<List<Unembedded>> unembedded(int limit) {
         return pool.preparedQuery("SELECT id, type, severity, workflow, payload::text AS payload FROM monitor_events "
-                + "WHERE embedding IS NULL ORDER BY id LIMIT $1").execute(Tuple.of(limit))
+                + "WHERE embedding IS NULL AND searchable ORDER BY id LIMIT $1").execute(Tuple.of(limit))
                 .map(rows -> Rows.list(rows, r -> new Unembedded(r.getLong("id"), text(r))));
     }
 
