@@ -62,11 +62,9 @@ public class BusListener {
         bus.keepBound(eventsQueue, Exchanges.EVENTS, "#");
         bus.keepBound(logsQueue, Exchanges.LOGS, "#");
         // acknowledged once stored; a failed insert is left to the backfill
-        BusConsumer.consume(EVENTS, eventMessages, body -> Multi.createFrom().iterable(BusConsumer.events(body))
-                .onItem().transformToUniAndConcatenate(message -> events.received(message)
-                        .onFailure().invoke(e -> LOG.debugf("Event not stored: %s", e.getMessage()))
-                        .onFailure().recoverWithNull())
-                .collect().last().replaceWithVoid());
+        BusConsumer.consume(EVENTS, eventMessages, body -> events.received(BusConsumer.events(body))
+                .onFailure().invoke(e -> LOG.debugf("Events not stored: %s", e.getMessage()))
+                .onFailure().recoverWithNull());
         BusConsumer.consume(LOGS, logMessages, body -> {
             logs.received(body);
             return Uni.createFrom().voidItem();

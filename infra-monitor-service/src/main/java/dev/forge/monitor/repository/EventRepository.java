@@ -47,19 +47,53 @@ public class EventRepository {
         this.pool = pool;
     }
 
+    /** A run event from the bus, as stored. */
+    public record Received(long eventId, String workspace, UUID runId, UUID sessionId, String type, String severity,
+            String source, String payload, String traceId, Instant createdAt) {
+    }
+
     /**
-     * Stores a run event from the bus; empty when it was stored before (redelivery). The workflow is the run's flow.
+     * Stores a batch of run events from the bus in one statement (one AMQP message of the relay); answers those not
+     * stored before (a redelivery stores nothing), in id order. One statement instead of one per event: at R1 rates
+     * the per-statement cost in PostgreSQL was most of the monitor's share.
      */
-    public Uni<Optional<ObjectNode>> insertReceived(String gateway, long eventId, String workspace, UUID runId,
-            UUID sessionId, String type, String severity, String source, String payload, String traceId,
-            Instant createdAt) {
+    public Uni<List<ObjectNode>> insertReceived(String gateway, List<Received> batch) {
+        int n = batch.size();
+        var ids = new Long[n];
+        var workspaces = new String[n];
+        var runs = new UUID[n];
+        var sessions = new UUID[n];
+        var types = new String[n];
+        var severities = new String[n];
+        var sources = new String[n];
+        var payloads = new String[n];
+        var traces = new String[n];
+        var times = new java.time.OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            var e = batch.get(i);
+            ids[i] = e.eventId();
+            workspaces[i] = e.workspace();
+            runs[i] = e.runId();
+            sessions[i] = e.sessionId();
+            types[i] = e.type();
+            severities[i] = e.severity();
+            sources[i] = e.source();
+            payloads[i] = e.payload();
+            traces[i] = e.traceId();
+            times[i] = e.createdAt().atOffset(ZoneOffset.UTC);
+        }
         return pool.preparedQuery("INSERT INTO monitor_events (gateway_id, event_id, workspace_id, run_id, "
-                + "session_id, workflow, type, severity, source, payload, trace_id, created_at) VALUES ($1, $2, $3, "
-                + "$4, $5, (SELECT flow_name FROM runs WHERE id = $4), $6, $7, $8, $9::text::jsonb, $10, $11) "
+                + "session_id, workflow, type, severity, source, payload, trace_id, created_at) "
+                + "SELECT $1, b.event_id, b.workspace_id, b.run_id, b.session_id, r.flow_name, b.type, b.severity, "
+                + "b.source, b.payload::jsonb, b.trace_id, b.created_at "
+                + "FROM unnest($2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], "
+                + "$9::text[], $10::text[], $11::timestamptz[]) AS b(event_id, workspace_id, run_id, session_id, type, "
+                + "severity, source, payload, trace_id, created_at) LEFT JOIN runs r ON r.id = b.run_id "
+                + "ORDER BY b.event_id "
                 + "ON CONFLICT (gateway_id, event_id) WHERE event_id IS NOT NULL DO NOTHING RETURNING " + COLUMNS)
-                .execute(Tuple.from(Arrays.asList(gateway, eventId, workspace, runId, sessionId, type, severity,
-                        source, payload, traceId, createdAt.atOffset(ZoneOffset.UTC))))
-                .map(rows -> Rows.first(rows, EventRepository::view));
+                .execute(Tuple.from(new Object[] { gateway, ids, workspaces, runs, sessions, types, severities,
+                        sources, payloads, traces, times }))
+                .map(rows -> Rows.list(rows, EventRepository::view));
     }
 
     /** Stores one of the monitor's own events (a capacity alert). */

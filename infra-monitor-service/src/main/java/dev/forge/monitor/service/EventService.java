@@ -44,20 +44,34 @@ public class EventService {
         this.config = config;
     }
 
-    /** Stores one message of the {@code forge.events} exchange and broadcasts it; completes when stored. */
-    public Uni<Void> received(JsonObject message) {
-        String type = message.getString("type");
-        if (type == null || DELTA.equals(type) || message.getValue("id") == null) {
+    /**
+     * Stores the events of one message of the {@code forge.events} exchange (a relay batch) in one statement and
+     * broadcasts those new to the monitor; completes when stored. Token deltas and malformed events are skipped.
+     */
+    public Uni<Void> received(List<JsonObject> messages) {
+        var batch = new java.util.ArrayList<EventRepository.Received>(messages.size());
+        for (var message : messages) {
+            try {
+                String type = message.getString("type");
+                if (type == null || DELTA.equals(type) || message.getValue("id") == null) {
+                    continue;
+                }
+                var payload = message.getJsonObject("payload");
+                batch.add(new EventRepository.Received(message.getLong("id"), message.getString("workspace_id"),
+                        uuid(message.getString("run_id")), uuid(message.getString("session_id")), type,
+                        message.getString("severity", "info"), message.getString("source", "unknown"),
+                        payload == null ? "{}" : payload.encode(),
+                        TraceContext.traceId(message.getString(TraceContext.TRACEPARENT)).orElse(null),
+                        Instant.parse(message.getString("created_at"))));
+            } catch (RuntimeException e) {
+                // a malformed event is skipped; the backfill copies it from the events table if it is real
+            }
+        }
+        if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        var payload = message.getJsonObject("payload");
-        return events.insertReceived(config.busGateway(), message.getLong("id"), message.getString("workspace_id"),
-                uuid(message.getString("run_id")), uuid(message.getString("session_id")), type,
-                message.getString("severity", "info"), message.getString("source", "unknown"),
-                payload == null ? "{}" : payload.encode(),
-                TraceContext.traceId(message.getString(TraceContext.TRACEPARENT)).orElse(null),
-                Instant.parse(message.getString("created_at")))
-                .invoke(stored -> stored.ifPresent(live::publish)).replaceWithVoid();
+        return events.insertReceived(config.busGateway(), batch).invoke(stored -> stored.forEach(live::publish))
+                .replaceWithVoid();
     }
 
     /** Records and broadcasts one of the monitor's own events. */
