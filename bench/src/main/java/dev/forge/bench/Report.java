@@ -51,19 +51,61 @@ public final class Report {
                     m1.path("embed_p50_ms").asText() + " / " + m1.path("embed_p99_ms").asText(), "-", "-", "", "");
         }
         if (r1 != null) {
-            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 runs/s", r1.path("runs_per_s").asText(),
-                    "-", "-", "", "≥ 1000");
-            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 create p50 / p99 ms",
-                    r1.path("create_ms_p50").asText() + " / " + r1.path("create_ms_p99").asText(), "-", "-", "",
-                    "p99 ≤ 20");
-            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 run p50 / p99 ms",
-                    r1.path("run_ms_p50").asText() + " / " + r1.path("run_ms_p99").asText(), "-", "-", "", "");
-            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 lost / duplicated / failed",
-                    r1.path("lost").asText() + " / " + r1.path("duplicated").asText() + " / "
-                            + r1.path("failed").asText(), "-", "-", "", "0 / 0 / 0");
-            System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "R1 worker peak RSS MiB",
-                    r1.path("worker_rss_mib").asText("?"), "-", "-", "", "≤ 300");
+            r1Table(lines, r1);
         }
+    }
+
+    /** R1 beside DBOS (direct, queue) and Restate from the same bench/run, with Forge's ratio to Restate. */
+    private static void r1Table(List<JsonNode> lines, JsonNode r1) {
+        JsonNode direct = r1Peer(lines, "dbos", "direct");
+        JsonNode queue = r1Peer(lines, "dbos", "queue");
+        JsonNode restate = r1Peer(lines, "restate", null);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s %8s  %s%n", "R1 figure", "forge", "dbos direct",
+                "dbos queue", "restate", "ratio", "target");
+        r1Row("runs/s", "runs_per_s", r1, direct, queue, restate, true, "≥ restate");
+        r1Row("create p50 ms", "create_ms_p50", r1, direct, queue, restate, false, "");
+        r1Row("create p99 ms", "create_ms_p99", r1, direct, queue, restate, false, "≤ 50");
+        r1Row("run p50 ms", "run_ms_p50", r1, direct, queue, restate, false, "");
+        r1Row("run p99 ms", "run_ms_p99", r1, direct, queue, restate, false, "");
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s %8s  %s%n", "lost / duplicated / failed",
+                lostDupFailed(r1), lostDupFailed(direct), lostDupFailed(queue), lostDupFailed(restate), "",
+                "0 / 0 / 0");
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s %8s  %s%n", "worker peak RSS MiB",
+                r1.path("worker_rss_mib").asText("?"), "-", "-", "-", "", "≤ 300");
+        JsonNode lag = find(lines, "monitor-lag");
+        if (lag != null) {
+            System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s %8s  %s%n", "monitor: not stored / embedded",
+                    lag.path("events_not_stored").asText() + " / " + lag.path("searchable_not_embedded").asText(),
+                    "-", "-", "-", "", "0 / 0");
+        }
+    }
+
+    private static void r1Row(String name, String key, JsonNode forge, JsonNode direct, JsonNode queue,
+            JsonNode restate, boolean higherIsBetter, String target) {
+        String ratio = "";
+        if (restate != null && restate.path(key).asDouble() > 0 && forge.path(key).asDouble() > 0) {
+            double ours = forge.path(key).asDouble();
+            double theirs = restate.path(key).asDouble();
+            ratio = String.format(Locale.ROOT, "%.2f×", higherIsBetter ? ours / theirs : theirs / ours);
+        }
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s %8s  %s%n", name, forge.path(key).asText(),
+                text(direct, key), text(queue, key), text(restate, key), ratio, target);
+    }
+
+    private static String text(JsonNode line, String key) {
+        return line == null ? "-" : line.path(key).asText("-");
+    }
+
+    private static String lostDupFailed(JsonNode line) {
+        return line == null ? "-" : line.path("lost").asText() + " / " + line.path("duplicated").asText() + " / "
+                + line.path("failed").asText();
+    }
+
+    private static JsonNode r1Peer(List<JsonNode> lines, String peer, String mode) {
+        return lines.stream().filter(l -> peer.equals(l.path("peer").asText())
+                && "R1".equals(l.path("workload").asText()) && (mode == null || mode.equals(l.path("mode").asText())))
+                .reduce((a, b) -> b).orElse(null);
     }
 
     private static void row(String name, JsonNode forge, String key, JsonNode unbatched, JsonNode batched,
@@ -83,12 +125,15 @@ public final class Report {
     }
 
     private static JsonNode find(List<JsonNode> lines, String workload) {
-        return lines.stream().filter(l -> workload.equals(l.path("workload").asText())).reduce((a, b) -> b)
+        // Forge's own lines: the peers' carry "peer" (their R1 lines share the workload name)
+        return lines.stream().filter(l -> !l.has("peer") && workload.equals(l.path("workload").asText()))
+                .reduce((a, b) -> b)
                 .orElse(null);
     }
 
     private static JsonNode peer(List<JsonNode> lines, boolean batched) {
-        return lines.stream().filter(l -> l.has("peer") && l.path("batched").asBoolean() == batched)
+        return lines.stream().filter(l -> l.has("peer") && l.has("batched")
+                && l.path("batched").asBoolean() == batched)
                 .reduce((a, b) -> b).orElse(null);
     }
 }
