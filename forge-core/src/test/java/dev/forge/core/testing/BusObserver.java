@@ -56,12 +56,13 @@ public final class BusObserver implements AutoCloseable {
         client.exchangeDeclare(exchange, type, true, false).await().atMost(WAIT);
         client.queueDeclare(queue, true, false, false).await().atMost(WAIT);
         client.queueBind(queue, exchange, key).await().atMost(WAIT);
-        var consumer = client.basicConsumer(queue, new QueueOptions().setAutoAck(true)).await().atMost(WAIT);
-        consumer.handler(m -> {
+        // the handler is set as the consumer is handed over, on its context: set after await(), a backlog delivered
+        // at once (a broker restart) went to no handler and was lost
+        client.basicConsumer(queue, new QueueOptions().setAutoAck(true)).invoke(consumer -> consumer.handler(m -> {
             var delivery = new Delivery(m.envelope().getRoutingKey(), m.body().getBytes());
             received.add(delivery);
             onDelivery.accept(delivery);
-        });
+        })).await().atMost(WAIT);
     }
 
     /** The observer's queue. */

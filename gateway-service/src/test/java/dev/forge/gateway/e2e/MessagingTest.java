@@ -97,7 +97,11 @@ class MessagingTest {
             // the relay publishes everything it could not while the broker was down
             observer.connect();
             var expected = eventIds(run);
-            await().atMost(Duration.ofSeconds(30)).until(() -> observer.ids.containsAll(expected));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(observer.ids)
+                    .as(() -> "unpublished: " + pool.query("SELECT string_agg(id::text, ',') FROM events "
+                            + "WHERE published_at IS NULL").execute().await().atMost(Duration.ofSeconds(5)).iterator()
+                            .next().getString(0))
+                    .containsAll(expected));
             assertThat(pool.query("SELECT count(*) FROM events WHERE published_at IS NULL").execute()
                     .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isZero();
 

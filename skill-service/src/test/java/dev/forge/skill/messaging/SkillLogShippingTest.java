@@ -40,15 +40,16 @@ class SkillLogShippingTest {
             client.exchangeDeclare("forge.logs", "topic", true, false).await().atMost(wait);
             String queue = client.queueDeclare("", false, true, true).await().atMost(wait).getQueue();
             client.queueBind(queue, "forge.logs", "skill-service.#").await().atMost(wait);
-            client.basicConsumer(queue, new io.vertx.rabbitmq.QueueOptions().setAutoAck(true)).await().atMost(wait)
-                    .handler(m -> {
+            // the handler set as the consumer is handed over, so nothing delivered at once goes to no handler
+            client.basicConsumer(queue, new io.vertx.rabbitmq.QueueOptions().setAutoAck(true))
+                    .invoke(consumer -> consumer.handler(m -> {
                         keys.add(m.envelope().getRoutingKey());
                         try {
                             received.add(json.readTree(m.body().getBytes()));
                         } catch (java.io.IOException e) {
                             throw new IllegalStateException(e);
                         }
-                    });
+                    })).await().atMost(wait);
             String marker = "skill-log-probe-" + UUID.randomUUID();
             // the publisher connects in the background: log until a record arrives
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
