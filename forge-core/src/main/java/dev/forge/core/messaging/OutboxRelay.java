@@ -116,7 +116,7 @@ public class OutboxRelay {
                     tx.commit().await().atMost(Duration.ofSeconds(10));
                     return 0;
                 }
-                // one message per workspace, events in id order within it
+                // one message per workspace (consumers key on the event id, not on the order within it)
                 var byWorkspace = new java.util.LinkedHashMap<String, io.vertx.core.json.JsonArray>();
                 long first = -1;
                 long last = -1;
