@@ -53,6 +53,28 @@ public final class Report {
         if (r1 != null) {
             r1Table(lines, r1);
         }
+        JsonNode r2 = find(lines, "R2");
+        if (r2 != null) {
+            r2Table(lines, r2);
+        }
+    }
+
+    /** R2 (open loop at one rate for all) beside the peers' R2 lines from the same run, ratio to the best peer. */
+    private static void r2Table(List<JsonNode> lines, JsonNode r2) {
+        JsonNode direct = peerLine(lines, "dbos", "direct", "R2");
+        JsonNode queue = peerLine(lines, "dbos", "queue", "R2");
+        JsonNode restate = peerLine(lines, "restate", null, "R2");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s  %s%n", "R2 at " + r2.path("rate").asText()
+                + " runs/s", "forge", "dbos direct", "dbos queue", "restate", "target");
+        for (String[] row : new String[][] { { "create p99 ms", "create_ms_p99", "≤ best peer" },
+                { "run p99 ms", "run_ms_p99", "≤ best peer" }, { "create p50 ms", "create_ms_p50", "" },
+                { "run p50 ms", "run_ms_p50", "" } }) {
+            System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s  %s%n", row[0], r2.path(row[1]).asText(),
+                    text(direct, row[1]), text(queue, row[1]), text(restate, row[1]), row[2]);
+        }
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %14s %14s  %s%n", "lost / duplicated / failed",
+                lostDupFailed(r2), lostDupFailed(direct), lostDupFailed(queue), lostDupFailed(restate), "0 / 0 / 0");
     }
 
     /** R1 beside DBOS (direct, queue) and Restate from the same bench/run, with Forge's ratio to Restate. */
@@ -103,8 +125,13 @@ public final class Report {
     }
 
     private static JsonNode r1Peer(List<JsonNode> lines, String peer, String mode) {
+        return peerLine(lines, peer, mode, "R1");
+    }
+
+    private static JsonNode peerLine(List<JsonNode> lines, String peer, String mode, String workload) {
         return lines.stream().filter(l -> peer.equals(l.path("peer").asText())
-                && "R1".equals(l.path("workload").asText()) && (mode == null || mode.equals(l.path("mode").asText())))
+                && workload.equals(l.path("workload").asText())
+                && (mode == null || mode.equals(l.path("mode").asText())))
                 .reduce((a, b) -> b).orElse(null);
     }
 

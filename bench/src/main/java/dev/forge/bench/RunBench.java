@@ -70,6 +70,12 @@ public final class RunBench {
             awaitTerminal(pool, round.ids().toArray(UUID[]::new));
         }
 
+        double rate = Double.parseDouble(System.getProperty("forge.bench.rate", "0"));
+        if (rate > 0) {
+            openLoop(http, gateway, auth, assistant, pool, vertx, rate);
+            return;
+        }
+
         var round = submit(http, gateway, auth, assistant, runs, clients);
         var ids = round.ids();
         var createMs = round.createMs();
@@ -115,6 +121,111 @@ public final class RunBench {
         if (rss != null) {
             line.put("worker_rss_mib", rss);
         }
+        System.out.println(line);
+        System.exit(0);
+    }
+
+    /**
+     * R2 (WORKLOAD.md): runs fired at planned times start + i/rate for {@code forge.bench.duration} seconds (60),
+     * without waiting for earlier creates (an open loop: a slow answer delays no later send); create and run latency
+     * from the planned send time, so a backlog shows (no coordinated omission). The first {@code forge.bench.skip}
+     * seconds (10) must complete but are left out of the percentiles.
+     */
+    private static void openLoop(HttpClient http, String gateway, String auth, String assistant, Pool pool,
+            Vertx vertx, double rate) throws Exception {
+        int duration = Integer.getInteger("forge.bench.duration", 60);
+        int skip = Integer.getInteger("forge.bench.skip", 10);
+        int total = (int) Math.round(rate * duration);
+        var planned = new long[total];
+        var answered = new long[total];
+        var ids = new UUID[total];
+        var errors = new AtomicInteger();
+        var sendLag = new double[total];
+        var pending = new ArrayList<java.util.concurrent.CompletableFuture<?>>(total);
+        long startNanos = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        for (int i = 0; i < total; i++) {
+            long at = startNanos + Math.round(i * 1e9 / rate);
+            long wait = at - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int n = i;
+            planned[n] = at;
+            sendLag[n] = (System.nanoTime() - at) / 1e6;
+            String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \""
+                    + DOCUMENTS[n % DOCUMENTS.length] + "\", \"n\": " + n + "}}";
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway + "/v1/runs"))
+                    .header("Authorization", auth).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            pending.add(http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        answered[n] = System.nanoTime();
+                        try {
+                            if (failure == null && response.statusCode() == 202) {
+                                ids[n] = UUID.fromString(JsonValues.MAPPER.readTree(response.body()).path("id")
+                                        .asText());
+                                return;
+                            }
+                        } catch (Exception e) {
+                            // counted below
+                        }
+                        errors.incrementAndGet();
+                    }));
+        }
+        for (var f : pending) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                // counted in whenComplete
+            }
+        }
+        var created = java.util.Arrays.stream(ids).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
+        long terminal = awaitTerminal(pool, created);
+        // each run's finish on the wall clock, to compare with its planned send
+        var finished = new java.util.HashMap<UUID, Long>();
+        pool.preparedQuery("SELECT id, status, extract(epoch FROM finished_at) * 1000 AS at FROM runs "
+                + "WHERE id = ANY($1)").execute(Tuple.of(created)).await().atMost(BenchDb.WAIT).forEach(r -> {
+                    if ("succeeded".equals(r.getString("status"))) {
+                        finished.put(r.getUUID("id"), Math.round(r.getDouble("at")));
+                    }
+                });
+        // a run finished twice would carry two terminal events
+        long terminalEvents = one(pool, "SELECT count(*) FROM events WHERE run_id = ANY($1) AND type IN "
+                + "('run.succeeded', 'run.failed', 'run.cancelled', 'run.timed_out')", created).getLong(0);
+        pool.close().await().atMost(BenchDb.WAIT);
+        vertx.closeAndAwait();
+        var createMs = new ArrayList<Double>();
+        var runMs = new ArrayList<Double>();
+        var lags = new ArrayList<Double>();
+        int measuredFrom = (int) Math.round(rate * skip);
+        for (int i = measuredFrom; i < total; i++) {
+            if (ids[i] == null) {
+                continue;
+            }
+            createMs.add((answered[i] - planned[i]) / 1e6);
+            lags.add(sendLag[i]);
+            Long end = finished.get(ids[i]);
+            if (end != null) {
+                double plannedWall = startMillis + (planned[i] - startNanos) / 1e6;
+                runMs.add(end - plannedWall);
+            }
+        }
+        createMs.sort(Double::compare);
+        runMs.sort(Double::compare);
+        lags.sort(Double::compare);
+        ObjectNode line = JsonValues.MAPPER.createObjectNode();
+        line.put("system", "forge").put("workload", "R2").put("rate", rate).put("duration_s", duration)
+                .put("skip_s", skip).put("runs", total - measuredFrom).put("runs_total", total)
+                .put("create_ms_p50", QueueBench.round(QueueBench.pct(createMs, 0.50)))
+                .put("create_ms_p99", QueueBench.round(QueueBench.pct(createMs, 0.99)))
+                .put("run_ms_p50", QueueBench.round(QueueBench.pct(runMs, 0.50)))
+                .put("run_ms_p99", QueueBench.round(QueueBench.pct(runMs, 0.99)))
+                .put("send_lag_ms_p99", QueueBench.round(QueueBench.pct(lags, 0.99)))
+                .put("succeeded", finished.size()).put("failed", created.length - finished.size() + errors.get())
+                .put("lost", created.length - terminal).put("create_errors", errors.get())
+                .put("duplicated", Math.max(0, terminalEvents - created.length));
         System.out.println(line);
         System.exit(0);
     }
