@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import dev.forge.telemetry.messaging.BusDrops;
 import dev.forge.telemetry.tracing.TraceContext;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -53,14 +52,13 @@ public class ControlMessages {
     }
 
     private void send(UUID workerId, String messageId, JsonObject message, String what) {
-        var metadata = OutgoingRabbitMQMetadata.builder().withRoutingKey(workerId.toString())
-                .withMessageId(messageId).withContentType("application/json").withDeliveryMode(1);
+        var metadata = BusDrops.transientMessage(workerId.toString()).withMessageId(messageId);
         // the requesting call's trace travels as the AMQP traceparent header
         TraceContext.currentTraceparent().ifPresent(t -> metadata.withHeader(TraceContext.TRACEPARENT, t));
         var body = message.encode().getBytes(StandardCharsets.UTF_8);
         // when dropped (counted), the request is in PostgreSQL: the worker finds it at its next heartbeat or poll
+        LOG.debugf("Control message (%s) to worker %s", what, workerId);
         drops.send(CHANNEL, () -> out.sendMessage(Message.of(body).addMetadata(metadata.build())));
-        LOG.debugf("Control message (%s) to worker %s sent", what, workerId);
     }
 
     /** The run a control message asks to cancel, if it is a cancel. */

@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
 /**
  * Best-effort messages (log records, token deltas, control wake-ups) that were not sent: their emitter's bounded
@@ -43,9 +44,10 @@ public class BusDrops {
         }
     }
 
-    /** Messages dropped on {@code channel} so far. */
-    public double dropped(String channel) {
-        return counter(channel).count();
+    /** The metadata every best-effort message carries: JSON, not persisted, routed by {@code routingKey}. */
+    public static OutgoingRabbitMQMetadata.Builder transientMessage(String routingKey) {
+        return OutgoingRabbitMQMetadata.builder().withRoutingKey(routingKey).withContentType("application/json")
+                .withDeliveryMode(1);
     }
 
     private Counter counter(String channel) {

@@ -24,7 +24,6 @@ import dev.forge.telemetry.logging.RunLogs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
 /**
  * Ships this service's log records to RabbitMQ as JSON (exchange {@code forge.logs}, key {@code <service>.<level>}):
@@ -106,8 +105,7 @@ public class LogShipping {
         try {
             var json = record(record);
             var body = JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8);
-            var metadata = OutgoingRabbitMQMetadata.builder().withRoutingKey(service + "." + json.get("level")
-                    .asText()).withContentType("application/json").withDeliveryMode(1).build();
+            var metadata = BusDrops.transientMessage(service + "." + json.get("level").asText()).build();
             drops.send(CHANNEL, () -> out.sendMessage(Message.of(body).addMetadata(metadata)));
         } catch (JsonProcessingException | RuntimeException e) {
             // a record that cannot be shipped is not worth a log line of its own (it would be shipped too)

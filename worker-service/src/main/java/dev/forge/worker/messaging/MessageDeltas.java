@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.forge.core.messaging.Exchanges;
 import dev.forge.telemetry.messaging.BusDrops;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
 /**
  * Token deltas of a streaming llm step, published straight to the events exchange as {@code message.delta} (connector
@@ -45,8 +44,7 @@ public class MessageDeltas {
     public java.util.concurrent.CompletionStage<Void> publish(UUID runId, String workspace, String executor, int step, int seq, String delta) {
         var json = JsonNodeFactory.instance.objectNode().put("run_id", runId.toString()).put("type", TYPE)
                 .put("executor", executor).put("step", step).put("seq", seq).put("delta", delta);
-        var metadata = OutgoingRabbitMQMetadata.builder().withRoutingKey(Exchanges.eventKey(workspace, TYPE))
-                .withContentType("application/json").withDeliveryMode(1).build();
+        var metadata = BusDrops.transientMessage(Exchanges.eventKey(workspace, TYPE)).build();
         var body = json.toString().getBytes(StandardCharsets.UTF_8);
         return drops.send(CHANNEL, () -> out.sendMessage(Message.of(body).addMetadata(metadata)));
     }
