@@ -458,7 +458,7 @@ public final class ReliabilitySuite {
         long deadline = System.nanoTime() + timeout.toNanos();
         long unpublished = -1;
         while (System.nanoTime() < deadline) {
-            unpublished = one("SELECT count(*) FROM events WHERE published_at IS NULL").getLong(0);
+            unpublished = one("SELECT count(*) FROM " + dev.forge.core.messaging.OutboxRelay.UNPUBLISHED).getLong(0);
             if (unpublished == 0) {
                 break;
             }

@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * How far the outbox is behind the database: unpublished events and the age of the oldest, measured every
- * {@code forge.rabbitmq.outbox-lag-interval} on the partial index of unpublished rows (counted up to 100,000).
+ * {@code forge.rabbitmq.outbox-lag-interval} on the relay's cursor index (counted up to 100,000).
  * Readiness and metrics read the last measurement; every relaying process sees the same, shared backlog. A bus that
  * stopped carrying events shows here whatever the connection says.
  */
@@ -28,10 +28,9 @@ public class OutboxLag {
     public record Snapshot(long unpublished, Duration oldestAge, Instant measuredAt) {
     }
 
-    private static final String MEASURE = """
-            SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE published_at IS NULL LIMIT 100000) u) AS n,
-                   (SELECT extract(epoch FROM clock_timestamp() - created_at) FROM events
-                    WHERE published_at IS NULL ORDER BY id LIMIT 1) AS age""";
+    private static final String MEASURE = "SELECT (SELECT count(*) FROM (SELECT 1 FROM " + OutboxRelay.UNPUBLISHED
+            + " LIMIT 100000) u) AS n, (SELECT extract(epoch FROM clock_timestamp() - e.created_at) FROM "
+            + OutboxRelay.UNPUBLISHED + " ORDER BY e.tx, e.id LIMIT 1) AS age";
 
     private final Pool pool;
     private final RabbitConfig config;

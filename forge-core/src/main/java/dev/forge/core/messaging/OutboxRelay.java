@@ -20,12 +20,15 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes committed run events to RabbitMQ: the events table is the outbox. In one transaction the relay marks a
- * batch of unpublished rows published (row locks, SKIP LOCKED, so relays in several processes share the work),
- * publishes them with publisher confirms, and commits only after the broker confirmed; an unconfirmed batch rolls
- * back and is published again. Nothing reaches the broker before it is committed, and each event row is written once
- * by the relay. A crash between the confirm and the commit re-publishes that batch (at-least-once; consumers key on
- * the event id).
+ * Publishes committed run events to RabbitMQ: the events table is the outbox, read behind a cursor. Each event row
+ * carries the id of the transaction that wrote it; a relay round reads the events after the cursor in (transaction,
+ * id) order, only from transactions older than every transaction still running — those are committed or rolled back
+ * for good, so an event that commits later always sorts after the cursor. The round holds the cursor's row lock
+ * (relays in several processes take turns), publishes with publisher confirms, and moves the cursor in the same
+ * transaction only after the broker confirmed; an unconfirmed batch rolls back and goes again. Nothing reaches the
+ * broker before it is committed and no event row is written twice. A crash between the confirm and the commit
+ * re-publishes that batch (at-least-once; consumers key on the event id). The cost: a transaction that stays open
+ * for long after writing holds back the events of transactions that started after it.
  * <p>
  * A batch goes out as one AMQP message per workspace in it (a JSON array of events, routing key
  * {@code <workspace>.events}): one publish, one confirm and one delivery to each consumer for what used to be one of
@@ -38,11 +41,24 @@ public class OutboxRelay {
     private static final int BATCH = 500;
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    private static final String MARK = """
-            UPDATE events SET published_at = now()
-            WHERE id IN (SELECT id FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, workspace_id, run_id, session_id, type, severity, source, payload::text AS payload,
-                      created_at, (SELECT r.trace_parent FROM runs r WHERE r.id = events.run_id) AS trace_parent""";
+    /** The events not yet published, as {@code FROM} and {@code WHERE} (alias {@code e}): for gauges and tests. */
+    public static final String UNPUBLISHED = "events e JOIN outbox_cursor c ON c.name = 'events' "
+            + "WHERE (e.tx, e.id) > (c.tx, c.event_id)";
+
+    // waits for another process's round to end: then the cursor it moved is read
+    private static final String LOCK_CURSOR = "SELECT tx::text AS tx, event_id FROM outbox_cursor "
+            + "WHERE name = 'events' FOR UPDATE";
+
+    private static final String NEXT = """
+            SELECT e.id, e.tx::text AS tx, e.workspace_id, e.run_id, e.session_id, e.type, e.severity, e.source,
+                   e.payload::text AS payload, e.created_at,
+                   (SELECT r.trace_parent FROM runs r WHERE r.id = e.run_id) AS trace_parent
+            FROM events e
+            WHERE (e.tx, e.id) > ($1::text::xid8, $2) AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.tx, e.id LIMIT $3""";
+
+    private static final String ADVANCE = "UPDATE outbox_cursor SET tx = $1::text::xid8, event_id = $2 "
+            + "WHERE name = 'events'";
 
     private final Pool pool;
     private final BusClient bus;
@@ -110,8 +126,10 @@ public class OutboxRelay {
         try {
             var tx = connection.begin().await().atMost(Duration.ofSeconds(10));
             try {
-                var rows = connection.preparedQuery(MARK).execute(Tuple.of(BATCH)).await()
-                        .atMost(Duration.ofSeconds(10));
+                var cursor = connection.query(LOCK_CURSOR).execute().await().atMost(Duration.ofSeconds(10))
+                        .iterator().next();
+                var rows = connection.preparedQuery(NEXT).execute(Tuple.of(cursor.getString("tx"),
+                        cursor.getLong("event_id"), BATCH)).await().atMost(Duration.ofSeconds(10));
                 if (rows.size() == 0) {
                     tx.commit().await().atMost(Duration.ofSeconds(10));
                     return 0;
@@ -120,7 +138,12 @@ public class OutboxRelay {
                 var byWorkspace = new java.util.LinkedHashMap<String, io.vertx.core.json.JsonArray>();
                 long first = -1;
                 long last = -1;
+                String lastTx = null;
+                long lastId = -1;
                 for (var r : rows) {
+                    // rows come in cursor order: the last one is where the cursor moves to
+                    lastTx = r.getString("tx");
+                    lastId = r.getLong("id");
                     long id = r.getLong("id");
                     first = first < 0 ? id : Math.min(first, id);
                     last = Math.max(last, id);
@@ -145,6 +168,8 @@ public class OutboxRelay {
                             + batch.getKey(), batch.getValue().toBuffer().getBytes()));
                 }
                 bus.publishConfirmed(Exchanges.EVENTS, messages, config.confirmTimeout());
+                connection.preparedQuery(ADVANCE).execute(Tuple.of(lastTx, lastId)).await()
+                        .atMost(Duration.ofSeconds(10));
                 tx.commit().await().atMost(Duration.ofSeconds(10));
                 published.addAndGet(rows.size());
                 return rows.size();

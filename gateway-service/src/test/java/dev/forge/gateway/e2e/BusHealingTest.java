@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.forge.core.messaging.Exchanges;
+import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,7 +52,7 @@ class BusHealingTest {
     }
 
     private long unpublished() {
-        return pool.query("SELECT count(*) FROM events WHERE published_at IS NULL").execute().await()
+        return pool.query("SELECT count(*) FROM " + OutboxRelay.UNPUBLISHED).execute().await()
                 .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
     }
 

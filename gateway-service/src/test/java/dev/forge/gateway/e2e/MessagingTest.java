@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.gateway.SseClient;
 import dev.forge.gateway.SseClientTestPredicates;
 import dev.forge.gateway.TestAuth;
@@ -59,9 +60,9 @@ class MessagingTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> observer.ids.containsAll(expected));
             assertThat(expected.stream().map(observer.types::get).toList())
                     .contains("run.created", "run.started", "step.completed", "message", "run.succeeded");
-            // and each was published only after it was committed: the rows are marked
-            await().atMost(Duration.ofSeconds(5)).until(() -> pool.preparedQuery("SELECT count(*) FROM events "
-                    + "WHERE run_id = $1 AND published_at IS NULL").execute(Tuple.of(UUID.fromString(run)))
+            // and each was published only after it was committed: the relay's cursor has passed them
+            await().atMost(Duration.ofSeconds(5)).until(() -> pool.preparedQuery("SELECT count(*) FROM "
+                    + OutboxRelay.UNPUBLISHED + " AND e.run_id = $1").execute(Tuple.of(UUID.fromString(run)))
                     .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0) == 0);
         }
     }
@@ -80,7 +81,7 @@ class MessagingTest {
                 // the run goes on without the broker; its events pile up in the outbox
                 await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/v1/runs/" + run).then().extract()
                         .path("status").equals("succeeded"));
-                assertThat(pool.preparedQuery("SELECT count(*) FROM events WHERE run_id = $1 AND published_at IS NULL")
+                assertThat(pool.preparedQuery("SELECT count(*) FROM " + OutboxRelay.UNPUBLISHED + " AND e.run_id = $1")
                         .execute(Tuple.of(UUID.fromString(run))).await().atMost(Duration.ofSeconds(5))
                         .iterator().next().getLong(0)).isPositive();
             } finally {
@@ -98,11 +99,11 @@ class MessagingTest {
             observer.connect();
             var expected = eventIds(run);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(observer.ids)
-                    .as(() -> "unpublished: " + pool.query("SELECT string_agg(id::text, ',') FROM events "
-                            + "WHERE published_at IS NULL").execute().await().atMost(Duration.ofSeconds(5)).iterator()
+                    .as(() -> "unpublished: " + pool.query("SELECT string_agg(e.id::text, ',') FROM "
+                            + OutboxRelay.UNPUBLISHED).execute().await().atMost(Duration.ofSeconds(5)).iterator()
                             .next().getString(0))
                     .containsAll(expected));
-            assertThat(pool.query("SELECT count(*) FROM events WHERE published_at IS NULL").execute()
+            assertThat(pool.query("SELECT count(*) FROM " + OutboxRelay.UNPUBLISHED).execute()
                     .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isZero();
 
             // and the services are back on the broker: a new run's events arrive live
@@ -110,6 +111,43 @@ class MessagingTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/v1/runs/" + after).then().extract()
                     .path("status").equals("succeeded"));
             await().atMost(Duration.ofSeconds(10)).until(() -> observer.ids.containsAll(eventIds(after)));
+        }
+    }
+
+    /**
+     * The relay reads behind a cursor: an event whose transaction began first but commits last (its id is lower than
+     * events already published) still goes out, and an event rolled back never does.
+     */
+    @Test
+    void anEventCommittedAfterLaterOnesIsPublishedAndARolledBackOneIsNot() throws Exception {
+        String insert = "INSERT INTO events (type, source, payload) VALUES ($1, 'test', '{}') RETURNING id";
+        try (var observer = new EventObserver()) {
+            var slow = pool.getConnection().await().atMost(Duration.ofSeconds(5));
+            var rolledBack = pool.getConnection().await().atMost(Duration.ofSeconds(5));
+            try {
+                var slowTx = slow.begin().await().atMost(Duration.ofSeconds(5));
+                long early = slow.preparedQuery(insert).execute(Tuple.of("test.early")).await()
+                        .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+                var abandonedTx = rolledBack.begin().await().atMost(Duration.ofSeconds(5));
+                long abandoned = rolledBack.preparedQuery(insert).execute(Tuple.of("test.abandoned")).await()
+                        .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+                long later = pool.preparedQuery(insert).execute(Tuple.of("test.later")).await()
+                        .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+                assertThat(later).isGreaterThan(early);
+
+                abandonedTx.rollback().await().atMost(Duration.ofSeconds(5));
+                Thread.sleep(500); // relay rounds go by while the slow transaction is still open
+                slowTx.commit().await().atMost(Duration.ofSeconds(5));
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> observer.ids.containsAll(List.of(early, later)));
+                Thread.sleep(500);
+                assertThat(observer.ids).doesNotContain(abandoned);
+                assertThat(pool.query("SELECT count(*) FROM " + OutboxRelay.UNPUBLISHED).execute().await()
+                        .atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isZero();
+            } finally {
+                slow.close().await().atMost(Duration.ofSeconds(5));
+                rolledBack.close().await().atMost(Duration.ofSeconds(5));
+            }
         }
     }
 
