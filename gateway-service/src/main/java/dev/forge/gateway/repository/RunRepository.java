@@ -63,6 +63,58 @@ public class RunRepository {
                 .replaceWithVoid();
     }
 
+    /** A run to create in a new session of its own (nothing else to lock or check in the transaction). */
+    public record NewRun(UUID id, UUID sessionId, String workspace, UUID assistantId, int assistantVersion,
+            String flowName, String flowVersion, JsonNode input, JsonNode overrides, String multitaskStrategy,
+            String traceParent, int maxAttempts) {
+    }
+
+    // one statement, so one round trip and one commit, for a whole batch of creates: sessions, runs, jobs (in the
+    // batch's order, which is the queue's) and run.created events; the runs come back as views
+    private static final String INSERT_NEW = """
+            WITH c AS (
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::int[], $6::text[], $7::text[],
+                                     $8::text[], $9::text[], $10::text[], $11::text[], $12::int[]) WITH ORDINALITY
+                    AS c(id, session_id, workspace_id, assistant_id, assistant_version, flow_name, flow_version,
+                         input, overrides, multitask_strategy, trace_parent, max_attempts, n)),
+            s AS (INSERT INTO sessions (id, workspace_id, assistant_id, metadata)
+                  SELECT c.session_id, c.workspace_id, c.assistant_id, '{}' FROM c),
+            r AS (INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, flow_name,
+                                    flow_version, input, overrides, multitask_strategy, trace_parent)
+                  SELECT c.id, c.workspace_id, c.session_id, c.assistant_id, c.assistant_version, c.flow_name,
+                         c.flow_version, c.input::jsonb, c.overrides::jsonb, c.multitask_strategy, c.trace_parent
+                  FROM c RETURNING *),
+            j AS (INSERT INTO jobs (run_id, session_id, max_attempts)
+                  SELECT c.id, c.session_id, c.max_attempts FROM c ORDER BY c.n),
+            e AS (INSERT INTO events (workspace_id, run_id, session_id, type, source, payload)
+                  SELECT c.workspace_id, c.id, c.session_id, 'run.created', 'gateway',
+                         jsonb_build_object('flow', c.flow_name, 'flow_version', c.flow_version,
+                                            'multitask_strategy', c.multitask_strategy)
+                  FROM c ORDER BY c.n)
+            SELECT\s""" + COLUMNS + " FROM r";
+
+    /** Creates the runs, each in a new session, with their jobs and run.created events; their views, in order. */
+    public Uni<List<ObjectNode>> insertNew(List<NewRun> batch) {
+        return pool.preparedQuery(INSERT_NEW).execute(Tuple.tuple()
+                .addValue(batch.stream().map(NewRun::id).toArray(UUID[]::new))
+                .addValue(batch.stream().map(NewRun::sessionId).toArray(UUID[]::new))
+                .addValue(batch.stream().map(NewRun::workspace).toArray(String[]::new))
+                .addValue(batch.stream().map(NewRun::assistantId).toArray(UUID[]::new))
+                .addValue(batch.stream().map(NewRun::assistantVersion).toArray(Integer[]::new))
+                .addValue(batch.stream().map(NewRun::flowName).toArray(String[]::new))
+                .addValue(batch.stream().map(NewRun::flowVersion).toArray(String[]::new))
+                .addValue(batch.stream().map(r -> r.input().toString()).toArray(String[]::new))
+                .addValue(batch.stream().map(r -> r.overrides().toString()).toArray(String[]::new))
+                .addValue(batch.stream().map(NewRun::multitaskStrategy).toArray(String[]::new))
+                .addValue(batch.stream().map(NewRun::traceParent).toArray(String[]::new))
+                .addValue(batch.stream().map(NewRun::maxAttempts).toArray(Integer[]::new)))
+                .map(rows -> {
+                    var byId = new java.util.HashMap<UUID, ObjectNode>();
+                    rows.forEach(row -> byId.put(row.getUUID("id"), view(row)));
+                    return batch.stream().map(r -> byId.get(r.id())).toList();
+                });
+    }
+
     /**
      * Inserts a fork of a run: pending, pinned to the parent's flow version, starting from a copy of the parent's
      * state at {@code step} (whole, as checkpoints keep it; the worker continues from it).

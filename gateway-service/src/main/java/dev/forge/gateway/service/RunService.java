@@ -37,7 +37,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Creating a run: validate everything first, then one transaction writes the run (and its session when new), its job
- * and a run.created event; workers are woken only after the commit.
+ * and a run.created event; workers are woken only after the commit. A create in a new session without artifacts or
+ * idempotency key is group-committed with concurrent ones ({@link NewRunCommits}).
  */
 @ApplicationScoped
 public class RunService {
@@ -65,13 +66,16 @@ public class RunService {
     private final ModelRoutes models;
     private final FeatureFlags flags;
     private final OffloadedViews views;
+    private final NewRunCommits newRuns;
 
     private final long promptBudget;
 
     public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views,
-            SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig) {
+            SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig,
+            NewRunCommits newRuns) {
+        this.newRuns = newRuns;
         this.promptBudget = artifactsConfig.promptBudgetBytes();
         this.models = ModelRoutes.of(routing);
         this.skills = skills;
@@ -241,6 +245,12 @@ public class RunService {
         var runId = UUID.randomUUID();
         // the request's trace (REST or gRPC, continued from the caller's traceparent): the run carries it on
         var traceParent = TraceContext.currentTraceparent().orElse(null);
+        if (p.newSession() && p.artifacts().isEmpty() && idempotencyKey == null) {
+            // nothing to lock or check inside the transaction: group-committed with concurrent creates
+            return newRuns.submit(new RunRepository.NewRun(runId, p.sessionId(), workspace, p.assistantId(),
+                    p.assistantVersion(), p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(),
+                    traceParent, config.runMaxAttempts()));
+        }
         // filled inside the (sequential) transaction, used only after it committed
         var interrupted = new java.util.ArrayList<Interrupted>();
         return pool.withTransaction(tx -> referencedArtifacts(tx, workspace, p.artifacts())

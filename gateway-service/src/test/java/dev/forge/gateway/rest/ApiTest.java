@@ -116,6 +116,41 @@ class ApiTest {
         given().get("/v1/runs/" + id + "/checkpoints").then().statusCode(200).body("$", hasSize(0));
     }
 
+    /** Concurrent creates are group-committed: each still gets its own session, job and run.created event. */
+    @Test
+    void concurrentCreatesShareCommitsAndEachRunIsWhole() throws Exception {
+        String assistant = assistant();
+        String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"n\"}}";
+        var clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<io.restassured.path.json.JsonPath>>();
+            for (int i = 0; i < 96; i++) {
+                answers.add(clients.submit(() -> given().auth().oauth2(TestAuth.ADMIN_KEY)
+                        .contentType(ContentType.JSON).body(body).post("/v1/runs").then().statusCode(202)
+                        .extract().jsonPath()));
+            }
+            var sessions = new java.util.HashSet<String>();
+            for (var answer : answers) {
+                var run = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(run.getString("status")).isEqualTo("pending");
+                assertThat(run.getString("flow.name")).isEqualTo("document-review");
+                sessions.add(run.getString("session_id"));
+            }
+            assertThat(sessions).hasSize(96);
+        } finally {
+            clients.shutdown();
+        }
+        assertThat(counts()).containsExactly(96, 96, 96, 96);
+        assertThat(pool.query("SELECT count(*) FROM runs r "
+                + "JOIN jobs j ON j.run_id = r.id AND j.session_id = r.session_id "
+                + "JOIN events e ON e.run_id = r.id AND e.type = 'run.created' AND e.session_id = r.session_id")
+                .execute().await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isEqualTo(96);
+        // some went together: a group-commit statement carried more than one create
+        assertThat(io.restassured.RestAssured.get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith("forge_gateway_create_batch_max")).mapToDouble(l -> Double.parseDouble(
+                        l.split(" ")[1])).findFirst().orElseThrow()).isGreaterThan(1);
+    }
+
     @Test
     void malformedJsonIsA400ProblemAndWritesNothing() {
         assistant();

@@ -5,34 +5,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.OutboxRelay;
 import dev.forge.core.queue.QueueStore;
+import dev.forge.core.repository.GroupCommitter;
 import dev.forge.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Group commit of job writes across concurrent runs. A write waits while a flush is in flight and then goes with every
- * other write that queued meanwhile: one transaction, one fence statement for all the jobs, one statement per table
- * (rows passed as arrays and unnested). Under load one commit carries tens of steps, which is what lets PostgreSQL keep
- * up (R1 profile: ~50 statements and 6 commits per run before, a handful of statements per batch after); when idle a
- * write is flushed at once, so nothing waits on a timer.
+ * Group commit of job writes across concurrent runs ({@link GroupCommitter}): one transaction, one fence statement for
+ * all the jobs, one statement per table (rows passed as arrays and unnested). Under load one commit carries tens of
+ * steps, which is what lets PostgreSQL keep up (R1 profile: ~50 statements and 6 commits per run before, a handful of
+ * statements per batch after).
  * <p>
  * A write whose lease moved on is dropped from the batch and answered {@code false}. If the batch transaction fails
  * (a write breaks a constraint, a signal was taken meanwhile), each write is retried alone, so one bad write fails
@@ -40,8 +33,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class GroupCommit {
-
-    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
     private static final String MARK_RUNNING = """
             UPDATE runs r SET status = 'running', attempt = u.attempt, started_at = COALESCE(r.started_at, now()),
@@ -98,96 +89,21 @@ public class GroupCommit {
     private final Pool pool;
     private final QueueStore queue;
     private final OutboxRelay relay;
-    private final int flushers;
-    private final int maxBatch;
-    private final DistributionSummary batchSizes;
-    private final ConcurrentLinkedQueue<Pending> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger flushing = new AtomicInteger();
+    private final GroupCommitter<JobWrite, Boolean> committer;
 
     public GroupCommit(Pool pool, QueueStore queue, OutboxRelay relay, WorkerConfig config, MeterRegistry registry) {
         this.pool = pool;
         this.queue = queue;
         this.relay = relay;
-        this.flushers = Math.max(1, config.commitFlushers());
-        this.maxBatch = Math.max(1, config.commitBatchMax());
-        this.batchSizes = DistributionSummary.builder("forge.worker.commit.batch")
-                .description("Job writes per group-commit transaction").register(registry);
+        this.committer = new GroupCommitter<>("job writes", config.commitFlushers(), config.commitBatchMax(),
+                writes -> apply(writes).map(held -> writes.stream().map(w -> held.contains(w.job().jobId())).toList()),
+                DistributionSummary.builder("forge.worker.commit.batch")
+                        .description("Job writes per group-commit transaction").register(registry));
     }
 
     /** Applies the write in the next group commit; {@code false} if the job's lease moved on (nothing written). */
     Uni<Boolean> submit(JobWrite write) {
-        return Uni.createFrom().emitter(emitter -> {
-            queued.add(new Pending(write, Vertx.currentContext(), emitter));
-            flushIfIdle();
-        });
-    }
-
-    private record Pending(JobWrite write, Context context, UniEmitter<? super Boolean> emitter) {
-
-        void answer(Boolean held, Throwable failure) {
-            Runnable send = failure == null ? () -> emitter.complete(held) : () -> emitter.fail(failure);
-            // the caller's code continues where it was running, not on the connection's event loop
-            if (context != null) {
-                context.runOnContext(v -> send.run());
-            } else {
-                send.run();
-            }
-        }
-    }
-
-    private void flushIfIdle() {
-        while (true) {
-            int now = flushing.get();
-            if (now >= flushers || queued.isEmpty()) {
-                return;
-            }
-            if (flushing.compareAndSet(now, now + 1)) {
-                break;
-            }
-        }
-        var batch = new ArrayList<Pending>();
-        Pending next;
-        while (batch.size() < maxBatch && (next = queued.poll()) != null) {
-            batch.add(next);
-        }
-        if (batch.isEmpty()) {
-            flushing.decrementAndGet();
-            flushIfIdle();
-            return;
-        }
-        batchSizes.record(batch.size());
-        flush(batch).subscribe().with(x -> {
-            flushing.decrementAndGet();
-            flushIfIdle();
-        }, e -> {
-            LOG.errorf(e, "group commit bookkeeping failed");
-            flushing.decrementAndGet();
-            flushIfIdle();
-        });
-    }
-
-    /** Commits the batch and answers every write in it; completes when all are answered. */
-    private Uni<Void> flush(List<Pending> batch) {
-        var writes = batch.stream().map(Pending::write).toList();
-        return apply(writes).onItemOrFailure().transformToUni((held, failure) -> {
-            if (failure == null) {
-                batch.forEach(p -> p.answer(held.contains(p.write().job().jobId()), null));
-                return Uni.createFrom().voidItem();
-            }
-            if (batch.size() == 1) {
-                batch.get(0).answer(null, failure);
-                return Uni.createFrom().voidItem();
-            }
-            LOG.debugf("group commit of %d writes failed (%s); applying them one by one", batch.size(),
-                    failure.getMessage());
-            Uni<Void> alone = Uni.createFrom().voidItem();
-            for (var p : batch) {
-                alone = alone.flatMap(x -> apply(List.of(p.write())).onItemOrFailure().invoke((ids, e) -> p.answer(
-                        e == null ? ids.contains(p.write().job().jobId()) : null, e))
-                        .onFailure().recoverWithNull().replaceWithVoid());
-            }
-            return alone;
-        });
+        return committer.submit(write);
     }
 
     /** One transaction for all the writes; returns the ids of the jobs still held (whose writes were applied). */
