@@ -42,8 +42,9 @@ public class OutboxRelay {
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
     /** The events not yet published, as {@code FROM} and {@code WHERE} (alias {@code e}): for gauges and tests. */
-    public static final String UNPUBLISHED = "events e JOIN outbox_cursor c ON c.name = 'events' "
-            + "WHERE (e.tx, e.id) > (c.tx, c.event_id)";
+    // the cursor as a row subquery: an index condition on (tx, id); as a join it was a scan of every event
+    public static final String UNPUBLISHED = "events e "
+            + "WHERE (e.tx, e.id) > (SELECT c.tx, c.event_id FROM outbox_cursor c WHERE c.name = 'events')";
 
     // waits for another process's round to end: then the cursor it moved is read
     private static final String LOCK_CURSOR = "SELECT tx::text AS tx, event_id FROM outbox_cursor "

@@ -114,20 +114,22 @@ public class GroupCommit {
             if (held.isEmpty()) {
                 return Uni.createFrom().item(heldIds);
             }
-            return markRunning(tx, held)
-                    .flatMap(x -> finishRuns(tx, held))
+            // statements that do not need each other's answers go out together: the client pipelines them on the
+            // connection, one round trip instead of one each (a step's commit was ~8 round trips in a row)
+            var finishing = finishRuns(tx, held);
+            return Uni.combine().all().unis(markRunning(tx, held), finishing, checkpoints(tx, held), edges(tx, held),
+                    messages(tx, held)).with(results -> {
+                        @SuppressWarnings("unchecked")
+                        var finished = (Set<UUID>) results.get(1);
+                        return finished;
+                    })
                     .flatMap(finished -> {
                         // a finish that found the run already terminal changes neither session nor events
                         var live = held.stream().filter(w -> w.terminal() == null || finished.contains(w.run().id()))
                                 .toList();
-                        return checkpoints(tx, held)
-                                .flatMap(x -> edges(tx, held))
-                                .flatMap(x -> messages(tx, held))
-                                .flatMap(x -> signals(tx, held))
-                                .flatMap(x -> sessions(tx, live))
-                                .flatMap(x -> events(tx, live))
-                                .flatMap(x -> queue.completeFenced(tx, held.stream()
-                                        .filter(JobWrite::completeJob).map(w -> w.job().jobId()).toList()));
+                        return Uni.combine().all().unis(signals(tx, held), sessions(tx, live), events(tx, live),
+                                queue.completeFenced(tx, held.stream().filter(JobWrite::completeJob)
+                                        .map(w -> w.job().jobId()).toList())).discardItems();
                     })
                     .replaceWith(heldIds);
         })).invoke(heldIds -> {
