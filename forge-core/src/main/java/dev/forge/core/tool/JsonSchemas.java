@@ -2,112 +2,88 @@ package dev.forge.core.tool;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 
 /**
- * The JSON Schema subset tool parameters use — {@code type} (object, string, number, integer, boolean, array),
- * {@code properties}, {@code required}, {@code additionalProperties: false}, {@code enum}, {@code items},
- * {@code minimum}/{@code maximum}, {@code maxLength} — to check arguments before a call, every problem listed with its
- * path; and small builders for writing such schemas.
+ * Checks tool arguments against the tool's parameter schema — JSON Schema 2020-12 (or the dialect its
+ * {@code $schema} names), validated by networknt's json-schema-validator, so {@code $ref}, {@code anyOf}/{@code oneOf},
+ * {@code pattern}, {@code minLength}, type arrays and the rest are enforced as the schema's author meant, also for MCP
+ * servers' schemas. Every problem is listed with its path ({@code arguments.items[2].name: …}). References are resolved
+ * within the schema only: a {@code $ref} to a URL is never fetched (a tool or MCP server's schema must not make the
+ * worker send requests). Also small builders for writing schemas.
  */
 public final class JsonSchemas {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12, registry -> registry.schemaLoader(loader -> loader
+                    .fetchRemoteResources(false)));
+    /** Compiled schemas by their text: tools and MCP servers offer few, and compiling one costs far more than a call. */
+    private static final int CACHED = 512;
+    private static final Map<String, Schema> COMPILED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
+                    return size() > CACHED;
+                }
+            });
 
     private JsonSchemas() {
     }
 
-    /** Every way {@code value} breaks {@code schema}; empty when it conforms. */
+    /** Every way {@code value} breaks {@code schema}; empty when it conforms (or no schema is declared). */
     public static List<String> problems(JsonNode schema, JsonNode value) {
+        if (schema == null || schema.isMissingNode() || schema.isNull()) {
+            return List.of();
+        }
+        Schema compiled;
+        try {
+            compiled = compile(schema);
+        } catch (RuntimeException e) {
+            return List.of("the parameter schema cannot be used: " + e.getMessage());
+        }
         var out = new ArrayList<String>();
-        check(schema, value, "arguments", out);
+        for (var error : compiled.validate(value)) {
+            out.add(path(error.getInstanceLocation().toString()) + ": " + error.getMessage());
+        }
         return out;
     }
 
-    private static void check(JsonNode schema, JsonNode value, String path, List<String> out) {
-        if (schema == null || schema.isMissingNode()) {
-            return;
+    private static Schema compile(JsonNode schema) {
+        String key = schema.toString();
+        var found = COMPILED.get(key);
+        if (found == null) {
+            found = REGISTRY.getSchema(schema);
+            // references are resolved now, so an unusable one fails here rather than on some later call
+            found.initializeValidators();
+            COMPILED.put(key, found);
         }
-        String type = schema.path("type").asText("");
-        if (!type.isEmpty() && !hasType(value, type)) {
-            out.add(path + " must be " + (type.equals("array") || type.equals("object") || type.equals("integer")
-                    ? "an " : "a ") + type + ", not " + describe(value));
-            return;
-        }
-        if (schema.has("enum")) {
-            boolean found = false;
-            for (JsonNode allowed : schema.get("enum")) {
-                found |= allowed.equals(value);
-            }
-            if (!found) {
-                out.add(path + " must be one of " + schema.get("enum"));
-            }
-        }
-        if (value.isNumber()) {
-            if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
-                out.add(path + " must be at least " + schema.get("minimum"));
-            }
-            if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
-                out.add(path + " must be at most " + schema.get("maximum"));
-            }
-        }
-        if (value.isTextual() && schema.has("maxLength") && value.asText().length() > schema.get("maxLength").asInt()) {
-            out.add(path + " is longer than " + schema.get("maxLength") + " characters");
-        }
-        if (value.isArray() && schema.has("items")) {
-            for (int i = 0; i < value.size(); i++) {
-                check(schema.get("items"), value.get(i), path + "[" + i + "]", out);
-            }
-        }
-        if (value.isObject()) {
-            var properties = schema.path("properties");
-            for (JsonNode required : schema.path("required")) {
-                if (!value.has(required.asText()) || value.get(required.asText()).isNull()) {
-                    out.add(path + "." + required.asText() + " is required");
-                }
-            }
-            value.fields().forEachRemaining(field -> {
-                if (properties.has(field.getKey())) {
-                    if (!field.getValue().isNull()) {
-                        check(properties.get(field.getKey()), field.getValue(), path + "." + field.getKey(), out);
-                    }
-                } else if (schema.path("additionalProperties").isBoolean()
-                        && !schema.get("additionalProperties").asBoolean()) {
-                    out.add(path + "." + field.getKey() + " is not a parameter (known: "
-                            + String.join(", ", iterable(properties.fieldNames())) + ")");
-                }
-            });
-        }
+        return found;
     }
 
-    private static boolean hasType(JsonNode value, String type) {
-        return switch (type) {
-            case "object" -> value.isObject();
-            case "array" -> value.isArray();
-            case "string" -> value.isTextual();
-            case "integer" -> value.isIntegralNumber() || value.isNumber() && value.asDouble() == Math.rint(
-                    value.asDouble());
-            case "number" -> value.isNumber();
-            case "boolean" -> value.isBoolean();
-            default -> true;
-        };
-    }
-
-    private static String describe(JsonNode value) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
-            return "null";
+    /** A JSON pointer ({@code /items/2/name}) as a path a reader follows ({@code arguments.items[2].name}). */
+    private static String path(String pointer) {
+        var out = new StringBuilder("arguments");
+        if (pointer.isEmpty() || pointer.equals("/")) {
+            return out.toString();
         }
-        return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static List<String> iterable(java.util.Iterator<String> names) {
-        var out = new ArrayList<String>();
-        names.forEachRemaining(out::add);
-        return out;
+        for (String segment : pointer.substring(1).split("/", -1)) {
+            String name = segment.replace("~1", "/").replace("~0", "~");
+            if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                out.append('[').append(name).append(']');
+            } else {
+                out.append('.').append(name);
+            }
+        }
+        return out.toString();
     }
 
     // --- builders ----------------------------------------------------------------------------------------------

@@ -93,10 +93,12 @@ class BuiltinToolsTest {
     void argumentsAreCheckedAgainstTheSchemaWithEveryProblemListed() throws Exception {
         var schema = new RegexExtractTool().spec().parameters();
         assertThat(JsonSchemas.problems(schema, json("{\"text\": 3, \"group\": -1, \"extra\": true}")))
-                .containsExactlyInAnyOrder("arguments.pattern is required", "arguments.text must be a string, not number",
-                        "arguments.group must be at least 0",
-                        "arguments.extra is not a parameter (known: text, pattern, group, all, ignore_case)");
-        assertThat(JsonSchemas.problems(schema, json("[]"))).containsExactly("arguments must be an object, not array");
+                .containsExactlyInAnyOrder("arguments: required property 'pattern' not found",
+                        "arguments.text: integer found, string expected",
+                        "arguments.group: must have a minimum value of 0",
+                        "arguments: property 'extra' is not defined in the schema and the schema does not allow "
+                                + "additional properties");
+        assertThat(JsonSchemas.problems(schema, json("[]"))).containsExactly("arguments: array found, object expected");
         assertThat(BuiltinTools.names()).containsExactly("text_stats", "regex_extract", "json_path", "calculator",
                 "http_fetch");
     }
