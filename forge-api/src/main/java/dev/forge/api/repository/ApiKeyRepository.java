@@ -1,5 +1,6 @@
 package dev.forge.api.repository;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -9,75 +10,85 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
-/** API keys by hash; the secret itself is never stored. */
+/**
+ * API keys by hash; the secret itself is never stored. Hibernate Reactive with Panache: each method is one unit of
+ * work and opens its own session ({@link WithSession}) or transaction ({@link WithTransaction}) here, at the
+ * repository, so callers — the auth filter, gRPC interceptors, Vert.x routes, all on the request's event loop — never
+ * share a session or run two operations on one at a time.
+ */
 @ApplicationScoped
-public class ApiKeyRepository {
+public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
 
     /** A live key found by its hash. */
     public record KeyRow(UUID id, String workspace, String role, String prefix) {
     }
 
-    private static final String COLUMNS = "id, workspace_id, name, role, key_prefix, created_by, created_at, "
-            + "revoked_at";
-
-    private final Pool pool;
-
-    public ApiKeyRepository(Pool pool) {
-        this.pool = pool;
-    }
-
+    @WithTransaction
     public Uni<ObjectNode> insert(UUID id, String workspace, String name, String role, String prefix, String hash,
             UUID createdBy) {
-        return pool.preparedQuery("INSERT INTO api_keys (id, workspace_id, name, role, key_prefix, key_hash, "
-                + "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
-                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, name, role, prefix, hash, createdBy)))
-                .map(rows -> view(rows.iterator().next()));
+        var key = new ApiKey();
+        key.id = id;
+        key.workspaceId = workspace;
+        key.name = name;
+        key.role = role;
+        key.keyPrefix = prefix;
+        key.keyHash = hash;
+        key.createdBy = createdBy;
+        // flushed now, so the database's created_at comes back in the answer
+        return persistAndFlush(key).map(ApiKeyRepository::view);
     }
 
-    /** Inserts the bootstrap key unless a key with that hash exists; true when inserted. */
+    /**
+     * Inserts the bootstrap key unless a key with that hash exists; true when inserted. Two gateways starting at once
+     * may both try: an upsert, which JPQL cannot say, so native SQL for this one statement.
+     */
+    @WithTransaction
     public Uni<Boolean> insertIfAbsent(String workspace, String name, String role, String prefix, String hash) {
-        return pool.preparedQuery("INSERT INTO api_keys (id, workspace_id, name, role, key_prefix, key_hash) "
-                + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key_hash) DO NOTHING")
-                .execute(Tuple.from(List.of(UUID.randomUUID(), workspace, name, role, prefix, hash)))
-                .map(rows -> rows.rowCount() == 1);
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "INSERT INTO api_keys (id, workspace_id, name, role, key_prefix, key_hash) "
+                        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key_hash) DO NOTHING")
+                .setParameter(1, UUID.randomUUID()).setParameter(2, workspace).setParameter(3, name)
+                .setParameter(4, role).setParameter(5, prefix).setParameter(6, hash)
+                .executeUpdate()).map(inserted -> inserted == 1);
     }
 
+    @WithSession
     public Uni<Optional<KeyRow>> findLive(String hash) {
-        return pool.preparedQuery("SELECT id, workspace_id, role, key_prefix FROM api_keys "
-                + "WHERE key_hash = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(hash))
-                .map(rows -> Rows.first(rows, r -> new KeyRow(r.getUUID("id"), r.getString("workspace_id"),
-                        r.getString("role"), r.getString("key_prefix"))));
+        return find("keyHash = ?1 and revokedAt is null", hash).firstResult()
+                .map(key -> Optional.ofNullable(key).map(k -> new KeyRow(k.id, k.workspaceId, k.role, k.keyPrefix)));
     }
 
+    @WithSession
     public Uni<List<ObjectNode>> list(String workspace, int limit, int offset) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM api_keys WHERE workspace_id = $1 "
-                + "ORDER BY created_at DESC, id LIMIT $2 OFFSET $3").execute(Tuple.of(workspace, limit, offset))
-                .map(rows -> Rows.list(rows, ApiKeyRepository::view));
+        return find("workspaceId", Sort.descending("createdAt").and("id"), workspace)
+                .range(offset, offset + limit - 1).list()
+                .map(keys -> keys.stream().map(ApiKeyRepository::view).toList());
     }
 
     /** Revokes a live key of the workspace; false when there is none. */
+    @WithTransaction
     public Uni<Boolean> revoke(String workspace, UUID id) {
-        return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND workspace_id = $2 "
-                + "AND revoked_at IS NULL").execute(Tuple.of(id, workspace)).map(rows -> rows.rowCount() == 1);
+        return update("revokedAt = ?1 where id = ?2 and workspaceId = ?3 and revokedAt is null",
+                OffsetDateTime.now(), id, workspace).map(updated -> updated == 1);
     }
 
-    static ObjectNode view(Row r) {
+    static ObjectNode view(ApiKey key) {
         var node = JsonNodeFactory.instance.objectNode();
-        node.put("id", r.getUUID("id").toString());
-        node.put("workspace_id", r.getString("workspace_id"));
-        node.put("name", r.getString("name"));
-        node.put("role", r.getString("role"));
-        node.put("prefix", r.getString("key_prefix"));
-        var by = r.getUUID("created_by");
-        node.put("created_by", by == null ? null : by.toString());
-        Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));
-        Rows.time(node, "revoked_at", r.getOffsetDateTime("revoked_at"));
+        node.put("id", key.id.toString());
+        node.put("workspace_id", key.workspaceId);
+        node.put("name", key.name);
+        node.put("role", key.role);
+        node.put("prefix", key.keyPrefix);
+        node.put("created_by", key.createdBy == null ? null : key.createdBy.toString());
+        Rows.time(node, "created_at", key.createdAt);
+        Rows.time(node, "revoked_at", key.revokedAt);
         return node;
     }
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.config.AuthConfig;
 import dev.forge.api.repository.ApiKeyRepository;
+import dev.forge.api.repository.OnVertxContext;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
 import dev.forge.core.auth.ApiKeys;
@@ -52,9 +53,9 @@ public class ApiKeyService {
         if (key.get().length() < 16) {
             throw new IllegalStateException("forge.auth.bootstrap-admin-key must be at least 16 characters");
         }
-        boolean inserted = keys.insertIfAbsent(config.bootstrapWorkspace(), "bootstrap admin", Role.ADMIN.wireName(),
-                ApiKeys.prefix(key.get()), ApiKeys.hash(key.get()))
-                // start-up observer: main thread, not an event loop
+        // start-up observer on the main thread, which may wait
+        boolean inserted = OnVertxContext.run(() -> keys.insertIfAbsent(config.bootstrapWorkspace(),
+                "bootstrap admin", Role.ADMIN.wireName(), ApiKeys.prefix(key.get()), ApiKeys.hash(key.get())))
                 .await().atMost(java.time.Duration.ofSeconds(30));
         if (inserted) {
             LOG.infof("Provisioned the bootstrap admin key %s for workspace %s", ApiKeys.prefix(key.get()),
@@ -69,7 +70,8 @@ public class ApiKeyService {
         if (cached != null && cached.until().isAfter(Instant.now())) {
             return Uni.createFrom().item(cached.caller());
         }
-        return keys.findLive(hash).map(row -> {
+        // the auth filter runs on a worker thread in front of blocking endpoints
+        return OnVertxContext.run(() -> keys.findLive(hash)).map(row -> {
             Optional<Caller> caller = row.map(k -> new Caller(k.id(), k.workspace(),
                     Role.fromWire(k.role()).orElseThrow(), k.prefix()));
             if (cache.size() > 10_000) {
@@ -94,8 +96,8 @@ public class ApiKeyService {
         }
         req.check();
         String secret = ApiKeys.generate();
-        return keys.insert(UUID.randomUUID(), workspace, name.get(), role.get().wireName(), ApiKeys.prefix(secret),
-                ApiKeys.hash(secret), admin.keyId())
+        return OnVertxContext.run(() -> keys.insert(UUID.randomUUID(), workspace, name.get(), role.get().wireName(),
+                ApiKeys.prefix(secret), ApiKeys.hash(secret), admin.keyId()))
                 .map(view -> {
                     view.put("key", secret);
                     return view;
@@ -103,11 +105,12 @@ public class ApiKeyService {
     }
 
     public Uni<List<ObjectNode>> list(Caller admin, String workspace, int limit, int offset) {
-        return keys.list(workspace == null ? admin.workspace() : workspace, limit, offset);
+        return OnVertxContext.run(() -> keys.list(workspace == null ? admin.workspace() : workspace, limit, offset));
     }
 
     public Uni<Void> revoke(Caller admin, String id, String workspace) {
-        return keys.revoke(workspace == null ? admin.workspace() : workspace, Requests.pathId("api key", id))
+        var keyId = Requests.pathId("api key", id);
+        return OnVertxContext.run(() -> keys.revoke(workspace == null ? admin.workspace() : workspace, keyId))
                 .map(revoked -> {
                     if (!revoked) {
                         throw ApiProblem.notFound("api key", id);

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,8 @@ class AuthTest {
     void keysAreShownOnceStoredHashedAndRevocable() {
         var created = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
                 .body("{\"name\": \"ci\", \"role\": \"developer\"}").post("/v1/api-keys").then().statusCode(201)
-                .body("key", notNullValue()).extract().jsonPath();
+                .body("key", notNullValue()).body("created_at", notNullValue()).body("revoked_at", nullValue())
+                .extract().jsonPath();
         String secret = created.getString("key");
         String id = created.getString("id");
         assertThat(secret).startsWith(created.getString("prefix"));
@@ -199,6 +201,8 @@ class AuthTest {
         given().header("Authorization", "Bearer " + secret).get("/v1/runs").then().statusCode(200);
         given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).delete("/v1/api-keys/" + id).then().statusCode(204);
         given().header("Authorization", "Bearer " + secret).get("/v1/runs").then().statusCode(401);
+        given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).get("/v1/api-keys").then().statusCode(200)
+                .body("find { it.id == '" + id + "' }.revoked_at", notNullValue());
         given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).delete("/v1/api-keys/" + id).then().statusCode(404);
         given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
                 .body("{\"name\": \"x\", \"role\": \"superuser\"}").post("/v1/api-keys").then().statusCode(422)
