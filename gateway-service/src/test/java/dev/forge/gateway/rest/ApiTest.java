@@ -145,10 +145,20 @@ class ApiTest {
                 + "JOIN jobs j ON j.run_id = r.id AND j.session_id = r.session_id "
                 + "JOIN events e ON e.run_id = r.id AND e.type = 'run.created' AND e.session_id = r.session_id")
                 .execute().await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isEqualTo(96);
+        // no worker runs here: all 96 wait, and the queue-depth gauge (what an HPA scales workers on) says so
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> metric("forge_queue_waiting") == 96);
+        assertThat(metric("forge_queue_leased")).isZero();
+        assertThat(metric("forge_queue_oldest_age_seconds")).isGreaterThanOrEqualTo(0);
         // some went together: a group-commit statement carried more than one create
-        assertThat(io.restassured.RestAssured.get("/q/metrics").then().extract().asString().lines()
-                .filter(l -> l.startsWith("forge_gateway_create_batch_max")).mapToDouble(l -> Double.parseDouble(
-                        l.split(" ")[1])).findFirst().orElseThrow()).isGreaterThan(1);
+        assertThat(metric("forge_gateway_create_batch_max")).isGreaterThan(1);
+    }
+
+    /** A gauge's value from the Prometheus endpoint (its first series). */
+    private static double metric(String name) {
+        return io.restassured.RestAssured.get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).findFirst().orElseThrow();
     }
 
     @Test

@@ -78,6 +78,13 @@ class SkillServiceTest {
     }
 
     @Test
+    void publishesMetricsForScrapers() {
+        given().get("/v1/skills").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("http_server_requests_seconds_count"));
+    }
+
+    @Test
     void listsTheShippedSkills() {
         given().get("/v1/skills").then().statusCode(200)
                 .body("skills.name", contains("extract-tables", "redact-pii", "summarize"))
