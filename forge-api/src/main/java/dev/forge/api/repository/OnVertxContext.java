@@ -16,18 +16,19 @@ public final class OnVertxContext {
     private OnVertxContext() {
     }
 
+    /** The work, started where the answer is subscribed to: directly on an event loop, waited for elsewhere. */
     public static <T> Uni<T> run(Supplier<Uni<T>> work) {
-        if (Context.isOnEventLoopThread()) {
-            return work.get();
+        return Uni.createFrom().deferred(() -> Context.isOnEventLoopThread() ? work.get()
+                : Uni.createFrom().item(() -> waitFor(work)));
+    }
+
+    private static <T> T waitFor(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
-        return Uni.createFrom().item(() -> {
-            try {
-                return VertxContextSupport.subscribeAndAwait(work);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 }
