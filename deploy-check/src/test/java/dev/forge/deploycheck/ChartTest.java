@@ -46,7 +46,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
  */
 class ChartTest {
 
-    private static final Path CHART = Path.of("../k8s/forge");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** Deployment name → the module whose packaged service it runs. */
@@ -59,8 +58,12 @@ class ChartTest {
             "PodDisruptionBudget", PodDisruptionBudget.class, "Ingress", Ingress.class);
 
     private static List<HasMetadata> render(Map<String, Object> values) throws IOException {
+        return render("forge", values);
+    }
+
+    private static List<HasMetadata> render(String release, Map<String, Object> values) throws IOException {
         var objects = new ArrayList<HasMetadata>();
-        for (String doc : new ChartRenderer(values).render(CHART.resolve("templates"))) {
+        for (String doc : HelmChart.render(release, values)) {
             JsonNode tree = YAML.readTree(doc);
             String kind = tree.path("kind").asText();
             assertThat(KINDS).as("a kind the chart may render").containsKey(kind);
@@ -74,7 +77,12 @@ class ChartTest {
     }
 
     private static Map<String, Object> values() throws IOException {
-        return ChartRenderer.readValues(CHART.resolve("values.yaml"));
+        return HelmChart.values();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> part(Map<String, Object> values, String name) {
+        return (Map<String, Object>) values.get(name);
     }
 
     private static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
@@ -273,6 +281,9 @@ class ChartTest {
         var env = container.getEnv().stream().collect(Collectors.toMap(e -> e.getName(), e -> e));
         assertThat(env.get("FORGE_RUNNER_ENABLED").getValue()).isEqualTo("true");
         assertThat(env.get("FORGE_RUNNER_ID").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        // with Consul on it registers at its pod's address (as webapp-runner, WorkerCatalogEntry), not 127.0.0.1
+        assertThat(env.get("FORGE_ADVERTISED_ADDRESS").getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("status.podIP");
         int port = container.getPorts().stream().filter(p -> p.getName().equals("http")).findFirst().orElseThrow()
                 .getContainerPort();
         assertThat(env.get("QUARKUS_HTTP_PORT").getValue()).isEqualTo(String.valueOf(port));
@@ -308,10 +319,12 @@ class ChartTest {
     void externalDependenciesAndNoIngressRenderToo() throws IOException {
         var values = values();
         for (String dependency : List.of("postgres", "redis", "rabbitmq", "consul", "s3")) {
-            @SuppressWarnings("unchecked")
-            var part = (Map<String, Object>) values.get(dependency);
-            part.put("enabled", false);
+            part(values, dependency).put("enabled", false);
         }
+        part(values, "postgres").put("host", "db.internal");
+        part(values, "redis").put("host", "cache.internal");
+        part(values, "rabbitmq").put("host", "bus.internal");
+        part(values, "s3").put("endpoint", "https://s3.eu-west-1.amazonaws.com");
         @SuppressWarnings("unchecked")
         var ingress = (Map<String, Object>) values.get("ingress");
         ingress.put("enabled", false);
@@ -321,6 +334,15 @@ class ChartTest {
         assertThat(all(objects, StatefulSet.class)).extracting(d -> d.getMetadata().getName())
                 .containsExactly("forge-runner");
         assertThat(all(objects, Ingress.class)).isEmpty();
+        assertThat(one(objects, ConfigMap.class, "forge-config").getData())
+                .containsEntry("FORGE_DB_REACTIVE_URL", "postgresql://db.internal:5432/forge")
+                .containsEntry("FORGE_REDIS_URL", "redis://cache.internal:6379")
+                .containsEntry("FORGE_RABBITMQ_HOST", "bus.internal")
+                .containsEntry("FORGE_S3_ENDPOINT", "https://s3.eu-west-1.amazonaws.com");
+        part(values, "postgres").put("host", "");
+        assertThatThrownBy(() -> render(values)).as("an external database without a host")
+                .hasMessageContaining("postgres.host is needed");
+        part(values, "postgres").put("host", "db.internal");
 
         @SuppressWarnings("unchecked")
         var consul = (Map<String, Object>) values.get("consul");
@@ -332,15 +354,74 @@ class ChartTest {
     }
 
     @Test
-    void theRendererRefusesWhatItCannotCheck() {
-        var renderer = new ChartRenderer(new LinkedHashMap<>(Map.of("a", 1)));
-        assertThatThrownBy(() -> renderer.renderText("x: {{ .Values.b }}", "t.yaml")).hasMessageContaining(
-                "no value .Values.b");
-        assertThatThrownBy(() -> renderer.renderText("x: {{ include \"n\" . }}", "t.yaml")).hasMessageContaining(
-                "unsupported template construct");
-        assertThatThrownBy(() -> renderer.renderText("{{- if .Values.a }}\nx: 1\n", "t.yaml")).hasMessageContaining(
-                "if without end");
-        assertThat(renderer.renderText("x: {{ .Values.a | quote }}", "t.yaml")).startsWith("x: \"1\"");
+    void helmLintsTheChartClean() {
+        var lint = HelmChart.lint();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @Test
+    void theValuesSchemaRefusesWrongTypesUnknownKeysAndWeakSecrets() throws IOException {
+        var values = values();
+        part(values, "gateway").put("replicas", "two");
+        assertThatThrownBy(() -> render(values)).hasMessageContaining("replicas");
+        var typo = values();
+        part(typo, "worker").put("slot", 8);
+        assertThatThrownBy(() -> render(typo)).hasMessageContaining("slot");
+        var weak = values();
+        part(weak, "secrets").put("adminKey", "short");
+        assertThatThrownBy(() -> render(weak)).hasMessageContaining("adminKey");
+        var port = values();
+        part(port, "gateway").put("httpPort", 70000);
+        assertThatThrownBy(() -> render(port)).hasMessageContaining("httpPort");
+    }
+
+    @Test
+    void twoReleasesShareANamespaceWithoutColliding() throws IOException {
+        var forge = render("forge", values());
+        var blue = render("blue", values());
+        var forgeNames = forge.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        var blueNames = blue.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        assertThat(blueNames).hasSameSizeAs(forgeNames).doesNotContainAnyElementsOf(forgeNames)
+                .contains("Deployment/blue-forge-gateway", "Secret/blue-forge-secrets");
+        // no Service, PDB or workload of one release selects the pods of the other
+        var bluePods = workloads(blue).stream().map(w -> w.template().getMetadata().getLabels()).toList();
+        for (Service service : all(forge, Service.class)) {
+            assertThat(bluePods).as("Service " + service.getMetadata().getName())
+                    .noneMatch(labels -> labels.entrySet().containsAll(service.getSpec().getSelector().entrySet()));
+        }
+        for (Workload workload : workloads(forge)) {
+            assertThat(bluePods).as("selector of " + workload.name()).noneMatch(labels -> labels.entrySet()
+                    .containsAll(workload.selector().getMatchLabels().entrySet()));
+        }
+        // and each release's services are pointed at its own
+        var config = one(blue, ConfigMap.class, "blue-forge-config").getData();
+        assertThat(config.get("FORGE_DB_REACTIVE_URL")).startsWith("postgresql://blue-forge-postgres:");
+        assertThat(config.get("GATEWAY_LOCAL_URL")).startsWith("http://blue-forge-gateway:");
+        assertThat(one(blue, Deployment.class, "blue-forge-gateway").getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("blue-forge-config");
+    }
+
+    @Test
+    void podsRollWhenTheConfigurationOrASecretChanges() throws IOException {
+        var before = checksums(render(values()));
+        assertThat(before).hasSize(5).allSatisfy((name, sum) -> assertThat(sum).matches("[0-9a-f]{64}"));
+        var values = values();
+        part(values, "secrets").put("adminKey", "another-admin-key-0123456789");
+        var afterSecret = checksums(render(values));
+        before.forEach((name, sum) -> assertThat(afterSecret.get(name)).as(name).isNotEqualTo(sum));
+        var scaled = values();
+        part(scaled, "gateway").put("replicas", 3);
+        assertThat(checksums(render(scaled))).as("a replica count is not configuration").isEqualTo(before);
+    }
+
+    /** The config checksum annotation of every Forge workload's pods. */
+    private static Map<String, String> checksums(List<HasMetadata> objects) {
+        var out = new LinkedHashMap<String, String>();
+        workloads(objects).stream().filter(w -> w.template().getMetadata().getAnnotations() != null
+                && w.template().getMetadata().getAnnotations().containsKey("checksum/config"))
+                .forEach(w -> out.put(w.name(), w.template().getMetadata().getAnnotations().get("checksum/config")));
+        return out;
     }
 
     @Test

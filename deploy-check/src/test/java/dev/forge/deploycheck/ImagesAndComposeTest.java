@@ -73,7 +73,7 @@ class ImagesAndComposeTest {
         // SnakeYAML applies the "<<" merges of the shared environment block (Jackson's tree reader does not)
         Object loaded = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("../deploy/compose.yaml")));
         JsonNode compose = new ObjectMapper().valueToTree(loaded);
-        var values = ChartRenderer.readValues(Path.of("../k8s/forge/values.yaml"));
+        var values = HelmChart.values();
         @SuppressWarnings("unchecked")
         var image = (Map<String, Object>) values.get("image");
         String chartConfig = Files.readString(Path.of("../k8s/forge/templates/config.yaml"));

@@ -96,8 +96,9 @@ public class ServiceRegistration {
     }
 
     public String serviceName() {
-        return config.serviceName().orElseGet(() -> ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.application.name", String.class).orElse("forge"));
+        return details.stream().flatMap(d -> d.serviceName().stream()).findFirst()
+                .or(config::serviceName).orElseGet(() -> ConfigProvider.getConfig()
+                        .getOptionalValue("quarkus.application.name", String.class).orElse("forge"));
     }
 
     private void reconcile() {

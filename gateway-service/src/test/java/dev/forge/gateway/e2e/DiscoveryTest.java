@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +99,22 @@ class DiscoveryTest {
         }
         // operators and admins only
         given().spec(TestAuth.as(TestAuth.key("viewer", "default"))).get("/v1/executors").then().statusCode(403);
+    }
+
+    @Test
+    void aRunnerRegistersUnderItsOwnNameAndAddsNoCapacity() throws Exception {
+        var consul = ConsulStandInResource.consul();
+        var properties = new ArrayList<>(inConsul());
+        properties.add("-Dforge.runner.enabled=true");
+        try (var runner = WorkerProcess.start(51197, properties)) {
+            await().atMost(SOON).until(() -> !consul.instancesOf("webapp-runner").isEmpty());
+            String id = consul.instancesOf("webapp-runner").get(0);
+            assertThat(consul.service(id).path("Tags").toString()).contains("role:runner")
+                    .doesNotContain("executor:");
+            assertThat(consul.service(id).path("Meta").has("slots")).isFalse();
+            assertThat(consul.instancesOf("worker-service")).isEmpty();
+            given().get("/v1/executors").then().statusCode(200).body("executor_types.size()", equalTo(0));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,23 +16,31 @@ import dev.forge.core.flow.FlowCatalog;
 import dev.forge.discovery.service.CatalogTags;
 import dev.forge.discovery.service.RegistrationDetails;
 import dev.forge.core.config.LlmRoutingConfig;
+import dev.forge.worker.config.RunnerConfig;
 import dev.forge.worker.config.WorkerConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * What this worker tells Consul's catalog about itself, for the scheduler-side capacity view: the executor types it
- * runs, the model patterns it routes, the tools its loaded flows bind, whether it has a GPU, and its slots.
+ * runs, the model patterns it routes, the tools its loaded flows bind, whether it has a GPU, and its slots. In the
+ * runner role the process claims no runs: it registers as {@value #RUNNER_SERVICE} with no executor, tool or slot,
+ * so the capacity view never counts a runner's (nonexistent) slots.
  */
 @ApplicationScoped
 public class WorkerCatalogEntry implements RegistrationDetails {
 
+    public static final String RUNNER_SERVICE = "webapp-runner";
+    public static final String RUNNER_TAG = "role:runner";
+
     private final WorkerConfig worker;
+    private final boolean runnerRole;
     private final LlmRoutingConfig llm;
     private final FlowCatalog flows;
     private volatile boolean gpu;
 
-    public WorkerCatalogEntry(WorkerConfig worker, LlmRoutingConfig llm, FlowCatalog flows) {
+    public WorkerCatalogEntry(WorkerConfig worker, RunnerConfig runner, LlmRoutingConfig llm, FlowCatalog flows) {
         this.worker = worker;
+        this.runnerRole = runner.enabled();
         this.llm = llm;
         this.flows = flows;
     }
@@ -45,7 +54,15 @@ public class WorkerCatalogEntry implements RegistrationDetails {
     }
 
     @Override
+    public Optional<String> serviceName() {
+        return runnerRole ? Optional.of(RUNNER_SERVICE) : Optional.empty();
+    }
+
+    @Override
     public List<String> tags() {
+        if (runnerRole) {
+            return List.of(RUNNER_TAG);
+        }
         var tags = new ArrayList<String>();
         Arrays.stream(ExecutorType.values()).forEach(t -> tags.add(CatalogTags.executor(t.yamlName())));
         llm.routes().keySet().stream().sorted().forEach(pattern -> tags.add(CatalogTags.model(pattern)));
@@ -57,6 +74,9 @@ public class WorkerCatalogEntry implements RegistrationDetails {
 
     @Override
     public Map<String, String> meta() {
+        if (runnerRole) {
+            return Map.of();
+        }
         return Map.of(CatalogTags.META_SLOTS, Integer.toString(worker.slots()));
     }
 }
