@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,12 +21,12 @@ import dev.forge.core.checkpoint.Checkpoints;
 import dev.forge.core.checkpoint.StateDelta;
 import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.ExecutorSpec;
+import dev.forge.core.flow.ExecutorType;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.flow.SkillBinding;
 import dev.forge.core.flow.SlashCommands;
-import dev.forge.core.json.JsonValues;
 import dev.forge.core.memory.MemoryService;
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.queue.ClaimedJob;
@@ -41,14 +41,15 @@ import dev.forge.worker.repository.RunRecord;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.SignalStore;
 import dev.forge.worker.repository.StepWrite;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Executes one run: loads its pinned blueprint (with the run's overrides applied to a clone), resumes from the latest
  * checkpoint or starts it, then steps through executors. Each step's checkpoint and the run's progress commit together
- * under the job's lease epoch; when a write is fenced off the Coordinator stops without touching anything.
+ * under the job's lease epoch; when a write is fenced off the Coordinator stops without touching anything. The rules it
+ * applies live beside it: which executor runs next ({@link DataflowRules}), when a step is retried
+ * ({@link RetryPolicy}), how state is stored and read back ({@link StoredStates}), how a run ends ({@link RunEndings}).
  */
 public class Coordinator {
 
@@ -57,7 +58,7 @@ public class Coordinator {
 
     private final RunStore runs;
     private final FlowCatalog catalog;
-    private final Executors executors;
+    private final StepExecutors executors;
     private final CoordinatorSettings settings;
     private final RunMetrics metrics;
     private final StepCache cache;
@@ -66,6 +67,9 @@ public class Coordinator {
     private final OffloadedValues offloaded;
     private final ArtifactReader artifacts;
     private final SkillClient skills;
+    private final RetryPolicy retries;
+    private final StoredStates states;
+    private final RunEndings endings;
 
     public Coordinator(RunStore runs, FlowCatalog catalog, LlmRouter llms, CoordinatorSettings settings,
             RunMetrics metrics, StepCache cache, SignalStore signals, ControlMessages control,
@@ -79,15 +83,18 @@ public class Coordinator {
         this.control = control;
         this.runs = runs;
         this.catalog = catalog;
-        this.executors = new Executors(llms, signals, tools, deltas, memory);
+        this.executors = new StepExecutors(llms, signals, tools, deltas, memory);
         this.settings = settings;
         this.metrics = metrics;
+        this.retries = new RetryPolicy(settings);
+        this.states = new StoredStates(runs, cache);
+        this.endings = new RunEndings(runs, metrics);
     }
 
     /** Everything one execution needs, threaded through the step loop. */
     private record Context(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
             Topology topology, Instant deadline, OffloadedValues.Offloader offloader,
-            java.util.concurrent.atomic.AtomicReference<JsonNode> lastStored) {
+            AtomicReference<JsonNode> lastStored) {
     }
 
     /** Runs the job's run to a terminal status, or until its lease is lost; completes when it stops. */
@@ -123,7 +130,7 @@ public class Coordinator {
 
     private Uni<Void> begin(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow) {
         var topology = new Topology(flow);
-        return artifacts.texts(run.artifacts()).flatMap(texts -> storedLatestState(run.id()).flatMap(stored -> {
+        return artifacts.texts(run.artifacts()).flatMap(texts -> states.latest(run.id()).flatMap(stored -> {
             if (stored.isEmpty()) {
                 return startFresh(job, workerId, control, run, flow, topology, texts);
             }
@@ -135,17 +142,18 @@ public class Coordinator {
     /** Continues from the latest checkpoint ({@code stored} as kept, {@code resolved} with offloaded values back). */
     private Uni<Void> resumeFrom(ClaimedJob job, UUID workerId, RunControl control, RunRecord run, FlowBlueprint flow,
             Topology topology, Map<String, String> texts, JsonNode stored, JsonNode resolved) {
-        RunState state = read(resolved);
+        RunState state = StoredStates.read(resolved);
         state.artifactTexts = texts;
         // the skill pinned when the run started, whatever skill-service has loaded since
         flow = BlueprintFactory.withSkill(flow, state.skill);
         OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
-        var ctx = new Context(job, workerId, control, run, flow, topology, deadline(flow, started.toInstant()),
-                offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>(stored));
+        var ctx = new Context(job, workerId, control, run, flow, topology,
+                DataflowRules.deadline(flow, started.toInstant()),
+                offloaded.offloader(run.workspaceId()), new AtomicReference<>(stored));
         RunLogs.log(LOG, Logger.Level.INFO, run.logContext(),
                 "Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
                 job.attempt());
-        propagateSkips(state, topology);
+        DataflowRules.propagateSkips(state, topology);
         var next = pickNext(state, ctx);
         return runs.resume(job, workerId, run, state.stepIndex, next == null ? null : next.id())
                 .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
@@ -168,11 +176,12 @@ public class Coordinator {
             }
             // the skill's tools join this run's clone of the blueprint only
             var runFlow = BlueprintFactory.withSkill(flow, skill);
-            var state = initialState(run, runFlow);
+            var state = DataflowRules.initialState(run, runFlow);
             state.skill = skill;
             state.artifactTexts = texts;
-            var ctx = new Context(job, workerId, control, run, runFlow, topology, deadline(runFlow, Instant.now()),
-                    offloaded.offloader(run.workspaceId()), new java.util.concurrent.atomic.AtomicReference<>());
+            var ctx = new Context(job, workerId, control, run, runFlow, topology,
+                    DataflowRules.deadline(runFlow, Instant.now()),
+                    offloaded.offloader(run.workspaceId()), new AtomicReference<>());
             return stored(ctx, state).flatMap(initial -> runs.start(job, workerId, run, initial,
                     runFlow.entry().id()).invoke(held -> {
                         if (held) {
@@ -196,17 +205,17 @@ public class Coordinator {
         if (ctx.deadline() != null && Instant.now().isAfter(ctx.deadline())) {
             return timedOut(ctx, state, null);
         }
-        propagateSkips(state, ctx.topology());
+        DataflowRules.propagateSkips(state, ctx.topology());
         var next = pickNext(state, ctx);
         if (next == null) {
-            return finish(ctx, "succeeded", runOutput(state, ctx.topology()), null);
+            return finish(ctx, "succeeded", DataflowRules.runOutput(state, ctx.topology()), null);
         }
         var inbox = List.copyOf(state.inbox.getOrDefault(next.id(), List.of()));
         Instant stepStarted = Instant.now();
-        int retries = next.retries() != null ? next.retries() : settings.stepRetries();
+        int retryCount = next.retries() != null ? next.retries() : settings.stepRetries();
         // the step races the run's cancellation, so a cancel interrupts it instead of waiting for it
         return Uni.combine().any().<StepResult>of(step(ctx, next, inbox, state), ctx.control().interruption())
-                .onFailure().retry().when(failures -> retryDelays(failures, retries))
+                .onFailure().retry().when(failures -> retries.delays(failures, retryCount))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     if (ctx.control().stopped() || ctx.control().cancelRequested()) {
                         // lease lost, work handed back or run cancelled while the step ran: its result is not written
@@ -220,36 +229,10 @@ public class Coordinator {
                 });
     }
 
-    /**
-     * When a failed step is tried again: only retryable failures, at most {@code retries} times, after an
-     * exponential backoff with jitter, and never sooner than the Retry-After the provider sent (capped by
-     * {@code forge.worker.retry-after-max}).
-     */
-    private Multi<Integer> retryDelays(Multi<Throwable> failures, int retries) {
-        var attempts = new java.util.concurrent.atomic.AtomicInteger();
-        return failures.onItem().transformToUniAndConcatenate(failure -> {
-            int attempt = attempts.incrementAndGet();
-            if (!(failure instanceof StepException se) || !se.retryable() || attempt > retries) {
-                return Uni.createFrom().failure(failure);
-            }
-            return Uni.createFrom().item(attempt).onItem().delayIt().by(retryDelay(se, attempt));
-        });
-    }
-
-    Duration retryDelay(StepException failure, int attempt) {
-        long base = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, settings.retryBackoffMax().toMillis());
-        double jitter = 1 + (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * 2 - 1) * 0.3;
-        var delay = Duration.ofMillis(Math.max(1, Math.round(capped * jitter)));
-        var asked = failure.retryAfter().map(d -> d.compareTo(settings.retryAfterMax()) > 0
-                ? settings.retryAfterMax() : d);
-        return asked.filter(d -> d.compareTo(delay) > 0).orElse(delay);
-    }
-
     private Uni<StepResult> step(Context ctx, ExecutorSpec spec, List<RunState.Message> inbox, RunState state) {
-        var env = new Executors.StepEnv(ctx.run().id(), ctx.run().sessionId(), ctx.run().assistantId(),
+        var env = new StepExecutors.StepEnv(ctx.run().id(), ctx.run().sessionId(), ctx.run().assistantId(),
                 ctx.run().workspaceId(), ctx.control(), ctx.deadline());
-        if (spec.type() == dev.forge.core.flow.ExecutorType.WAIT) {
+        if (spec.type() == ExecutorType.WAIT) {
             // a wait step keeps its own time and answers received:false when it runs out
             return Uni.createFrom().deferred(() -> executors.execute(spec, inbox, state, ctx.topology(),
                     ctx.flow().maxTokens(), env));
@@ -283,7 +266,7 @@ public class Coordinator {
         state.stepIndex++;
         state.inputTokens += result.inputTokens();
         state.outputTokens += result.outputTokens();
-        propagateSkips(state, ctx.topology());
+        DataflowRules.propagateSkips(state, ctx.topology());
         Integer messageSeq = null;
         ObjectNode content = null;
         if (result.assistantText() != null) {
@@ -304,12 +287,13 @@ public class Coordinator {
         Integer seqOfMessage = messageSeq;
         ObjectNode messageContent = content;
         return stored(ctx, state)
-                .flatMap(stateJson -> storedEdges(ctx, edges).flatMap(storedEdges -> messageContent == null
-                        ? Uni.createFrom().item(storedEdges)
-                        : ctx.offloader().store(result.output()).map(output -> {
-                            messageContent.set("output", output);
-                            return storedEdges;
-                        }))
+                .flatMap(stateJson -> StoredStates.storedEdges(ctx.offloader(), edges)
+                        .flatMap(storedEdges -> messageContent == null
+                                ? Uni.createFrom().item(storedEdges)
+                                : ctx.offloader().store(result.output()).map(output -> {
+                                    messageContent.set("output", output);
+                                    return storedEdges;
+                                }))
                         .flatMap(storedEdges -> commitStored(ctx, state, spec, result, started, stateJson, metadata,
                                 storedEdges, seqOfMessage, messageContent)));
     }
@@ -361,223 +345,41 @@ public class Coordinator {
     }
 
     private Uni<Void> timedOut(Context ctx, RunState state, String executor) {
-        var error = NODES.objectNode().put("type", "run_timeout").put("message", "run exceeded its timeout of "
-                + ctx.flow().timeout().toSeconds() + " s").put("step", state.stepIndex);
-        if (executor != null) {
-            error.put("executor", executor);
-        }
-        return finish(ctx, "timed_out", null, error);
+        return finish(ctx, "timed_out", null, RunEndings.timeout(ctx.flow(), state.stepIndex, executor));
     }
 
     private Uni<Void> fail(ClaimedJob job, UUID workerId, RunRecord run, String type, String message, String executor,
             Integer step) {
-        var error = NODES.objectNode().put("type", type).put("message", message);
-        if (executor != null) {
-            error.put("executor", executor);
-        }
-        if (step != null) {
-            error.put("step", step);
-        }
-        RunLogs.log(LOG, Logger.Level.WARN, run.logContext(), "Run %s failed: %s", run.id(), message);
-        return runs.finish(job, workerId, run, "failed", null, error)
-                .invoke(held -> {
-                    if (held) {
-                        metrics.runFinished("failed");
-                    }
-                }).replaceWithVoid();
+        return endings.fail(job, workerId, run, type, message, executor, step);
     }
 
     private Uni<Void> cancelled(ClaimedJob job, UUID workerId, RunRecord run) {
-        var error = NODES.objectNode().put("type", "cancelled").put("message", "the run was cancelled by request");
-        RunLogs.log(LOG, Logger.Level.INFO, run.logContext(), "Run %s cancelled", run.id());
-        return runs.finish(job, workerId, run, "cancelled", null, error)
-                .invoke(held -> {
-                    if (held) {
-                        metrics.runFinished("cancelled");
-                    }
-                }).replaceWithVoid();
+        return endings.cancelled(job, workerId, run);
     }
 
     private Uni<Void> finish(Context ctx, String status, JsonNode output, JsonNode error) {
-        return runs.finish(ctx.job(), ctx.workerId(), ctx.run(), status, output, error)
-                .flatMap(held -> {
-                    if (!held) {
-                        return lost(ctx);
-                    }
-                    metrics.runFinished(status);
-                    RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(),
-                            "Run %s finished on worker %s: %s", ctx.run().id(), ctx.workerId(), status);
-                    return Uni.createFrom().voidItem();
-                });
+        return endings.finish(ctx.job(), ctx.workerId(), ctx.run(), status, output, error)
+                .flatMap(held -> held ? Uni.createFrom().voidItem() : lost(ctx));
     }
 
     private Uni<Void> lost(Context ctx) {
-        RunLogs.log(LOG, Logger.Level.WARN, ctx.run().logContext(),
-                "Run %s: lease epoch %d no longer held by worker %s; stopping without writing", ctx.run().id(),
-                ctx.job().epoch(), ctx.workerId());
-        ctx.control().stop("lease lost");
-        metrics.leaseLost();
-        return Uni.createFrom().voidItem();
+        return endings.lost(ctx.job(), ctx.workerId(), ctx.run(), ctx.control());
     }
 
     /** Tells the workers running the receiving sessions' runs to look now (they also poll). */
-    private void nudgeReceivers(List<dev.forge.worker.repository.StepWrite.OutgoingSignal> sent) {
-        var sessions = sent.stream().map(dev.forge.worker.repository.StepWrite.OutgoingSignal::targetSession)
+    private void nudgeReceivers(List<StepWrite.OutgoingSignal> sent) {
+        var sessions = sent.stream().map(StepWrite.OutgoingSignal::targetSession)
                 .distinct().toList();
         signals.holders(sessions).subscribe().with(
                 holders -> holders.forEach(h -> control.sendSignal(h[1], h[0])),
                 e -> LOG.debugf("could not look up receivers: %s", e.getMessage()));
     }
 
-    /**
-     * The latest committed state as checkpoints keep it (large values still S3 references): its step index from
-     * PostgreSQL (always current), the state itself from the Redis step cache when it has it, else rebuilt from
-     * PostgreSQL's keyframe and deltas.
-     */
-    private Uni<java.util.Optional<JsonNode>> storedLatestState(UUID runId) {
-        return runs.latestStep(runId).flatMap(step -> {
-            if (step.isEmpty()) {
-                return Uni.createFrom().item(java.util.Optional.<JsonNode>empty());
-            }
-            return cache.get(runId, step.get()).flatMap(cached -> {
-                if (cached.isPresent()) {
-                    try {
-                        return Uni.createFrom().item(java.util.Optional.of(JsonValues.MAPPER.readTree(cached.get())));
-                    } catch (JsonProcessingException e) {
-                        LOG.warnf("Cached state of run %s step %d is unreadable; reading PostgreSQL", runId,
-                                step.get());
-                    }
-                }
-                return runs.state(runId, step.get()).map(java.util.Optional::of);
-            });
-        });
+    private ExecutorSpec pickNext(RunState state, Context ctx) {
+        return DataflowRules.next(state, ctx.flow(), ctx.topology());
     }
 
-    // --- the dataflow rules -------------------------------------------------------------------------------------
-
-    static RunState initialState(RunRecord run, FlowBlueprint flow) {
-        var state = new RunState();
-        state.flow = flow.name();
-        state.flowVersion = flow.version();
-        state.routingPolicy = flow.routingPolicy().yamlName();
-        state.input = run.input();
-        run.artifacts().forEach(a -> state.artifacts.add(new RunState.Attachment(a.id(), a.name(), a.contentType(),
-                a.sizeBytes(), a.sha256())));
-        flow.executors().forEach(e -> state.status.put(e.id(), RunState.STATUS_PENDING));
-        state.inbox.put(flow.entry().id(),
-                new ArrayList<>(List.of(new RunState.Message(RunState.INPUT_SENDER, 0, run.input()))));
-        return state;
-    }
-
-    /** The first executor in listed order whose senders have all settled and that has a message to handle. */
-    private static ExecutorSpec pickNext(RunState state, Context ctx) {
-        for (var e : ctx.flow().executors()) {
-            if (!RunState.STATUS_PENDING.equals(state.status.get(e.id()))) {
-                continue;
-            }
-            if (state.inbox.getOrDefault(e.id(), List.of()).isEmpty()) {
-                continue;
-            }
-            if (ctx.topology().predecessors(e.id()).stream().allMatch(p -> settled(state, p))) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A pending executor whose senders have all settled without sending it anything can never run: mark it skipped,
-     * so merges downstream stop waiting for it (a route not taken never blocks a merge).
-     */
-    static void propagateSkips(RunState state, Topology topology) {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (var e : topology.flow().executors()) {
-                var preds = topology.predecessors(e.id());
-                if (preds.isEmpty() || !RunState.STATUS_PENDING.equals(state.status.get(e.id()))
-                        || !state.inbox.getOrDefault(e.id(), List.of()).isEmpty()) {
-                    continue;
-                }
-                if (preds.stream().allMatch(p -> settled(state, p))) {
-                    state.status.put(e.id(), RunState.STATUS_SKIPPED);
-                    changed = true;
-                }
-            }
-        }
-    }
-
-    private static boolean settled(RunState state, String id) {
-        var s = state.status.get(id);
-        return RunState.STATUS_DONE.equals(s) || RunState.STATUS_SKIPPED.equals(s);
-    }
-
-    /** The output of the sink that ran; several sinks give an object keyed by executor id. */
-    static JsonNode runOutput(RunState state, Topology topology) {
-        Map<String, JsonNode> sinks = new LinkedHashMap<>();
-        for (var id : state.trace) {
-            if (topology.isSink(id)) {
-                sinks.put(id, state.outputs.get(id));
-            }
-        }
-        if (sinks.size() == 1) {
-            return sinks.values().iterator().next();
-        }
-        var out = NODES.objectNode();
-        sinks.forEach(out::set);
-        return out;
-    }
-
-    private static Instant deadline(FlowBlueprint flow, Instant started) {
-        return flow.timeout() == null ? null : started.plus(flow.timeout());
-    }
-
-    /**
-     * The state as checkpoints and the step cache keep it: large values (the input, executor outputs, queued
-     * messages) replaced by references to their copies in S3. The in-memory state keeps the values themselves.
-     */
     private Uni<ObjectNode> stored(Context ctx, RunState state) {
-        ObjectNode json = (ObjectNode) write(state);
-        var offloader = ctx.offloader();
-        Uni<Void> chain = offloader.store(state.input).invoke(value -> json.set("input", value)).replaceWithVoid();
-        ObjectNode outputs = (ObjectNode) json.get("outputs");
-        for (var output : state.outputs.entrySet()) {
-            chain = chain.flatMap(x -> offloader.store(output.getValue())
-                    .invoke(value -> outputs.set(output.getKey(), value))).replaceWithVoid();
-        }
-        ObjectNode inbox = (ObjectNode) json.get("inbox");
-        for (var queue : state.inbox.entrySet()) {
-            for (int i = 0; i < queue.getValue().size(); i++) {
-                ObjectNode message = (ObjectNode) inbox.get(queue.getKey()).get(i);
-                JsonNode payload = queue.getValue().get(i).payload();
-                chain = chain.flatMap(x -> offloader.store(payload).invoke(value -> message.set("payload", value)))
-                        .replaceWithVoid();
-            }
-        }
-        return chain.replaceWith(json);
-    }
-
-    /** The step's edges with large messages replaced by S3 references, as the communication graph keeps them. */
-    private static Uni<List<StepWrite.Edge>> storedEdges(Context ctx, List<StepWrite.Edge> edges) {
-        Uni<List<StepWrite.Edge>> chain = Uni.createFrom().item(new ArrayList<>());
-        for (var edge : edges) {
-            chain = chain.flatMap(list -> ctx.offloader().store(edge.message()).map(message -> {
-                list.add(new StepWrite.Edge(edge.seq(), edge.from(), edge.to(), message));
-                return list;
-            }));
-        }
-        return chain;
-    }
-
-    static JsonNode write(RunState state) {
-        return JsonValues.MAPPER.valueToTree(state);
-    }
-
-    static RunState read(JsonNode json) {
-        try {
-            return JsonValues.MAPPER.treeToValue(json, RunState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("checkpoint state cannot be read: " + e.getMessage(), e);
-        }
+        return states.stored(ctx.offloader(), state);
     }
 }
