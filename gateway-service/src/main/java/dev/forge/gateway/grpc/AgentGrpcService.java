@@ -1,19 +1,24 @@
 package dev.forge.gateway.grpc;
 
 import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.forge.api.security.Caller;
 import dev.forge.api.rest.Paging;
+import dev.forge.api.security.Caller;
 import dev.forge.api.service.ApiProblem;
-import dev.forge.gateway.config.GatewayConfig;
-import dev.forge.input.InputRefused;
 import dev.forge.core.auth.Role;
+import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.AssistantService;
-import dev.forge.gateway.service.RunService;
+import dev.forge.gateway.service.RunControls;
+import dev.forge.gateway.service.RunCreation;
+import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.RunStreamService;
 import dev.forge.gateway.service.SessionService;
+import dev.forge.input.InputRefused;
+import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.Assistant;
 import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
@@ -44,7 +49,7 @@ import io.smallrye.mutiny.Uni;
  * codes. Every method authenticates first (asynchronously) and acts in the caller's workspace.
  */
 @GrpcService
-public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
+public class AgentGrpcService implements AgentService {
 
     private static final Role[] READ = { Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER };
     private static final Role[] BUILD = { Role.ADMIN, Role.DEVELOPER };
@@ -53,22 +58,27 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
     private final GrpcAuth auth;
     private final AssistantService assistants;
     private final SessionService sessions;
-    private final RunService runs;
+    private final RunCreation creation;
+    private final RunQueries queries;
+    private final RunControls controls;
     private final RunStreamService streams;
     private final GatewayConfig config;
 
-    public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions, RunService runs,
-            RunStreamService streams, GatewayConfig config) {
+    public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions,
+            RunCreation creation, RunQueries queries, RunControls controls, RunStreamService streams,
+            GatewayConfig config) {
         this.config = config;
         this.auth = auth;
         this.assistants = assistants;
         this.sessions = sessions;
-        this.runs = runs;
+        this.creation = creation;
+        this.queries = queries;
+        this.controls = controls;
         this.streams = streams;
     }
 
     private <T> Uni<T> call(String method, Role[] roles,
-            java.util.function.Function<Caller, Uni<? extends T>> work) {
+            Function<Caller, Uni<? extends T>> work) {
         return auth.require(method, roles).flatMap(work).onFailure().transform(AgentGrpcService::status);
     }
 
@@ -119,19 +129,19 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
         return call("CreateRun", RUN, c -> {
             var body = ProtoJson.body(request);
             body.remove("idempotency_key");
-            return runs.create(c.workspace(), body, null, key);
+            return creation.create(c.workspace(), body, null, key);
         })
                 .map(created -> run(created.run()));
     }
 
     @Override
     public Uni<Run> getRun(GetRunRequest request) {
-        return call("GetRun", READ, c -> runs.get(c.workspace(), request.getId())).map(AgentGrpcService::run);
+        return call("GetRun", READ, c -> queries.get(c.workspace(), request.getId())).map(AgentGrpcService::run);
     }
 
     @Override
     public Uni<ListRunsResponse> listRuns(ListRunsRequest request) {
-        return call("ListRuns", READ, c -> runs.list(c.workspace(), blankToNull(request.getSessionId()),
+        return call("ListRuns", READ, c -> queries.list(c.workspace(), blankToNull(request.getSessionId()),
                 blankToNull(request.getStatus()), blankToNull(request.getCursor()), limit(request.getLimit())))
                 .map(page -> ListRunsResponse.newBuilder()
                         .addAllRuns(page.items().stream().map(AgentGrpcService::run).toList())
@@ -140,7 +150,7 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
 
     @Override
     public Uni<Run> cancelRun(CancelRunRequest request) {
-        return call("CancelRun", RUN, c -> runs.cancel(c.workspace(), request.getId())).map(AgentGrpcService::run);
+        return call("CancelRun", RUN, c -> controls.cancel(c.workspace(), request.getId())).map(AgentGrpcService::run);
     }
 
     @Override
@@ -150,8 +160,8 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
             if (timeout < 1 || timeout > 300) {
                 throw ApiProblem.invalid("timeout_seconds must be between 1 and 300");
             }
-            return runs.get(c.workspace(), request.getId())
-                    .flatMap(r -> runs.awaitTerminal(c.workspace(), request.getId(), Duration.ofSeconds(timeout)));
+            return queries.get(c.workspace(), request.getId())
+                    .flatMap(r -> queries.awaitTerminal(c.workspace(), request.getId(), Duration.ofSeconds(timeout)));
         }).map(AgentGrpcService::run);
     }
 
@@ -161,9 +171,9 @@ public class AgentGrpcService implements dev.forge.proto.agent.v1.AgentService {
             return Multi.createFrom().failure(Status.INVALID_ARGUMENT
                     .withDescription("after_event_id must not be negative").asRuntimeException());
         }
-        return call("StreamRunEvents", READ, c -> runs.get(c.workspace(), request.getRunId()))
+        return call("StreamRunEvents", READ, c -> queries.get(c.workspace(), request.getRunId()))
                 .onItem().transformToMulti(run -> streams.events(
-                        java.util.UUID.fromString(run.get("id").asText()), request.getAfterEventId()))
+                        UUID.fromString(run.get("id").asText()), request.getAfterEventId()))
                 .map(e -> {
                     var b = RunEvent.newBuilder().setId(e.id()).setRunId(e.runId().toString()).setType(e.type())
                             .setSeverity(e.severity()).setCreatedAt(e.createdAt());

@@ -1,6 +1,7 @@
 package dev.forge.gateway.rest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -23,9 +24,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
-import dev.forge.gateway.service.RunService;
+import dev.forge.gateway.service.RunControls;
+import dev.forge.gateway.service.RunCreation;
+import dev.forge.gateway.service.RunQueries;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/runs")
@@ -33,13 +37,18 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RunResource {
 
-    private final RunService runs;
+    private final RunCreation creation;
+    private final RunQueries queries;
+    private final RunControls controls;
     private final GatewayConfig config;
     private final CallerContext caller;
 
-    public RunResource(RunService runs, GatewayConfig config, CallerContext caller) {
+    public RunResource(RunCreation creation, RunQueries queries, RunControls controls, GatewayConfig config,
+            CallerContext caller) {
         this.caller = caller;
-        this.runs = runs;
+        this.creation = creation;
+        this.queries = queries;
+        this.controls = controls;
         this.config = config;
     }
 
@@ -47,11 +56,11 @@ public class RunResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return runs.create(caller.workspace(), body, null, idempotencyKey).map(RunResource::accepted);
+        return creation.create(caller.workspace(), body, null, idempotencyKey).map(RunResource::accepted);
     }
 
     /** 202 for a new run; 200 with {@code Idempotent-Replayed: true} when a retried request answers the original. */
-    static Response accepted(RunService.Created created) {
+    static Response accepted(RunCreation.Created created) {
         var run = created.run();
         var response = created.replayed() ? Response.ok(run).header("Idempotent-Replayed", "true")
                 : Response.accepted(run);
@@ -69,12 +78,12 @@ public class RunResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         int timeout = timeoutSeconds == null ? 60 : timeoutSeconds;
         if (timeout < 1 || timeout > 300) {
-            throw dev.forge.api.service.ApiProblem.invalid("timeout must be between 1 and 300 seconds");
+            throw ApiProblem.invalid("timeout must be between 1 and 300 seconds");
         }
         String workspace = caller.workspace();
-        return runs.create(workspace, body, null, idempotencyKey)
-                .flatMap(created -> runs.awaitTerminal(workspace, created.run().get("id").asText(),
-                        java.time.Duration.ofSeconds(timeout)))
+        return creation.create(workspace, body, null, idempotencyKey)
+                .flatMap(created -> queries.awaitTerminal(workspace, created.run().get("id").asText(),
+                        Duration.ofSeconds(timeout)))
                 .map(run -> {
                     var status = run.get("status").asText();
                     var location = URI.create("/v1/runs/" + run.get("id").asText());
@@ -95,8 +104,8 @@ public class RunResource {
     @Path("/{id}/cancel")
     @Consumes(MediaType.WILDCARD)
     public Uni<ObjectNode> cancel(@PathParam("id") String id, @QueryParam("wait") boolean wait) {
-        return runs.cancel(caller.workspace(), id).flatMap(run -> wait
-                ? runs.awaitTerminal(caller.workspace(), id, java.time.Duration.ofSeconds(10))
+        return controls.cancel(caller.workspace(), id).flatMap(run -> wait
+                ? queries.awaitTerminal(caller.workspace(), id, Duration.ofSeconds(10))
                 : Uni.createFrom().item(run));
     }
 
@@ -104,12 +113,12 @@ public class RunResource {
     @GET
     public Uni<Response> list(@QueryParam("session_id") String sessionId, @QueryParam("status") String status,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit, @Context UriInfo uri) {
-        return runs.list(caller.workspace(), sessionId, status, cursor, Paging.limit(limit, config.maxPageSize()))
+        return queries.list(caller.workspace(), sessionId, status, cursor, Paging.limit(limit, config.maxPageSize()))
                 .map(page -> page(page, uri));
     }
 
     /** A page as a JSON array; the next page's cursor in {@code Forge-Next-Cursor} and a {@code Link: rel=next}. */
-    static Response page(RunService.Page page, UriInfo uri) {
+    static Response page(RunQueries.Page page, UriInfo uri) {
         var response = Response.ok(page.items());
         if (page.nextCursor() != null) {
             var next = uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build();
@@ -124,14 +133,14 @@ public class RunResource {
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return runs.delete(caller.workspace(), id).map(x -> Response.noContent().build());
+        return controls.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
     public Uni<ObjectNode> get(@PathParam("id") String id) {
-        return runs.get(caller.workspace(), id);
+        return queries.get(caller.workspace(), id);
     }
 
     /** Every checkpoint of the run, in step order, with the full state at that step. */
@@ -139,14 +148,14 @@ public class RunResource {
     @GET
     @Path("/{id}/checkpoints")
     public Uni<List<ObjectNode>> checkpoints(@PathParam("id") String id) {
-        return runs.checkpoints(caller.workspace(), id);
+        return queries.checkpoints(caller.workspace(), id);
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/messages")
     public Uni<List<ObjectNode>> messages(@PathParam("id") String id) {
-        return runs.messages(caller.workspace(), id);
+        return queries.messages(caller.workspace(), id);
     }
 
     /**
@@ -160,12 +169,12 @@ public class RunResource {
     public Uni<Response> graph(@PathParam("id") String id, @QueryParam("format") String format) {
         String f = format == null ? "json" : format;
         return switch (f) {
-            case "json" -> runs.graph(caller.workspace(), id)
+            case "json" -> queries.graph(caller.workspace(), id)
                     .map(edges -> Response.ok(edges, MediaType.APPLICATION_JSON_TYPE).build());
-            case "mermaid", "dot" -> runs.graphText(caller.workspace(), id, f)
+            case "mermaid", "dot" -> queries.graphText(caller.workspace(), id, f)
                     .map(text -> Response.ok(text, f.equals("dot") ? "text/vnd.graphviz; charset=utf-8"
                             : "text/vnd.mermaid; charset=utf-8").build());
-            default -> throw dev.forge.api.service.ApiProblem.invalid("format must be json, mermaid or dot");
+            default -> throw ApiProblem.invalid("format must be json, mermaid or dot");
         };
     }
 
@@ -178,9 +187,9 @@ public class RunResource {
         try {
             n = Integer.parseInt(step);
         } catch (NumberFormatException e) {
-            throw dev.forge.api.service.ApiProblem.notFound("checkpoint", step);
+            throw ApiProblem.notFound("checkpoint", step);
         }
-        return runs.checkpoint(caller.workspace(), id, n);
+        return queries.checkpoint(caller.workspace(), id, n);
     }
 
     /**
@@ -191,7 +200,7 @@ public class RunResource {
     @POST
     @Path("/{id}/fork")
     public Uni<Response> fork(@PathParam("id") String id, JsonNode body) {
-        return runs.fork(caller.workspace(), id, body, false).map(RunResource::accepted);
+        return creation.fork(caller.workspace(), id, body, false).map(RunResource::accepted);
     }
 
     /** Replay: re-execute everything after {@code step} with the parent's exact configuration, as a new run. */
@@ -199,6 +208,6 @@ public class RunResource {
     @POST
     @Path("/{id}/replay")
     public Uni<Response> replay(@PathParam("id") String id, JsonNode body) {
-        return runs.fork(caller.workspace(), id, body, true).map(RunResource::accepted);
+        return creation.fork(caller.workspace(), id, body, true).map(RunResource::accepted);
     }
 }

@@ -19,7 +19,8 @@ import dev.forge.input.JsonInput;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.RunEvent;
-import dev.forge.gateway.service.RunService;
+import dev.forge.gateway.service.RunCreation;
+import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.RunStreamService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -27,6 +28,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.mutiny.core.Vertx;
 
 /**
  * Server-sent events for runs, served as Vert.x routes so that every refusal (401, 403, 404, 422) is a proper
@@ -46,15 +48,17 @@ public class RunStreamRoutes {
     private static final long KEEP_ALIVE_MS = 15_000;
 
     private final Authenticator authenticator;
-    private final RunService runs;
+    private final RunCreation creation;
+    private final RunQueries queries;
     private final RunStreamService streams;
     private final GatewayConfig config;
-    private final io.vertx.mutiny.core.Vertx vertx;
+    private final Vertx vertx;
 
-    public RunStreamRoutes(Authenticator authenticator, RunService runs, RunStreamService streams,
-            GatewayConfig config, io.vertx.mutiny.core.Vertx vertx) {
+    public RunStreamRoutes(Authenticator authenticator, RunCreation creation, RunQueries queries,
+            RunStreamService streams, GatewayConfig config, Vertx vertx) {
         this.authenticator = authenticator;
-        this.runs = runs;
+        this.creation = creation;
+        this.queries = queries;
         this.streams = streams;
         this.config = config;
         this.vertx = vertx;
@@ -79,14 +83,14 @@ public class RunStreamRoutes {
         }
         authenticator.require(rc.request().getHeader("Authorization"), "GET " + rc.request().path(),
                 Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER)
-                .flatMap(caller -> runs.get(caller.workspace(), id))
+                .flatMap(caller -> queries.get(caller.workspace(), id))
                 .subscribe().with(run -> start(rc, run, after), failure -> fail(rc, failure));
     }
 
     void createAndStream(RoutingContext rc) {
-        Uni<RunService.Created> created = authenticator.require(rc.request().getHeader("Authorization"),
+        Uni<RunCreation.Created> created = authenticator.require(rc.request().getHeader("Authorization"),
                 "POST " + rc.request().path(), Role.ADMIN, Role.OPERATOR, Role.DEVELOPER)
-                .flatMap(caller -> runs.create(caller.workspace(), body(rc), null,
+                .flatMap(caller -> creation.create(caller.workspace(), body(rc), null,
                         rc.request().getHeader("Idempotency-Key")));
         created.subscribe().with(c -> {
             String runId = c.run().get("id").asText();

@@ -25,7 +25,8 @@ import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
-import dev.forge.gateway.service.RunService;
+import dev.forge.gateway.service.RunCreation;
+import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.SessionService;
 import io.smallrye.mutiny.Uni;
 
@@ -35,14 +36,17 @@ import io.smallrye.mutiny.Uni;
 public class SessionResource {
 
     private final SessionService sessions;
-    private final RunService runs;
+    private final RunCreation creation;
+    private final RunQueries queries;
     private final GatewayConfig config;
     private final CallerContext caller;
 
-    public SessionResource(SessionService sessions, RunService runs, GatewayConfig config, CallerContext caller) {
+    public SessionResource(SessionService sessions, RunCreation creation, RunQueries queries, GatewayConfig config,
+            CallerContext caller) {
         this.caller = caller;
         this.sessions = sessions;
-        this.runs = runs;
+        this.creation = creation;
+        this.queries = queries;
         this.config = config;
     }
 
@@ -91,7 +95,7 @@ public class SessionResource {
     @Path("/{id}/runs")
     public Uni<Response> createRun(@PathParam("id") String id, JsonNode body,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return runs.create(caller.workspace(), body, id, idempotencyKey).map(RunResource::accepted);
+        return creation.create(caller.workspace(), body, id, idempotencyKey).map(RunResource::accepted);
     }
 
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
@@ -100,7 +104,7 @@ public class SessionResource {
     public Uni<Response> listRuns(@PathParam("id") String id, @QueryParam("status") String status,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit, @Context UriInfo uri) {
         String workspace = caller.workspace();
-        return sessions.get(workspace, id).flatMap(s -> runs.list(workspace, id, status, cursor,
+        return sessions.get(workspace, id).flatMap(s -> queries.list(workspace, id, status, cursor,
                 Paging.limit(limit, config.maxPageSize()))).map(page -> RunResource.page(page, uri));
     }
 }

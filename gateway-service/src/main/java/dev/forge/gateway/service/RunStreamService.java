@@ -1,16 +1,21 @@
 package dev.forge.gateway.service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.messaging.BusClient;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -34,14 +39,14 @@ public class RunStreamService {
 
     private final Pool pool;
     private final Vertx vertx;
-    private final dev.forge.core.messaging.BusClient bus;
-    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<Runnable>> waiting =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final BusClient bus;
+    private final ConcurrentHashMap<UUID, Set<Runnable>> waiting =
+            new ConcurrentHashMap<>();
     /** The streams following each run now, for token deltas (which are not stored). */
-    private final java.util.concurrent.ConcurrentHashMap<UUID, java.util.Set<java.util.function.Consumer<RunEvent>>>
-            following = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Set<Consumer<RunEvent>>>
+            following = new ConcurrentHashMap<>();
 
-    public RunStreamService(Pool pool, Vertx vertx, dev.forge.core.messaging.BusClient bus) {
+    public RunStreamService(Pool pool, Vertx vertx, BusClient bus) {
         this.pool = pool;
         this.vertx = vertx;
         this.bus = bus;
@@ -64,26 +69,26 @@ public class RunStreamService {
         if (streams == null) {
             return;
         }
-        var event = new RunEvent(0, runId, DELTA, "info", payload, java.time.Instant.now().toString());
+        var event = new RunEvent(0, runId, DELTA, "info", payload, Instant.now().toString());
         streams.forEach(s -> s.accept(event));
     }
 
     /** Wake every waiting stream (after a broker reconnect: what was missed is in PostgreSQL). */
     public void signalAll() {
-        for (var runId : java.util.List.copyOf(waiting.keySet())) {
+        for (var runId : List.copyOf(waiting.keySet())) {
             signal(runId);
         }
     }
 
     /** Runs {@code next} once: on the run's next signal or after the polling fallback, whichever comes first. */
     private void awaitNews(UUID runId, Runnable next) {
-        var fired = new java.util.concurrent.atomic.AtomicBoolean();
+        var fired = new AtomicBoolean();
         Runnable once = () -> {
             if (fired.compareAndSet(false, true)) {
                 next.run();
             }
         };
-        waiting.computeIfAbsent(runId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(once);
+        waiting.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(once);
         var poll = bus.connected() ? POLL_WITH_BROKER : POLL_WITHOUT_BROKER;
         vertx.setTimer(poll.toMillis(), t -> {
             var set = waiting.get(runId);
@@ -102,14 +107,14 @@ public class RunStreamService {
         return Multi.createFrom().emitter(emitter -> {
             var cancelled = new AtomicBoolean();
             // deltas come from the broker's threads, stored events from the event loop: emits are serialised
-            java.util.function.Consumer<RunEvent> onDelta = event -> {
+            Consumer<RunEvent> onDelta = event -> {
                 synchronized (emitter) {
                     if (!cancelled.get()) {
                         emitter.emit(event);
                     }
                 }
             };
-            following.computeIfAbsent(runId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(onDelta);
+            following.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(onDelta);
             emitter.onTermination(() -> {
                 cancelled.set(true);
                 following.computeIfPresent(runId, (k, set) -> {

@@ -1,6 +1,8 @@
 package dev.forge.gateway.service;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,8 +18,10 @@ import dev.forge.core.artifact.ArtifactText;
 import dev.forge.core.config.ArtifactsConfig;
 import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.BlueprintFactory;
+import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.ModelRoutes;
+import dev.forge.core.flow.RunOverrides;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.ControlMessages;
@@ -34,21 +38,21 @@ import dev.forge.gateway.repository.SessionRepository;
 import dev.forge.telemetry.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Creating a run: validate everything first, then one transaction writes the run (and its session when new), its job
- * and a run.created event; workers are woken only after the commit. A create in a new session without artifacts or
- * idempotency key is group-committed with concurrent ones ({@link NewRunCommits}).
+ * Creating a run, and forking or replaying one from a checkpoint: validate everything first, then one transaction
+ * writes the run (and its session when new), its job and a run.created event; workers are woken only after the
+ * commit. A create in a new session without artifacts or idempotency key is group-committed with concurrent ones
+ * ({@link NewRunCommits}). Reading runs is {@link RunQueries}, cancelling and deleting them {@link RunControls}.
  */
 @ApplicationScoped
-public class RunService {
+public class RunCreation {
 
     private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides",
             "multitask_strategy", "artifacts");
     private static final int MAX_ARTIFACTS = 50;
     private static final Set<String> MULTITASK = Set.of("enqueue", "reject", "interrupt");
-    private static final Set<String> STATUSES = Set.of("pending", "running", "succeeded", "failed", "cancelled",
-            "timed_out");
 
     private final Pool pool;
     private final RunRepository runs;
@@ -58,21 +62,20 @@ public class RunService {
     private final JobWakeup wakeup;
     private final FlowCatalog flows;
     private final GatewayConfig config;
-    private final Deleter deleter;
     private final OutboxRelay relay;
     private final ControlMessages control;
     private final ArtifactRepository artifacts;
     private final SkillCommands skills;
     private final ModelRoutes models;
     private final FeatureFlags flags;
-    private final OffloadedViews views;
+    private final RunQueries queries;
     private final NewRunCommits newRuns;
 
     private final long promptBudget;
 
-    public RunService(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
-            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config, Deleter deleter,
-            OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, OffloadedViews views,
+    public RunCreation(Pool pool, RunRepository runs, SessionRepository sessions, AssistantRepository assistants,
+            QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config,
+            OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, RunQueries queries,
             SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig,
             NewRunCommits newRuns) {
         this.newRuns = newRuns;
@@ -81,8 +84,7 @@ public class RunService {
         this.skills = skills;
         this.flags = flags;
         this.artifacts = artifacts;
-        this.views = views;
-        this.deleter = deleter;
+        this.queries = queries;
         this.relay = relay;
         this.control = control;
         this.pool = pool;
@@ -109,8 +111,8 @@ public class RunService {
     public static final String RUNS_PAUSED_FLAG = "runs-paused";
 
     /** Overrides naming unknown executors, and models (overridden or not) that no provider serves. */
-    private List<String> overrideProblems(dev.forge.core.flow.FlowBlueprint flow,
-            dev.forge.core.flow.RunOverrides overrides) {
+    private List<String> overrideProblems(FlowBlueprint flow,
+            RunOverrides overrides) {
         var problems = BlueprintFactory.check(flow, overrides);
         return problems.isEmpty() ? models.unroutable(BlueprintFactory.apply(flow, overrides)) : problems;
     }
@@ -141,7 +143,7 @@ public class RunService {
         }
         var req = Requests.of(body, FIELDS);
         var assistantId = req.uuid("assistant_id", false);
-        var sessionId = sessionIdFromPath != null ? java.util.Optional.of(Requests.pathId("session",
+        var sessionId = sessionIdFromPath != null ? Optional.of(Requests.pathId("session",
                 sessionIdFromPath)) : req.uuid("session_id", false);
         if (sessionIdFromPath != null && body.has("session_id")) {
             req.error("'session_id' is given by the path; leave it out of the body");
@@ -203,7 +205,7 @@ public class RunService {
                         "Idempotency-Key '" + key + "' was used for a different request (run "
                                 + original.runId() + ")", null);
             }
-            return get(workspace, original.runId().toString()).map(run -> new Created(run, true));
+            return queries.get(workspace, original.runId().toString()).map(run -> new Created(run, true));
         });
     }
 
@@ -216,7 +218,7 @@ public class RunService {
             req.error("'artifacts' must be a list of at most " + MAX_ARTIFACTS + " artifact ids");
             return List.of();
         }
-        var ids = new java.util.ArrayList<UUID>();
+        var ids = new ArrayList<UUID>();
         for (JsonNode item : node) {
             try {
                 UUID id = UUID.fromString(item.asText());
@@ -252,7 +254,7 @@ public class RunService {
                     traceParent, config.runMaxAttempts()));
         }
         // filled inside the (sequential) transaction, used only after it committed
-        var interrupted = new java.util.ArrayList<Interrupted>();
+        var interrupted = new ArrayList<Interrupted>();
         return pool.withTransaction(tx -> referencedArtifacts(tx, workspace, p.artifacts())
                 .flatMap(x -> p.newSession()
                         ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(),
@@ -277,14 +279,14 @@ public class RunService {
                     relay.wake();
                     interrupted.forEach(i -> control.sendCancel(i.worker(), i.run()));
                 })
-                .flatMap(x -> get(workspace, runId.toString()));
+                .flatMap(x -> queries.get(workspace, runId.toString()));
     }
 
     /**
      * Checks the referenced artifacts exist in the workspace and holds them (key-share lock) until the run is
      * committed, so a concurrent delete sees the run and refuses. Another workspace's artifact is simply unknown.
      */
-    private Uni<Void> referencedArtifacts(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace,
+    private Uni<Void> referencedArtifacts(SqlConnection tx, String workspace,
             List<UUID> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -316,7 +318,7 @@ public class RunService {
     private record Interrupted(UUID run, UUID worker) {
     }
 
-    private Uni<Void> busySession(io.vertx.mutiny.sqlclient.SqlConnection tx, String workspace, Plan p,
+    private Uni<Void> busySession(SqlConnection tx, String workspace, Plan p,
             List<Interrupted> interrupted) {
         return runs.lockSession(tx, workspace, p.sessionId()).flatMap(exists -> {
             if (!exists) {
@@ -348,120 +350,6 @@ public class RunService {
         });
     }
 
-    /** Cancels a run: pending → cancelled at once; running → stopped by its worker within a second; else 409. */
-    public Uni<ObjectNode> cancel(String workspace, String id) {
-        UUID runId = Requests.pathId("run", id);
-        return pool.withTransaction(tx -> runs.cancel(tx, workspace, runId))
-                .invoke(c -> {
-                    relay.wake();
-                    if (c.worker() != null) {
-                        control.sendCancel(c.worker(), runId);
-                    }
-                })
-                .map(RunRepository.Cancel::outcome)
-                .flatMap(outcome -> switch (outcome) {
-                    case NOT_FOUND -> Uni.createFrom().failure(ApiProblem.notFound("run", id));
-                    case ALREADY_FINISHED -> get(workspace, id).map(run -> {
-                        throw new ApiProblem(409, "run-finished", "Run already finished", "run " + id + " is "
-                                + run.get("status").asText() + "; only pending or running runs can be cancelled",
-                                null);
-                    });
-                    case CANCELLED, REQUESTED -> get(workspace, id);
-                });
-    }
-
-    /** Polls until the run is terminal or the time is up; answers the run as it is then. */
-    public Uni<ObjectNode> awaitTerminal(String workspace, String id, java.time.Duration timeout) {
-        var deadline = java.time.Instant.now().plus(timeout);
-        return get(workspace, id).flatMap(run -> {
-            var status = run.get("status").asText();
-            if (!status.equals("pending") && !status.equals("running") || java.time.Instant.now().isAfter(deadline)) {
-                return Uni.createFrom().item(run);
-            }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(java.time.Duration.ofMillis(50))
-                    .flatMap(x -> awaitTerminal(workspace, id, java.time.Duration.between(java.time.Instant.now(),
-                            deadline)));
-        });
-    }
-
-    public Uni<ObjectNode> get(String workspace, String id) {
-        return runs.find(workspace, Requests.pathId("run", id))
-                .map(found -> found.orElseThrow(() -> ApiProblem.notFound("run", id)));
-    }
-
-    /** A page of runs and the cursor of the next page (null on the last page). */
-    public record Page(List<ObjectNode> items, String nextCursor) {
-    }
-
-    /** Newest first, filtered by session and status, {@code limit} per page, continuing after {@code cursor}. */
-    public Uni<Page> list(String workspace, String sessionId, String status, String cursor, int limit) {
-        java.time.OffsetDateTime beforeCreated = null;
-        UUID beforeId = null;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                var decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor),
-                        java.nio.charset.StandardCharsets.UTF_8).split("\\|", 2);
-                beforeCreated = java.time.OffsetDateTime.parse(decoded[0]);
-                beforeId = UUID.fromString(decoded[1]);
-            } catch (RuntimeException e) {
-                throw ApiProblem.invalid("cursor is not one this API returned");
-            }
-        }
-        return runs.list(workspace, Requests.queryUuid("session_id", sessionId),
-                Requests.queryOneOf("status", status, STATUSES), beforeCreated, beforeId, limit + 1)
-                .map(rows -> {
-                    if (rows.size() <= limit) {
-                        return new Page(rows, null);
-                    }
-                    var page = rows.subList(0, limit);
-                    var last = page.get(limit - 1);
-                    var raw = last.get("created_at").asText() + "|" + last.get("id").asText();
-                    return new Page(page, java.util.Base64.getUrlEncoder().withoutPadding()
-                            .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                });
-    }
-
-    /** Deletes a finished run with its checkpoints, messages and graph; 409 while it is unfinished. */
-    public Uni<Void> delete(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> deleter.deleteRun(workspace, UUID.fromString(id)));
-    }
-
-    public Uni<List<ObjectNode>> checkpoints(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.checkpoints(UUID.fromString(id))).flatMap(views::resolve);
-    }
-
-    public Uni<List<ObjectNode>> messages(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.messages(UUID.fromString(id))).flatMap(views::resolve);
-    }
-
-    public Uni<List<ObjectNode>> graph(String workspace, String id) {
-        return get(workspace, id).flatMap(run -> runs.edges(UUID.fromString(id))).flatMap(views::resolve);
-    }
-
-    /** The communication graph as Mermaid ({@code mermaid}) or Graphviz ({@code dot}) text. */
-    public Uni<String> graphText(String workspace, String id, String format) {
-        return get(workspace, id).flatMap(run -> {
-            UUID runId = UUID.fromString(id);
-            return flows.resolve(run.get("flow").get("name").asText(), run.get("flow").get("version").asText())
-                    .flatMap(flow -> runs.latestStatuses(runId).flatMap(statuses -> runs.edges(runId)
-                            .map(edges -> format.equals("dot")
-                                    ? GraphRenderer.dot(flow, statuses.orElse(null), edges)
-                                    : GraphRenderer.mermaid(flow, statuses.orElse(null), edges))));
-        });
-    }
-
-    /** The checkpoint of a run at step N: the full state after N steps (time travel). */
-    public Uni<ObjectNode> checkpoint(String workspace, String id, int step) {
-        return get(workspace, id).flatMap(run -> runs.checkpoint(UUID.fromString(id), step))
-                .flatMap(found -> found.isPresent() ? views.resolve(found.get())
-                        : runs.checkpointSteps(UUID.fromString(id)).map(steps -> {
-                            throw new ApiProblem(404, "not-found", "Not found", "run " + id + " has no checkpoint "
-                                    + "at step " + step + (steps.isEmpty() ? " (it has none yet)"
-                                            : " (it has steps " + steps.get(0) + " to " + steps.get(steps.size() - 1)
-                                                    + ")"), null);
-                        }));
-    }
-
     private static final Set<String> FORK_FIELDS = Set.of("step", "overrides", "new_session");
 
     /**
@@ -490,9 +378,9 @@ public class RunService {
         }
         req.check();
         int from = step;
-        return get(workspace, id).flatMap(parent -> runs.checkpoint(UUID.fromString(id), from).flatMap(cp -> {
+        return queries.get(workspace, id).flatMap(parent -> runs.checkpoint(UUID.fromString(id), from).flatMap(cp -> {
             if (cp.isEmpty()) {
-                return checkpoint(workspace, id, from).replaceWith((Created) null);
+                return queries.checkpoint(workspace, id, from).replaceWith((Created) null);
             }
             // the fork keeps the parent's overrides unless it replaces them key by key
             var merged = parent.get("overrides").isObject() ? (ObjectNode) parent.get("overrides").deepCopy()
@@ -537,7 +425,7 @@ public class RunService {
                     wakeup.jobsCommitted();
                     relay.wake();
                 })
-                .flatMap(x -> get(workspace, runId.toString()))
+                .flatMap(x -> queries.get(workspace, runId.toString()))
                 .map(run -> new Created(run, false));
     }
 }
