@@ -6,9 +6,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +91,7 @@ public class WebappRunner {
     }
 
     /** One line of an app's output. */
-    public record OutputLine(long seq, java.time.Instant at, String stream, String text) {
+    public record OutputLine(long seq, Instant at, String stream, String text) {
     }
 
     private final class Hosted {
@@ -143,6 +146,7 @@ public class WebappRunner {
     private volatile List<String> capabilities = List.of();
     /** Whether command apps run as users of their own (the runner is root and may, and can, switch users). */
     private volatile boolean appUsers;
+    private volatile RunnerCapabilities hostable;
 
     public WebappRunner(RunnerConfig config, WebappStore store, GitSource git, ArchiveSource archives,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
@@ -174,13 +178,14 @@ public class WebappRunner {
             ChildProcesses.traversableOnly(workdir);
             try (var apps = Files.list(workdir)) {
                 for (Path dir : (Iterable<Path>) apps::iterator) {
-                    if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                         ChildProcesses.giveTo(dir, 0);
                     }
                 }
             }
         }
-        capabilities = detectCapabilities();
+        hostable = new RunnerCapabilities(workdir, appUsers);
+        capabilities = hostable.detect();
         String address = config.advertisedHost() + ":" + httpPort;
         store.register(runner, host(), address, "http://" + address, capabilities, ServiceVersion.current());
         id = runner;
@@ -247,7 +252,7 @@ public class WebappRunner {
             throw new RunnerException(Problem.INVALID, "webapp " + slug + " is assigned to runner " + app.runnerId());
         }
         if (!capabilities.contains(app.type())) {
-            throw new RunnerException(Problem.PRECONDITION, missing(app.type()));
+            throw new RunnerException(Problem.PRECONDITION, hostable.missing(app.type()));
         }
         if (app.gitUrl() != null && app.gitUrl().startsWith("file:") && !allowLocalGit) {
             throw new RunnerException(Problem.INVALID,
@@ -294,7 +299,7 @@ public class WebappRunner {
                 store.state(slug, "running", commit);
                 return h.status();
             }
-            h.command = command(app, port, root, commit);
+            h.command = AppCommands.command(app, port, root, commit);
             launch(h, deployment);
             return h.status();
         }
@@ -400,8 +405,8 @@ public class WebappRunner {
                 ChildProcesses.giveTo(home, h.uid);
                 user = OptionalInt.of(h.uid);
             }
-            var process = AppProcess.start(h.command, h.root, env(app, h.port, home, user.isPresent()), user, h.port,
-                    h.logs,
+            var env = AppCommands.env(app, h.port, home, user.isPresent());
+            var process = AppProcess.start(h.command, h.root, env, user, h.port, h.logs,
                     code -> work.submit(() -> exited(h, code)));
             h.process = process;
             if (process.awaitReady(config.readyTimeout())) {
@@ -490,7 +495,7 @@ public class WebappRunner {
         try {
             process.stop(config.stopGrace());
             if (h.app != null && h.app.type().equals("docker")) {
-                runQuietly(List.of("docker", "rm", "-f", containerName(h.slug)));
+                AppCommands.runQuietly(List.of("docker", "rm", "-f", AppCommands.containerName(h.slug)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -555,137 +560,13 @@ public class WebappRunner {
         }
     }
 
-    /** The app's command: its own, or the type's usual one serving under /apps/{slug}. */
-    private String command(Webapp app, int port, Path root, String commit) {
-        if (app.type().equals("docker")) {
-            String image = "forge-webapp-" + app.slug() + ":" + commit.substring(0, Math.min(12, commit.length()));
-            int containerPort = app.port() == null ? 8080 : app.port();
-            if (runQuietly(List.of("docker", "build", "-t", image, root.toString())) != 0) {
-                throw new RunnerException(Problem.INVALID, "docker build failed for " + app.slug());
-            }
-            var run = new StringBuilder("exec docker run --rm --name ").append(containerName(app.slug()))
-                    .append(" -p 127.0.0.1:").append(port).append(':').append(containerPort);
-            app.env().keySet().forEach(k -> run.append(" -e ").append(k));
-            return run.append(' ').append(image).toString();
-        }
-        if (app.command() != null && !app.command().isBlank()) {
-            return app.command();
-        }
-        String base = "/apps/" + app.slug();
-        return switch (app.type()) {
-            case "gradio" -> "exec python3 app.py";
-            case "streamlit" -> "exec python3 -m streamlit run app.py --server.port " + port
-                    + " --server.address 127.0.0.1 --server.headless true --server.baseUrlPath " + base.substring(1);
-            case "fastapi" -> "exec python3 -m uvicorn main:app --host 127.0.0.1 --port " + port + " --root-path "
-                    + base;
-            default -> throw new RunnerException(Problem.INVALID, "type " + app.type() + " has no command");
-        };
-    }
-
-    /**
-     * An app's whole environment: the allowlist of {@link ChildProcesses#baseEnvironment} with HOME its own
-     * directory, PORT, the type's variables and its declared env; nothing else of the runner's. A container app's
-     * {@code docker run -e NAME} passes its declared names only; the CLI itself may need the engine's address.
-     */
-    static Map<String, String> env(Webapp app, int port, Path home, boolean otherUser) {
-        var env = new LinkedHashMap<>(ChildProcesses.baseEnvironment(home, otherUser));
-        if (app.type().equals("docker")) {
-            env.putAll(dockerVariables());
-        }
-        if (otherUser) {
-            // no account exists for the app's uid: tools that ask who they are (Python's getpass) read these first
-            env.put("USER", "app-" + app.slug());
-            env.put("LOGNAME", "app-" + app.slug());
-        }
-        env.putAll(app.env());
-        env.put("PORT", String.valueOf(port));
-        String base = "/apps/" + app.slug();
-        env.put("FORGE_BASE_PATH", base);
-        env.put("GRADIO_SERVER_NAME", "127.0.0.1");
-        env.put("GRADIO_SERVER_PORT", String.valueOf(port));
-        env.put("GRADIO_ROOT_PATH", base);
-        return env;
-    }
-
-    private static String containerName(String slug) {
-        return "forge-webapp-" + slug;
-    }
-
-    /** What the Docker CLI needs to reach its engine; nothing else of the runner's environment. */
-    private static Map<String, String> dockerVariables() {
-        var env = new LinkedHashMap<String, String>();
-        for (String name : List.of("DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY")) {
-            Optional.ofNullable(System.getenv(name)).ifPresent(v -> env.put(name, v));
-        }
-        return env;
-    }
-
-    /**
-     * Runs a Docker CLI command (build, info, rm) to its end, output discarded. A build reads the app's files, so the
-     * CLI gets the allowlist and the engine's variables (HOME is the runner's, for the CLI's own configuration).
-     */
-    private static int runQuietly(List<String> command) {
-        var env = new LinkedHashMap<>(ChildProcesses.baseEnvironment(Path.of(System.getProperty("user.home")),
-                false));
-        env.putAll(dockerVariables());
-        try {
-            var process = ChildProcesses.builder(command, env).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(10, TimeUnit.MINUTES) ? process.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private List<String> detectCapabilities() {
-        var out = new ArrayList<>(List.of("static"));
-        // as root, command apps need setpriv to run as their own users; without it they are not offered
-        if (onPath("python3") && (!appUsers || ChildProcesses.canChangeUser())) {
-            out.addAll(List.of("gradio", "streamlit", "fastapi"));
-        }
-        if (onPath("docker") && (System.getenv("DOCKER_HOST") != null
-                || Files.exists(Path.of("/var/run/docker.sock"))) && runQuietly(List.of("docker", "info")) == 0) {
-            out.add("docker");
-        }
-        return List.copyOf(out);
-    }
-
-    private String missing(String type) {
-        return switch (type) {
-            case "docker" -> "type docker needs a Docker engine, and none answers on this runner (docker CLI with "
-                    + "/var/run/docker.sock or DOCKER_HOST)";
-            case "gradio", "streamlit", "fastapi" -> onPath("python3")
-                    ? "type " + type + " needs setpriv (util-linux) on a runner running as root, to run apps as "
-                            + "users of their own"
-                    : "type " + type + " needs python3, which this runner lacks";
-            default -> "this runner cannot host type " + type;
-        };
-    }
-
-    /** Whether {@code program} is on the PATH the apps get (as other users: the part of it they can reach). */
-    private boolean onPath(String program) {
-        String path = ChildProcesses.baseEnvironment(workdir, appUsers).get("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A UUID as it is, or any other stable name (a StatefulSet's pod name) turned into one. */
     static UUID runnerId(String configured) {
         try {
             return UUID.fromString(configured);
         } catch (IllegalArgumentException e) {
             return UUID.nameUUIDFromBytes(("forge-runner:" + configured)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
         }
     }
 
