@@ -14,7 +14,9 @@ import dev.forge.core.memory.MemoryFilter;
 import dev.forge.core.memory.MemoryStore;
 import dev.forge.core.memory.ScanMemoryIndex;
 import dev.forge.core.memory.Vectors;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -95,12 +97,12 @@ public final class MemoryBench {
         out.put("embed_p99_ms", round(percentile(latencies, 0.99)));
     }
 
-    private static void insert(io.vertx.mutiny.sqlclient.Pool pool, String workspace, int size, Random random) {
+    private static void insert(Pool pool, String workspace, int size, Random random) {
         for (int done = 0; done < size; done += 1000) {
             var batch = new ArrayList<Tuple>();
             for (int i = done; i < Math.min(size, done + 1000); i++) {
                 batch.add(Tuple.from(List.of(UUID.randomUUID(), workspace, "memory number " + i,
-                        io.vertx.core.buffer.Buffer.buffer(Vectors.bytes(vector(random))))));
+                        Buffer.buffer(Vectors.bytes(vector(random))))));
             }
             pool.preparedQuery("INSERT INTO memories (id, workspace_id, assistant_id, content, embedding, "
                     + "embedding_model) VALUES ($1, $2, 'bench', $3, $4, '" + MemoryEmbedder.LOCAL_MODEL + "')")

@@ -2,11 +2,14 @@ package dev.forge.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +20,7 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.core.queue.QueueStore;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -147,14 +151,14 @@ public final class QueueBench {
         final AtomicBoolean stop = new AtomicBoolean();
         private final List<ClaimedJob> finished = new ArrayList<>();
         private int flushing;
-        private final java.util.concurrent.Semaphore handlers;
+        private final Semaphore handlers;
 
         Consumer(QueueStore queue, UUID workerId, int slots, int expected) {
             this.queue = queue;
             this.workerId = workerId;
             this.slots = slots;
             this.expected = expected;
-            this.handlers = new java.util.concurrent.Semaphore(slots);
+            this.handlers = new Semaphore(slots);
         }
 
         void start() {
@@ -181,7 +185,7 @@ public final class QueueBench {
                 }
                 if (jobs.isEmpty()) {
                     // nothing runnable right now: what remains is leased and being completed
-                    io.smallrye.mutiny.Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5))
+                    Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(5))
                             .subscribe().with(x -> claim());
                 } else {
                     claim();
@@ -230,8 +234,8 @@ public final class QueueBench {
         UUID[] owner = owner(pool);
         Map<UUID, Long> enqueuedAt = new ConcurrentHashMap<>();
         Map<UUID, Long> committedAt = new ConcurrentHashMap<>();
-        List<Double> commits = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Double> pickups = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Double> commits = Collections.synchronizedList(new ArrayList<>());
+        List<Double> pickups = Collections.synchronizedList(new ArrayList<>());
         var all = new CountDownLatch(jobs);
         UUID workerId = UUID.randomUUID();
         var claiming = new AtomicBoolean();
@@ -273,7 +277,7 @@ public final class QueueBench {
                     INSERT INTO runs (id, session_id, assistant_id, assistant_version, flow_name, flow_version)
                     VALUES ($1, $2, $3, 1, 'noop', 'v1') RETURNING id)
                 INSERT INTO jobs (run_id) SELECT id FROM r""";
-        var producer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        var producer = Executors.newSingleThreadScheduledExecutor();
         var sent = new AtomicInteger();
         producer.scheduleAtFixedRate(() -> {
             if (sent.getAndIncrement() >= jobs) {

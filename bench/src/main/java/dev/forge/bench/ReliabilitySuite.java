@@ -1,6 +1,7 @@
 package dev.forge.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +13,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.messaging.OutboxRelay;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -342,7 +348,7 @@ public final class ReliabilitySuite {
                         break;
                     }
                 }
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 Thread.sleep(300); // the connection broke or the gateway is away: resume after the last id
             }
         }
@@ -384,7 +390,7 @@ public final class ReliabilitySuite {
      * is injected, then the stream and the runs are checked (and {@code after} adds its own checks).
      */
     private ObjectNode streamUnderFault(String scenario, int workerPort, long settleMs, String beforeKey,
-            Step<Void> fault, java.util.function.Function<ObjectNode, Step<ObjectNode>> after) throws Exception {
+            Step<Void> fault, Function<ObjectNode, Step<ObjectNode>> after) throws Exception {
         Process worker = startWorker(workerPort, 16);
         String assistant = assistant("slow-pipeline");
         List<UUID> runs = createRuns(assistant, 40, "{\"doc\": \"" + scenario + "\"}");
@@ -458,7 +464,7 @@ public final class ReliabilitySuite {
         long deadline = System.nanoTime() + timeout.toNanos();
         long unpublished = -1;
         while (System.nanoTime() < deadline) {
-            unpublished = one("SELECT count(*) FROM " + dev.forge.core.messaging.OutboxRelay.UNPUBLISHED).getLong(0);
+            unpublished = one("SELECT count(*) FROM " + OutboxRelay.UNPUBLISHED).getLong(0);
             if (unpublished == 0) {
                 break;
             }
@@ -487,7 +493,7 @@ public final class ReliabilitySuite {
         var createMs = Collections.synchronizedList(new ArrayList<Double>());
         var created = new AtomicInteger();
         var refused = new AtomicInteger();
-        var producer = java.util.concurrent.Executors.newScheduledThreadPool(1);
+        var producer = Executors.newScheduledThreadPool(1);
         String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"Quarterly revenue "
                 + "and cash flow.\"}}";
         producer.scheduleAtFixedRate(() -> {
@@ -503,7 +509,7 @@ public final class ReliabilitySuite {
                             refused.incrementAndGet();
                         }
                     });
-        }, 0, 1_000_000 / rate, java.util.concurrent.TimeUnit.MICROSECONDS);
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
 
         var samples = JsonValues.MAPPER.createArrayNode();
         long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
@@ -553,7 +559,7 @@ public final class ReliabilitySuite {
     }
 
     /** Whether a sampled figure stopped growing: late mean within factor × early mean (plus slack for small values). */
-    private static boolean leveled(com.fasterxml.jackson.databind.node.ArrayNode samples, String field, double factor,
+    private static boolean leveled(ArrayNode samples, String field, double factor,
             long slack) {
         int n = samples.size();
         double early = 0;

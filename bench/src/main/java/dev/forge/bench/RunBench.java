@@ -8,10 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -141,25 +146,25 @@ public final class RunBench {
         var ids = new UUID[total];
         var errors = new AtomicInteger();
         var sendLag = new double[total];
-        var pending = new ArrayList<java.util.concurrent.CompletableFuture<?>>(total);
+        var pending = new ArrayList<CompletableFuture<?>>(total);
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         for (int i = 0; i < total; i++) {
             long at = startNanos + Math.round(i * 1e9 / rate);
             long wait = at - System.nanoTime();
             if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             int n = i;
             planned[n] = at;
             sendLag[n] = (System.nanoTime() - at) / 1e6;
             String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \""
                     + DOCUMENTS[n % DOCUMENTS.length] + "\", \"n\": " + n + "}}";
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway + "/v1/runs"))
+            var request = HttpRequest.newBuilder(URI.create(gateway + "/v1/runs"))
                     .header("Authorization", auth).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(60)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
-            pending.add(http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, failure) -> {
                         answered[n] = System.nanoTime();
                         try {
@@ -181,10 +186,10 @@ public final class RunBench {
                 // counted in whenComplete
             }
         }
-        var created = java.util.Arrays.stream(ids).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
+        var created = Arrays.stream(ids).filter(Objects::nonNull).toArray(UUID[]::new);
         long terminal = awaitTerminal(pool, created);
         // each run's finish on the wall clock, to compare with its planned send
-        var finished = new java.util.HashMap<UUID, Long>();
+        var finished = new HashMap<UUID, Long>();
         pool.preparedQuery("SELECT id, status, extract(epoch FROM finished_at) * 1000 AS at FROM runs "
                 + "WHERE id = ANY($1)").execute(Tuple.of(created)).await().atMost(BenchDb.WAIT).forEach(r -> {
                     if ("succeeded".equals(r.getString("status"))) {

@@ -5,10 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +36,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The dashboard infra-monitor serves, driven in Debian's headless Chromium against a running stack (gateway, worker,
@@ -205,10 +214,10 @@ class DashboardTest {
                 && "succeeded".equals(stack.status(second)));
         // the state the view needs, not a time window (a busy machine samples late): two samples, one taken after the
         // runs finished, so the trend has a line and the slots are free again
-        var finished = java.time.Instant.now();
+        var finished = Instant.now();
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             var samples = stack.monitor("/v1/capacity/samples?gateway=local");
-            return samples.size() >= 2 && java.time.Instant.parse(samples.get(samples.size() - 1)
+            return samples.size() >= 2 && Instant.parse(samples.get(samples.size() - 1)
                     .path("sampled_at").asText(finished.minusSeconds(1).toString())).isAfter(finished);
         });
         waiting(60).until(d -> !d.findElements(By.cssSelector("#cap-slots td.util.util-healthy")).isEmpty()
@@ -355,8 +364,8 @@ class DashboardTest {
         waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("wa-logs"), "serving"));
         String url = visible("#wa-open").getAttribute("href");
         assertThat(url).endsWith("/apps/" + slug + "/");
-        var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("deployed from the dashboard");
         click("#wa-rows tr[data-slug='" + slug + "'] button[data-act='redeploy']");
         visible("#wa-history tr[data-trigger='redeploy']");
@@ -368,7 +377,7 @@ class DashboardTest {
     }
 
     private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        var command = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+        var command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
         var process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -451,10 +460,10 @@ class DashboardTest {
     @Test
     @Order(12)
     void theDashboardIsServedUnderAStrictContentSecurityPolicy() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        for (String path : java.util.List.of("/ui/", "/ui/app.js", "/ui/sse.js", "/ui/app.css")) {
-            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.monitorUrl()
-                    + path)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        var http = HttpClient.newHttpClient();
+        for (String path : List.of("/ui/", "/ui/app.js", "/ui/sse.js", "/ui/app.css")) {
+            var response = http.send(HttpRequest.newBuilder(URI.create(stack.monitorUrl()
+                    + path)).build(), HttpResponse.BodyHandlers.discarding());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
             assertThat(csp).as(path).contains("default-src 'none'", "script-src 'self'", "style-src 'self'",
@@ -464,10 +473,10 @@ class DashboardTest {
             assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
         }
         // rendered views carry no inline style (the policy would drop it) and no inline script
-        for (String view : java.util.List.of("capacity", "events", "gateways")) {
+        for (String view : List.of("capacity", "events", "gateways")) {
             open(view);
             waiting(15).until(d -> !d.findElements(By.cssSelector("#view > *")).isEmpty());
-            Object inline = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+            Object inline = ((JavascriptExecutor) driver).executeScript(
                     "return document.querySelectorAll('[style], script:not([src])').length");
             assertThat(((Number) inline).intValue()).as(view).isZero();
         }
@@ -491,7 +500,7 @@ class DashboardTest {
                   done(JSON.stringify({ events, retry: p.retry }));
                 }).catch((e) => done('error: ' + e));
                 """;
-        String result = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(script);
+        String result = (String) ((JavascriptExecutor) driver).executeAsyncScript(script);
         assertThat(result).doesNotStartWith("error");
         var parsed = parse(result);
         var events = parsed.get("events");
@@ -508,10 +517,10 @@ class DashboardTest {
         assertThat(parsed.get("retry").asInt()).isEqualTo(1500);
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+    private static JsonNode parse(String json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-        } catch (java.io.IOException e) {
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
             throw new IllegalStateException(json, e);
         }
     }

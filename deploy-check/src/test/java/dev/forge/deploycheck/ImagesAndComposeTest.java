@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +72,7 @@ class ImagesAndComposeTest {
     @Test
     void composeMatchesTheServicesAndTheChart() throws IOException {
         // SnakeYAML applies the "<<" merges of the shared environment block (Jackson's tree reader does not)
-        Object loaded = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("../deploy/compose.yaml")));
+        Object loaded = new Yaml().load(Files.readString(Path.of("../deploy/compose.yaml")));
         JsonNode compose = new ObjectMapper().valueToTree(loaded);
         var values = HelmChart.values();
         @SuppressWarnings("unchecked")
@@ -113,7 +114,7 @@ class ImagesAndComposeTest {
         // what the dependencies store survives a re-created container, on declared named volumes
         for (var stateful : Map.of("postgres", "/var/lib/postgresql/data", "rabbitmq", "/var/lib/rabbitmq", "s3",
                 "/data").entrySet()) {
-            var mounts = new java.util.ArrayList<String>();
+            var mounts = new ArrayList<String>();
             compose.path("services").path(stateful.getKey()).path("volumes").forEach(v -> mounts.add(v.asText()));
             assertThat(mounts).as(stateful.getKey() + " volumes").anyMatch(m -> m.endsWith(":" + stateful.getValue()));
             mounts.forEach(m -> assertThat(compose.path("volumes").has(m.split(":")[0]))

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.lang.reflect.AnnotatedElement;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
@@ -67,7 +70,7 @@ class NativeReflectionTest {
     @Test
     void everyClassReadReflectivelyIsRegisteredForTheNativeImage() throws IOException {
         var missing = new TreeSet<String>();
-        var toWrite = new java.util.TreeMap<String, Set<String>>();
+        var toWrite = new TreeMap<String, Set<String>>();
         int checked = 0;
         for (String service : SERVICES) {
             var jars = classpath(service);
@@ -124,7 +127,7 @@ class NativeReflectionTest {
 
     private static String owner(String className) {
         return OWNERS.entrySet().stream().filter(e -> className.startsWith(e.getKey()))
-                .max(java.util.Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue)
+                .max(Comparator.comparingInt(e -> e.getKey().length())).map(Map.Entry::getValue)
                 .orElseThrow(() -> new AssertionError("no owning module for " + className + "; add one to OWNERS"));
     }
 
@@ -213,7 +216,7 @@ class NativeReflectionTest {
     }
 
     private static Map<String, List<JsonNode>> configs(Path jar) throws IOException {
-        var out = new java.util.TreeMap<String, List<JsonNode>>();
+        var out = new TreeMap<String, List<JsonNode>>();
         try (var file = new JarFile(jar.toFile())) {
             for (var entry : file.stream().filter(e -> e.getName().startsWith("META-INF/native-image/")
                     && e.getName().endsWith("reflect-config.json")).toList()) {
@@ -230,7 +233,7 @@ class NativeReflectionTest {
     private static URL url(Path path) {
         try {
             return path.toUri().toURL();
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalArgumentException(path.toString(), e);
         }
     }

@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.forge.core.testing.LocalS3;
 import dev.forge.core.testing.ServiceJvm;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -62,14 +64,14 @@ final class Cluster {
     }
 
     /** A worker-service in the runner role (hosting webapps, claiming no runs), its apps under {@code workdir}. */
-    static ServiceJvm runner(int port, UUID id, Path workdir, java.util.Map<String, String> env) throws IOException {
+    static ServiceJvm runner(int port, UUID id, Path workdir, Map<String, String> env) throws IOException {
         var properties = common(MAIN_DB);
         properties.addAll(List.of("-Dforge.runner.enabled=true", "-Dforge.runner.id=" + id,
                 "-Dforge.runner.workdir=" + workdir.toAbsolutePath(), "-Dforge.runner.allow-local-git=true",
                 "-Dforge.runner.heartbeat-interval=1s", "-Dforge.runner.restart-backoff=300ms",
                 "-Dforge.runner.restart-backoff-max=2s", "-Dforge.runner.ready-timeout=20s",
                 "-Dforge.runner.ports-from=53400", "-Dforge.runner.ports-to=53499",
-                "-Dquarkus.s3.endpoint-override=" + dev.forge.core.testing.LocalS3.ENDPOINT,
+                "-Dquarkus.s3.endpoint-override=" + LocalS3.ENDPOINT,
                 "-Dquarkus.stork.skill-service.service-discovery.type=static",
                 "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52391"));
         return ServiceJvm.start("worker-service", WORKER_JAR, port, properties, env);

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +93,7 @@ class InfraMonitorTest {
         given().contentType(ContentType.JSON).body("{\"id\": \"" + id + "\", \"name\": \"Gateway " + id
                 + "\", \"url\": \"http://127.0.0.1:" + jvm.port() + "/\", \"datacenter\": \"dc-" + id
                 + "\", \"token\": \"" + Cluster.ADMIN_KEY + "\"}").post("/v1/gateways").then().statusCode(201)
-                .header("Location", org.hamcrest.Matchers.endsWith("/v1/gateways/" + id));
+                .header("Location", Matchers.endsWith("/v1/gateways/" + id));
     }
 
     @Test
@@ -115,12 +117,12 @@ class InfraMonitorTest {
 
         given().contentType(ContentType.JSON).body("{\"name\": \"renamed\"}").patch("/v1/gateways/offline").then()
                 .statusCode(409).contentType("application/problem+json")
-                .body("type", org.hamcrest.Matchers.endsWith("/gateway-not-editable"));
+                .body("type", Matchers.endsWith("/gateway-not-editable"));
         given().delete("/v1/gateways/file-gw").then().statusCode(409);
         given().post("/v1/gateways/offline/test").then().statusCode(200).body("status",
-                org.hamcrest.Matchers.equalTo("disconnected"));
+                Matchers.equalTo("disconnected"));
         given().get("/v1/deployments?gateway=offline").then().statusCode(503)
-                .body("type", org.hamcrest.Matchers.endsWith("/gateway-unavailable"));
+                .body("type", Matchers.endsWith("/gateway-unavailable"));
         given().get("/v1/deployments?gateway=nope").then().statusCode(404);
     }
 
@@ -162,8 +164,8 @@ class InfraMonitorTest {
         // a change and a removal, audited without the token
         register("c", gatewayB);
         given().contentType(ContentType.JSON).body("{\"name\": \"Gateway C\", \"token\": \"another-token-123456\"}")
-                .patch("/v1/gateways/c").then().statusCode(200).body("name", org.hamcrest.Matchers.equalTo("Gateway C"))
-                .body("status", org.hamcrest.Matchers.equalTo("degraded"));
+                .patch("/v1/gateways/c").then().statusCode(200).body("name", Matchers.equalTo("Gateway C"))
+                .body("status", Matchers.equalTo("degraded"));
         given().delete("/v1/gateways/c").then().statusCode(204);
         given().get("/v1/gateways/c").then().statusCode(404);
         var audit = given().get("/v1/audit?limit=50").then().statusCode(200).extract().jsonPath();
@@ -234,7 +236,7 @@ class InfraMonitorTest {
     }
 
     private static List<String> statuses(LiveStream stream, String id) {
-        var out = new java.util.ArrayList<String>();
+        var out = new ArrayList<String>();
         for (JsonNode item : stream.items()) {
             if (id.equals(item.path("id").asText())) {
                 String status = item.path("status").asText();
@@ -321,14 +323,14 @@ class InfraMonitorTest {
                 .jsonPath();
         assertThat(errors.getList("run_id", String.class)).containsOnly(failedRun);
         given().get("/v1/events?workflow=step-timeout&type=run.failed").then().statusCode(200)
-                .body("size()", org.hamcrest.Matchers.equalTo(1));
+                .body("size()", Matchers.equalTo(1));
         given().get("/v1/events?gateway=b&run_id=" + run).then().statusCode(200)
-                .body("size()", org.hamcrest.Matchers.equalTo(0));
+                .body("size()", Matchers.equalTo(0));
         given().get("/v1/events?until=" + before + "&run_id=" + run).then().statusCode(200)
-                .body("size()", org.hamcrest.Matchers.equalTo(0));
+                .body("size()", Matchers.equalTo(0));
         // pages by id, newest first, with a next link
         var page = given().get("/v1/events?run_id=" + run + "&limit=2").then().statusCode(200)
-                .header("Link", org.hamcrest.Matchers.containsString("before=")).extract().jsonPath();
+                .header("Link", Matchers.containsString("before=")).extract().jsonPath();
         long last = page.getLong("[1].id");
         var next = given().get("/v1/events?run_id=" + run + "&limit=2&before=" + last).then().statusCode(200)
                 .extract().jsonPath();
@@ -361,18 +363,18 @@ class InfraMonitorTest {
         assertThat(logs.getList("service", String.class)).contains("forge-worker");
         assertThat(logs.getList("workspace_id", String.class)).containsOnly("default");
         given().get("/v1/logs?service=forge-worker&level=warn&run_id=" + failedRun).then().statusCode(200)
-                .body("message[0]", org.hamcrest.Matchers.containsString("failed"));
+                .body("message[0]", Matchers.containsString("failed"));
 
         String developer = Cluster.key(gatewayA, "developer", "default");
         String stranger = Cluster.key(gatewayA, "developer", "elsewhere");
         given().spec(as(developer)).get("/v1/logs?run_id=" + succeededRun).then().statusCode(200)
-                .body("size()", org.hamcrest.Matchers.greaterThan(0));
+                .body("size()", Matchers.greaterThan(0));
         // another workspace's developer sees none of it, even asking for that workspace
         given().spec(as(stranger)).get("/v1/logs?run_id=" + succeededRun + "&workspace_id=default").then()
-                .statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+                .statusCode(200).body("size()", Matchers.equalTo(0));
         // a developer sees no records without a workspace (the services' own)
         given().spec(as(developer)).get("/v1/logs?service=forge-gateway").then().statusCode(200)
-                .body("workspace_id", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("default")));
+                .body("workspace_id", Matchers.everyItem(Matchers.equalTo("default")));
 
         try (var live = LiveStream.open("/v1/logs/stream?service=forge-worker&q=starts", developer)) {
             String run = Cluster.run(gatewayA, "document-review", "{\"document\": \"Minutes of a meeting.\"}");
@@ -487,7 +489,7 @@ class InfraMonitorTest {
 
         // the MCP registry of a gateway, viewed through it
         given().get("/v1/mcp/servers?gateway=a").then().statusCode(200).body("size()",
-                org.hamcrest.Matchers.greaterThanOrEqualTo(0));
+                Matchers.greaterThanOrEqualTo(0));
         given().post("/v1/mcp/servers/" + UUID.randomUUID() + "/test?gateway=a").then().statusCode(404);
         given().get("/v1/mcp/servers").then().statusCode(422);
         given().get("/v1/mcp/servers?gateway=offline").then().statusCode(503);
@@ -525,25 +527,25 @@ class InfraMonitorTest {
         given().spec(as(keys.get("operator"))).delete("/v1/gateways/a").then().statusCode(403);
         // who am I: every role, never the key
         keys.forEach((role, key) -> given().spec(as(key)).get("/v1/me").then().statusCode(200)
-                .body("role", org.hamcrest.Matchers.equalTo(role))
-                .body("workspace_id", org.hamcrest.Matchers.equalTo("default"))
-                .body("default_gateway", org.hamcrest.Matchers.equalTo("a"))
-                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(key))));
+                .body("role", Matchers.equalTo(role))
+                .body("workspace_id", Matchers.equalTo("default"))
+                .body("default_gateway", Matchers.equalTo("a"))
+                .body(Matchers.not(Matchers.containsString(key))));
 
         // the dashboard's way to a gateway's own API: the caller's key goes along, so the gateway's roles decide
         given().spec(as(keys.get("viewer"))).get("/v1/gateways/a/api/v1/runs/" + succeededRun).then().statusCode(200)
-                .body("id", org.hamcrest.Matchers.equalTo(succeededRun));
+                .body("id", Matchers.equalTo(succeededRun));
         given().spec(as(keys.get("viewer"))).contentType(ContentType.JSON).body("{\"step\": 1}")
                 .post("/v1/gateways/a/api/v1/runs/" + succeededRun + "/fork").then().statusCode(403);
         var page = given().spec(as(keys.get("developer"))).get("/v1/gateways/a/api/v1/runs?limit=1").then()
-                .statusCode(200).header("Forge-Next-Cursor", org.hamcrest.Matchers.notNullValue()).extract()
+                .statusCode(200).header("Forge-Next-Cursor", Matchers.notNullValue()).extract()
                 .jsonPath();
         assertThat(page.getList("id")).hasSize(1);
         // only the run-side API families, and only of a usable gateway
         given().get("/v1/gateways/a/api/v1/api-keys").then().statusCode(404)
-                .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("/not-forwarded"));
+                .contentType("application/problem+json").body("type", Matchers.endsWith("/not-forwarded"));
         given().urlEncodingEnabled(false).get("/v1/gateways/a/api/v1/runs/%2e%2e/api-keys").then().statusCode(404)
-                .body("type", org.hamcrest.Matchers.endsWith("/not-forwarded"));
+                .body("type", Matchers.endsWith("/not-forwarded"));
         // an encoded '?' stays part of the path at the gateway (a malformed run id there), not a query
         given().urlEncodingEnabled(false).get("/v1/gateways/a/api/v1/runs/" + succeededRun + "%3Fx=1").then()
                 .statusCode(422);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
@@ -28,7 +29,7 @@ class LiveResumeTest {
     EventService events;
 
     /** Every event this test raised, in order. */
-    private final List<Long> raised = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> raised = new CopyOnWriteArrayList<>();
 
     private long raise(String marker) {
         long id = events.raise("resume-test", "capacity.alert", "warning", JsonValues.MAPPER.createObjectNode()

@@ -4,24 +4,33 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.eclipse.jgit.api.Git;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +39,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.forge.api.security.ApiKeyService;
+import dev.forge.api.security.Caller;
+import dev.forge.core.artifact.BlobStore;
+import dev.forge.core.artifact.OffloadedValues;
+import dev.forge.core.auth.Role;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.sandbox.ChildProcesses;
+import dev.forge.core.testing.LocalS3;
 import dev.forge.core.testing.ServiceJvm;
 import dev.forge.discovery.testing.ConsulStandInResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,6 +57,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Webapps on a real runner (worker-service in the runner role, its own JVM): a static site from a git repository
@@ -59,11 +80,11 @@ class WebappTest {
     private static ServiceJvm runner;
 
     @jakarta.inject.Inject
-    dev.forge.api.security.ApiKeyService keys;
+    ApiKeyService keys;
     @jakarta.inject.Inject
-    dev.forge.core.artifact.BlobStore blobs;
+    BlobStore blobs;
     @jakarta.inject.Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
+    Pool pool;
 
     @BeforeAll
     static void start() throws Exception {
@@ -73,7 +94,7 @@ class WebappTest {
         }
         workdir = Files.createTempDirectory("forge-runner");
         // uploaded artifacts live in S3: the runner reads them from the tests' local S3
-        dev.forge.core.testing.LocalS3.ensureStarted();
+        LocalS3.ensureStarted();
         // platform secrets in the runner's environment, as a careless deployment would leave them: no app may see them
         runner = Cluster.runner(51184, RUNNER_ID, workdir, Map.of("FORGE_AUTH_BOOTSTRAP_ADMIN_KEY", CANARY_ADMIN_KEY,
                 "QUARKUS_DATASOURCE_PASSWORD", CANARY_PASSWORD));
@@ -137,7 +158,7 @@ class WebappTest {
         var created = given().contentType(ContentType.JSON).body("{\"slug\": \"docs\", \"name\": \"Docs\", "
                 + "\"type\": \"static\", \"source\": {\"git_url\": \"" + repoUrl() + "\", \"branch\": \"main\", "
                 + "\"path\": \"site\"}}").post("/v1/webapps").then().statusCode(201)
-                .header("Location", org.hamcrest.Matchers.endsWith("/v1/webapps/docs")).extract().jsonPath();
+                .header("Location", Matchers.endsWith("/v1/webapps/docs")).extract().jsonPath();
         assertThat(created.getString("state")).isEqualTo("running");
         String first = created.getString("deployed_commit");
         assertThat(first).hasSize(40);
@@ -190,7 +211,7 @@ class WebappTest {
                 .getList("line", String.class)).anyMatch(l -> l.contains("from=the-test")));
 
         given().post("/v1/webapps/files/stop").then().statusCode(200).body("state",
-                org.hamcrest.Matchers.equalTo("stopped"));
+                Matchers.equalTo("stopped"));
         assertThat(listening(port)).as("the app's port is closed").isFalse();
         assertThat(fetch("/apps/files/").statusCode()).isEqualTo(404);
         var started = given().post("/v1/webapps/files/start").then().statusCode(200).extract().jsonPath();
@@ -216,9 +237,9 @@ class WebappTest {
         assertThat(triggers.subList(0, triggers.size() - 1)).containsOnly("restart");
         assertThat(history.getList("outcome", String.class)).doesNotContain("running");
         // the waits between attempts grow (300 ms, 600 ms, 1.2 s, …)
-        var starts = new java.util.ArrayList<>(history.getList("started_at", String.class).stream()
+        var starts = new ArrayList<>(history.getList("started_at", String.class).stream()
                 .map(Instant::parse).toList());
-        java.util.Collections.reverse(starts);
+        Collections.reverse(starts);
         long firstGap = Duration.between(starts.get(0), starts.get(1)).toMillis();
         long laterGap = Duration.between(starts.get(2), starts.get(3)).toMillis();
         assertThat(laterGap).isGreaterThan(firstGap);
@@ -245,10 +266,10 @@ class WebappTest {
         assertThat(unknown.getString("detail")).contains("'type' must be one of");
         given().contentType(ContentType.JSON).body("{\"slug\": \"creds\", \"type\": \"static\", \"source\": "
                 + "{\"git_url\": \"https://user:secret@example.com/x.git\"}}").post("/v1/webapps").then()
-                .statusCode(422).body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("secret@")));
+                .statusCode(422).body(Matchers.not(Matchers.containsString("secret@")));
 
         // a port in use: refused by the runner, and nothing of the app stays
-        try (var taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (var taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             var problem = given().contentType(ContentType.JSON).body("{\"slug\": \"busy\", \"type\": \"fastapi\", "
                     + "\"command\": \"python3 -m http.server $PORT\", \"port\": " + taken.getLocalPort()
                     + ", \"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then()
@@ -285,9 +306,9 @@ class WebappTest {
     @Order(6)
     void operatorsViewAdminsManageAndEveryOperationIsAudited() throws Exception {
         // the monitor shares the gateways' api_keys table: a key made through the shared service is one of theirs
-        var admin = new dev.forge.api.security.Caller(UUID.randomUUID(), "default", dev.forge.core.auth.Role.ADMIN,
+        var admin = new Caller(UUID.randomUUID(), "default", Role.ADMIN,
                 "test");
-        String operator = keys.create(admin, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        String operator = keys.create(admin, new ObjectMapper().readTree(
                 "{\"name\": \"webapp-operator\", \"role\": \"operator\"}")).await().atMost(Duration.ofSeconds(5))
                 .get("key").asText();
         given().spec(InfraMonitorTest.as(operator)).get("/v1/webapps/docs").then().statusCode(200);
@@ -308,10 +329,10 @@ class WebappTest {
     @Test
     @Order(7)
     void aStaticSiteFromAnUploadedZipArtifactIsServed() throws Exception {
-        var zip = new java.io.ByteArrayOutputStream();
-        try (var out = new java.util.zip.ZipOutputStream(zip)) {
-            out.putNextEntry(new java.util.zip.ZipEntry("public/index.html"));
-            out.write("<p>from a zip upload</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var zip = new ByteArrayOutputStream();
+        try (var out = new ZipOutputStream(zip)) {
+            out.putNextEntry(new ZipEntry("public/index.html"));
+            out.write("<p>from a zip upload</p>".getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
         }
         String zipId = artifact("site.zip", "application/zip", zip.toByteArray());
@@ -330,7 +351,7 @@ class WebappTest {
 
         given().contentType(ContentType.JSON).body("{\"slug\": \"notzip\", \"type\": \"static\", \"source\": "
                 + "{\"artifact_id\": \"" + textId + "\"}}").post("/v1/webapps").then().statusCode(422)
-                .body("detail", org.hamcrest.Matchers.containsString("zip archive"));
+                .body("detail", Matchers.containsString("zip archive"));
         given().contentType(ContentType.JSON).body("{\"slug\": \"ghost\", \"type\": \"static\", \"source\": "
                 + "{\"artifact_id\": \"" + UUID.randomUUID() + "\"}}").post("/v1/webapps").then().statusCode(422);
         given().contentType(ContentType.JSON).body("{\"slug\": \"both\", \"type\": \"static\", \"source\": "
@@ -353,16 +374,16 @@ class WebappTest {
         given().contentType(ContentType.JSON).body("{\"slug\": \"neighbour\", \"type\": \"fastapi\", "
                 + "\"command\": \"id -u > uid.txt; exec python3 -m http.server $PORT --bind 127.0.0.1\", "
                 + "\"source\": {\"git_url\": \"" + repoUrl() + "\"}}").post("/v1/webapps").then().statusCode(201)
-                .body("state", org.hamcrest.Matchers.equalTo("running"));
+                .body("state", Matchers.equalTo("running"));
         String command = "env > leaked.txt; id -u > uid.txt; (cat " + adminKey + " > key.txt 2>&1 || echo denied "
                 + ">> key.txt); (ls ../../neighbour/src > neighbour.txt 2>&1 || echo denied >> neighbour.txt); "
                 + "exec python3 -m http.server $PORT --bind 127.0.0.1";
         given().contentType(ContentType.JSON).body(JsonValues.MAPPER.createObjectNode().put("slug", "leaky")
-                .put("type", "fastapi").put("command", command).<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                .put("type", "fastapi").put("command", command).<ObjectNode>set(
                         "env", JsonValues.MAPPER.createObjectNode().put("GREETING", "hello"))
-                .<com.fasterxml.jackson.databind.node.ObjectNode>set("source", JsonValues.MAPPER.createObjectNode()
+                .<ObjectNode>set("source", JsonValues.MAPPER.createObjectNode()
                         .put("git_url", repoUrl())).toString()).post("/v1/webapps").then().statusCode(201)
-                .body("state", org.hamcrest.Matchers.equalTo("running"));
+                .body("state", Matchers.equalTo("running"));
 
         String env = fetch("/apps/leaky/leaked.txt").body();
         var names = env.lines().filter(l -> l.contains("=")).map(l -> l.substring(0, l.indexOf('='))).toList();
@@ -374,7 +395,7 @@ class WebappTest {
                 .contains("HOME=" + workdir.toRealPath().resolve("leaky"));
         assertThat(System.getenv().keySet()).as("the runner inherited variables no app may see")
                 .anyMatch(n -> !names.contains(n));
-        if (dev.forge.core.sandbox.ChildProcesses.runningAsRoot()) {
+        if (ChildProcesses.runningAsRoot()) {
             int uid = Integer.parseInt(fetch("/apps/leaky/uid.txt").body().trim());
             int neighbour = Integer.parseInt(fetch("/apps/neighbour/uid.txt").body().trim());
             assertThat(uid).isBetween(62000, 62999).isNotEqualTo(neighbour);
@@ -397,15 +418,15 @@ class WebappTest {
                 contentType).await().atMost(Duration.ofSeconds(5)));
         pool.preparedQuery("INSERT INTO artifacts (id, workspace_id, name, content_type, size_bytes, sha256, "
                 + "storage_key) VALUES ($1, 'default', $2, $3, $4, $5, $6)")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.from(List.of(UUID.fromString(id), name, contentType,
-                        (long) bytes.length, dev.forge.core.artifact.OffloadedValues.sha256(bytes), key)))
+                .execute(Tuple.from(List.of(UUID.fromString(id), name, contentType,
+                        (long) bytes.length, OffloadedValues.sha256(bytes), key)))
                 .await().atMost(Duration.ofSeconds(5));
         return id;
     }
 
     private static boolean listening(int port) {
         try (var socket = new Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -1,5 +1,6 @@
 package dev.forge.api.security;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +57,7 @@ public class ApiKeyService {
         // start-up observer on the main thread, which may wait
         boolean inserted = OnVertxContext.run(() -> keys.insertIfAbsent(config.bootstrapWorkspace(),
                 "bootstrap admin", Role.ADMIN.wireName(), ApiKeys.prefix(key.get()), ApiKeys.hash(key.get())))
-                .await().atMost(java.time.Duration.ofSeconds(30));
+                .await().atMost(Duration.ofSeconds(30));
         if (inserted) {
             LOG.infof("Provisioned the bootstrap admin key %s for workspace %s", ApiKeys.prefix(key.get()),
                     config.bootstrapWorkspace());

@@ -9,6 +9,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.forge.input.StrictJson;
+
 /** Precise validation of JSON request bodies; every problem is collected before the request is refused. */
 public final class Requests {
 
@@ -142,13 +144,13 @@ public final class Requests {
             return null;
         }
         try {
-            var node = dev.forge.input.StrictJson.parse(raw);
+            var node = StrictJson.parse(raw);
             if (node != null && node.isObject()) {
                 return node;
             }
-        } catch (dev.forge.input.StrictJson.Malformed e) {
+        } catch (StrictJson.Malformed e) {
             // reported below
-        } catch (dev.forge.input.StrictJson.Invalid e) {
+        } catch (StrictJson.Invalid e) {
             throw ApiProblem.invalid(name + ": " + e.getMessage(), e.problems().stream().map(p -> name + ": " + p)
                     .toList());
         }

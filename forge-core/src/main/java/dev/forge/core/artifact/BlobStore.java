@@ -2,7 +2,9 @@ package dev.forge.core.artifact;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -84,7 +86,7 @@ public class BlobStore {
     }
 
     /** Runs a write; when the bucket is missing (S3 was down at start-up, or it was removed) creates it and retries. */
-    private <T> T withBucket(java.util.function.Supplier<T> write) {
+    private <T> T withBucket(Supplier<T> write) {
         try {
             return write.get();
         } catch (NoSuchBucketException e) {
@@ -138,7 +140,7 @@ public class BlobStore {
             int number = parts.size() + 1;
             String etag = s3.uploadPart(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(number)
                     .contentLength((long) length), RequestBody.fromBytes(length == bytes.length ? bytes
-                            : java.util.Arrays.copyOf(bytes, length))).eTag();
+                            : Arrays.copyOf(bytes, length))).eTag();
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
 
@@ -156,7 +158,7 @@ public class BlobStore {
         }
     }
 
-    private static <T> Uni<T> onWorker(java.util.function.Supplier<T> call) {
+    private static <T> Uni<T> onWorker(Supplier<T> call) {
         return Uni.createFrom().item(call).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(Duration.ofSeconds(60)).fail();
     }

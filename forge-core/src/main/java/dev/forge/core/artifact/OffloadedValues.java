@@ -1,5 +1,6 @@
 package dev.forge.core.artifact;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public class OffloadedValues {
     private static JsonNode parse(byte[] bytes) {
         try {
             return JsonValues.MAPPER.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("offloaded value is not JSON", e);
         }
     }

@@ -1,5 +1,7 @@
 package dev.forge.core.config;
 
+import java.util.List;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,5 +11,5 @@ public interface FlowsConfig {
 
     /** Directories scanned for *.yaml flow blueprints at start-up (comma-separated). */
     @WithDefault("config/flows")
-    java.util.List<String> dirs();
+    List<String> dirs();
 }

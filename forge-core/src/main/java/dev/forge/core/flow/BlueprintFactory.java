@@ -2,6 +2,7 @@ package dev.forge.core.flow;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ public final class BlueprintFactory {
         var executors = new ArrayList<ExecutorSpec>();
         for (var e : flow.executors()) {
             if (e.type() == ExecutorType.LLM) {
-                var tools = new java.util.LinkedHashSet<>(e.tools());
+                var tools = new LinkedHashSet<>(e.tools());
                 tools.addAll(skill.tools());
                 executors.add(e.withTools(List.copyOf(tools)));
             } else {

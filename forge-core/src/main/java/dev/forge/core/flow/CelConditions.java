@@ -1,5 +1,6 @@
 package dev.forge.core.flow;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,7 @@ public final class CelConditions {
     public static boolean evaluate(String expression, Object output, Object input, Object state) {
         var program = PROGRAMS.computeIfAbsent(expression, CelConditions::program);
         try {
-            var vars = new java.util.HashMap<String, Object>();
+            var vars = new HashMap<String, Object>();
             vars.put("output", output == null ? Map.of() : output);
             vars.put("input", input == null ? Map.of() : input);
             vars.put("state", state == null ? Map.of() : state);

@@ -1,6 +1,9 @@
 package dev.forge.core.flow;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,13 +41,13 @@ public record ExecutorSpec(
         routes = routes == null ? List.of() : List.copyOf(routes);
         // free-form values: null is allowed (Map.copyOf would refuse it)
         parameters = parameters == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /** Every executor this one can send a message to. */
     public List<String> targets() {
         if (type == ExecutorType.CONDITIONAL) {
-            var all = new java.util.ArrayList<String>();
+            var all = new ArrayList<String>();
             routes.forEach(r -> all.add(r.target()));
             if (defaultTarget != null) {
                 all.add(defaultTarget);

@@ -1,6 +1,7 @@
 package dev.forge.core.flow;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,7 @@ public record FlowBlueprint(
 
     public Map<String, ExecutorSpec> executorsById() {
         return executors.stream().collect(Collectors.toMap(ExecutorSpec::id, Function.identity(), (a, b) -> a,
-                java.util.LinkedHashMap::new));
+                LinkedHashMap::new));
     }
 
     /** The executor a run starts at: the first one listed. */

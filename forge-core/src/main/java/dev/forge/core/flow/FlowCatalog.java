@@ -1,6 +1,7 @@
 package dev.forge.core.flow;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,7 @@ public class FlowCatalog {
     }
 
     public List<FlowBlueprint> all() {
-        return current.values().stream().sorted(java.util.Comparator.comparing(FlowBlueprint::name)).toList();
+        return current.values().stream().sorted(Comparator.comparing(FlowBlueprint::name)).toList();
     }
 
     /** A pinned version: from memory, else from {@code flow_versions} (a version an earlier deployment loaded). */

@@ -1,5 +1,6 @@
 package dev.forge.core.flow;
 
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import dev.forge.core.tool.BuiltinTools;
 
 /**
  * Parses flow YAML into a {@link FlowBlueprint}, keeping the line of every executor and route so problems can be
@@ -85,7 +90,7 @@ public final class FlowParser {
             var options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             options.setMaxAliasesForCollections(10);
-            root = new Yaml(options).compose(new java.io.StringReader(source));
+            root = new Yaml(options).compose(new StringReader(source));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
             problem(line, null, "YAML syntax: " + e.getProblem());
@@ -240,7 +245,7 @@ public final class FlowParser {
             }
             if (tool.isEmpty()) {
                 problem(line(map), id, "tool executor needs a 'tool' (one of " + String.join(", ",
-                        dev.forge.core.tool.BuiltinTools.names()) + ")");
+                        BuiltinTools.names()) + ")");
             }
             tools = tool.map(List::of).orElse(List.of());
             parameters = Map.of();
@@ -448,22 +453,22 @@ public final class FlowParser {
         var tag = s.getTag();
         String value = s.getValue();
         try {
-            if (org.yaml.snakeyaml.nodes.Tag.INT.equals(tag)) {
+            if (Tag.INT.equals(tag)) {
                 return Long.parseLong(value.replace("_", ""));
             }
-            if (org.yaml.snakeyaml.nodes.Tag.FLOAT.equals(tag)) {
+            if (Tag.FLOAT.equals(tag)) {
                 return Double.parseDouble(value.replace("_", ""));
             }
         } catch (NumberFormatException e) {
             return value; // octal, hex or sexagesimal spellings stay text
         }
-        if (org.yaml.snakeyaml.nodes.Tag.BOOL.equals(tag)) {
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        if (Tag.BOOL.equals(tag)) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "on", "y" -> true;
                 default -> false;
             };
         }
-        if (org.yaml.snakeyaml.nodes.Tag.NULL.equals(tag)) {
+        if (Tag.NULL.equals(tag)) {
             return null;
         }
         return value;

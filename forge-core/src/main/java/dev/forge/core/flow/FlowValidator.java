@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.forge.core.mcp.McpToolNames;
+import dev.forge.core.tool.BuiltinTools;
+
 /**
  * Graph and semantic rules of a flow: unique ids, targets exist, no cycles, every executor reachable from the
  * entry (the first listed), valid CEL conditions, a default route on every conditional, type-specific fields.
@@ -98,10 +101,10 @@ public final class FlowValidator {
             }
             case TOOL -> {
                 // an MCP tool is checked when the step runs: its server is registered per workspace, at run time
-                e.tools().stream().filter(t -> !dev.forge.core.tool.BuiltinTools.names().contains(t)
-                        && dev.forge.core.mcp.McpToolNames.parse(t).isEmpty()).forEach(t ->
+                e.tools().stream().filter(t -> !BuiltinTools.names().contains(t)
+                        && McpToolNames.parse(t).isEmpty()).forEach(t ->
                         problems.add(new FlowProblem(file, e.line(), e.id(), "unknown tool '" + t + "' (built-in: "
-                                + String.join(", ", dev.forge.core.tool.BuiltinTools.names())
+                                + String.join(", ", BuiltinTools.names())
                                 + "; or an MCP tool as mcp:<server>/<tool>)")));
                 forbid(file, e, e.model() != null, "model", problems);
                 forbid(file, e, e.prompt() != null, "prompt", problems);

@@ -1,6 +1,8 @@
 package dev.forge.core.flow;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +31,7 @@ public record RunOverrides(
         tools = tools == null ? Map.of() : Map.copyOf(tools);
         // parameters are free JSON: a null value is allowed (Map.copyOf would refuse it)
         parameters = parameters == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     public boolean isEmpty() {

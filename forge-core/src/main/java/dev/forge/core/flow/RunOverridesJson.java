@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,8 +100,8 @@ public final class RunOverridesJson {
         if (node.has("timeout")) {
             var v = node.get("timeout");
             var d = v.isTextual() ? FlowParser.parseDuration(v.asText())
-                    : v.isIntegralNumber() ? java.util.Optional.of(Duration.ofSeconds(v.asLong()))
-                            : java.util.Optional.<Duration>empty();
+                    : v.isIntegralNumber() ? Optional.of(Duration.ofSeconds(v.asLong()))
+                            : Optional.<Duration>empty();
             if (d.isPresent() && !d.get().isZero() && !d.get().isNegative()) {
                 timeout = d.get();
             } else {

@@ -1,5 +1,7 @@
 package dev.forge.core.flow;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +26,8 @@ public record SkillBinding(String name, String version, String command, List<Str
         this.version = version;
         this.command = command;
         this.tools = tools == null ? List.of() : List.copyOf(tools);
-        this.parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(parameters));
+        this.parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(
+                new LinkedHashMap<>(parameters));
         this.text = text == null ? "" : text;
     }
 }

@@ -1,6 +1,10 @@
 package dev.forge.core.json;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,10 +68,10 @@ public final class JsonValues {
     /** SHA-256 of the JSON with object keys sorted at every level: equal documents hash equal, whatever the order. */
     public static String canonicalHash(JsonNode node) {
         try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical(node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            var digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical(node).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
     }

@@ -1,8 +1,12 @@
 package dev.forge.core.mcp;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -194,19 +198,19 @@ public class McpConnector {
     }
 
     /** Adds the server's auth header (decrypted when the transport is built) to every request it sends. */
-    private java.util.Optional<McpSyncHttpClientRequestCustomizer> authHeader(McpServerRecord server) {
+    private Optional<McpSyncHttpClientRequestCustomizer> authHeader(McpServerRecord server) {
         if (server.authHeader() == null || server.authSecret() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String name = server.authHeader();
         String value = secrets.decrypt(server.authSecret(), server.secretBinding());
-        return java.util.Optional.of((request, method, uri, body, context) -> request.header(name, value));
+        return Optional.of((request, method, uri, body, context) -> request.header(name, value));
     }
 
     /** A URL split into what the SDK's builders take: scheme://host:port, and the path (with query). */
     record Endpoint(String base, String path) {
         static Endpoint of(String url) {
-            var uri = java.net.URI.create(url);
+            var uri = URI.create(url);
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             if (uri.getRawQuery() != null) {
                 path += "?" + uri.getRawQuery();
@@ -247,7 +251,7 @@ public class McpConnector {
         if (result.structuredContent() != null) {
             return JsonValues.MAPPER.valueToTree(result.structuredContent());
         }
-        var texts = result.content() == null ? java.util.List.<String>of() : result.content().stream()
+        var texts = result.content() == null ? List.<String>of() : result.content().stream()
                 .filter(McpSchema.TextContent.class::isInstance).map(c -> ((McpSchema.TextContent) c).text())
                 .toList();
         if (texts.size() == 1) {
@@ -272,7 +276,7 @@ public class McpConnector {
      * none), its exception name. Never the auth header: the SDK does not put request headers in messages.
      */
     static String describe(Throwable e) {
-        var links = new java.util.LinkedHashSet<String>();
+        var links = new LinkedHashSet<String>();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             links.add(t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
                     : t.getClass().getSimpleName());

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import io.quarkus.runtime.ImageMode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -53,7 +55,7 @@ public class MemoryEmbedder {
     }
 
     /** An OpenAI-compatible embeddings API. */
-    public static MemoryEmbedder openAi(String baseUrl, String apiKey, String model, java.time.Duration timeout) {
+    public static MemoryEmbedder openAi(String baseUrl, String apiKey, String model, Duration timeout) {
         return new MemoryEmbedder("openai:" + model, () -> OpenAiEmbeddingModel.builder().baseUrl(baseUrl)
                 .apiKey(apiKey == null ? "none" : apiKey).modelName(model).timeout(timeout).maxRetries(2).build());
     }
@@ -63,7 +65,7 @@ public class MemoryEmbedder {
             case "local" -> {
                 // ONNX Runtime reaches Java over JNI and unpacks native libraries, none of it registered for native
                 // images (and the 90 MB model is not packed into them): refuse with the way out instead of crashing
-                if (io.quarkus.runtime.ImageMode.current() == io.quarkus.runtime.ImageMode.NATIVE_RUN) {
+                if (ImageMode.current() == ImageMode.NATIVE_RUN) {
                     throw new IllegalStateException("in-process embeddings (forge.memory.embedding.provider=local) "
                             + "are not available in a native image; set forge.memory.embedding.provider=openai and "
                             + "its base-url (any OpenAI-compatible embeddings API)");

@@ -3,7 +3,9 @@ package dev.forge.core.memory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.forge.core.json.JsonValues;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -57,7 +60,7 @@ public class MemoryStore {
         String vectorValue = pgvector ? ", $10::vector" : "";
         var params = new ArrayList<Object>(Arrays.asList(m.id(), m.workspace(), m.assistantId(), m.sessionId(),
                 m.content(), m.metadata() == null ? "{}" : m.metadata().toString(),
-                io.vertx.core.buffer.Buffer.buffer(Vectors.bytes(embedding)), model,
+                Buffer.buffer(Vectors.bytes(embedding)), model,
                 ttl == null ? null : ttl.toMillis()));
         if (pgvector) {
             params.add(Vectors.pgvector(embedding));
@@ -144,14 +147,14 @@ public class MemoryStore {
     }
 
     /** The live memories among {@code ids}, by id. */
-    public Uni<java.util.Map<UUID, Memory>> byIds(String workspace, List<UUID> ids) {
+    public Uni<Map<UUID, Memory>> byIds(String workspace, List<UUID> ids) {
         if (ids.isEmpty()) {
-            return Uni.createFrom().item(java.util.Map.of());
+            return Uni.createFrom().item(Map.of());
         }
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE workspace_id = $1 AND id = ANY($2) "
                 + "AND (expires_at IS NULL OR expires_at > clock_timestamp())")
                 .execute(Tuple.of(workspace, ids.toArray(UUID[]::new))).map(rows -> {
-                    var out = new java.util.HashMap<UUID, Memory>();
+                    var out = new HashMap<UUID, Memory>();
                     rows.forEach(r -> out.put(r.getUUID("id"), memory(r)));
                     return out;
                 });

@@ -2,6 +2,8 @@ package dev.forge.core.memory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,13 +159,13 @@ public final class ScanMemoryIndex implements MemoryIndex {
             if (size > ids.length) {
                 // 1.5x: at 100,000 memories the vectors are 150 MB, and old and new array coexist while copying
                 int capacity = ids.length + (ids.length >> 1);
-                ids = java.util.Arrays.copyOf(ids, capacity);
-                assistants = java.util.Arrays.copyOf(assistants, capacity);
-                sessions = java.util.Arrays.copyOf(sessions, capacity);
-                expires = java.util.Arrays.copyOf(expires, capacity);
+                ids = Arrays.copyOf(ids, capacity);
+                assistants = Arrays.copyOf(assistants, capacity);
+                sessions = Arrays.copyOf(sessions, capacity);
+                expires = Arrays.copyOf(expires, capacity);
             }
             if ((long) size * dimensions > vectors.length) {
-                vectors = java.util.Arrays.copyOf(vectors, ids.length * dimensions);
+                vectors = Arrays.copyOf(vectors, ids.length * dimensions);
             }
         }
 
@@ -188,7 +190,7 @@ public final class ScanMemoryIndex implements MemoryIndex {
         }
 
         synchronized List<Scored> top(float[] query, MemoryFilter filter, int k, long now) {
-            var best = new PriorityQueue<Scored>(k + 1, java.util.Comparator.comparingDouble(Scored::score));
+            var best = new PriorityQueue<Scored>(k + 1, Comparator.comparingDouble(Scored::score));
             if (query.length != dimensions) {
                 return List.of();
             }
@@ -206,7 +208,7 @@ public final class ScanMemoryIndex implements MemoryIndex {
                 }
             }
             var out = new ArrayList<>(best);
-            out.sort(java.util.Comparator.comparingDouble(Scored::score).reversed());
+            out.sort(Comparator.comparingDouble(Scored::score).reversed());
             return out;
         }
 

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.rabbitmq.client.AMQP;
 
 import dev.forge.core.config.RabbitConfig;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -56,13 +60,13 @@ public class BusClient {
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
     private volatile boolean declareFirst = true;
-    private volatile io.micrometer.core.instrument.Timer confirmTimer;
+    private volatile Timer confirmTimer;
     /**
      * The client opens a replacement channel synchronously on the calling thread, an RPC that waits as long as a
      * memory alarm blocks the connection: never on an event loop (it held the HTTP server in a test), so binding and
      * topology work happen on this thread of their own.
      */
-    private final java.util.concurrent.ScheduledExecutorService topology = java.util.concurrent.Executors
+    private final ScheduledExecutorService topology = Executors
             .newSingleThreadScheduledExecutor(r -> {
                 var t = new Thread(r, "forge-bus-topology");
                 t.setDaemon(true);
@@ -92,7 +96,7 @@ public class BusClient {
         client.start().subscribe().with(x -> {
         }, e -> LOG.warnf("RabbitMQ at %s:%d not reachable: %s", config.host(), config.port(), e.getMessage()));
         topology.scheduleWithFixedDelay(this::checkTopology, TOPOLOGY_CHECK.toMillis(), TOPOLOGY_CHECK.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
     }
 
     public boolean connected() {
@@ -117,7 +121,7 @@ public class BusClient {
     }
 
     /** Where the time from publishing a batch to its confirms is recorded (metrics). */
-    public void confirmLatency(io.micrometer.core.instrument.Timer timer) {
+    public void confirmLatency(Timer timer) {
         this.confirmTimer = timer;
     }
 
@@ -151,7 +155,7 @@ public class BusClient {
         }
         var timer = confirmTimer;
         if (timer != null) {
-            timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.forge.core.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -46,12 +49,12 @@ public final class BusConsumer {
      * The events in a message of {@code forge.events}: a batch of committed events (a JSON array) or one token
      * delta (an object). Malformed bytes give none.
      */
-    public static java.util.List<JsonObject> events(byte[] body) {
+    public static List<JsonObject> events(byte[] body) {
         try {
-            var text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+            var text = new String(body, StandardCharsets.UTF_8).strip();
             if (text.startsWith("[")) {
                 var array = new JsonArray(text);
-                var out = new java.util.ArrayList<JsonObject>(array.size());
+                var out = new ArrayList<JsonObject>(array.size());
                 for (int i = 0; i < array.size(); i++) {
                     if (array.getValue(i) instanceof JsonObject event) {
                         out.add(event);
@@ -59,9 +62,9 @@ public final class BusConsumer {
                 }
                 return out;
             }
-            return java.util.List.of(new JsonObject(text));
+            return List.of(new JsonObject(text));
         } catch (RuntimeException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.forge.core.messaging;
 
+import dev.forge.telemetry.messaging.LogShipping;
+
 /** Exchange names and routing keys: one place, so producers and consumers cannot drift apart. */
 public final class Exchanges {
 
@@ -11,7 +13,7 @@ public final class Exchanges {
     /** Direct exchange of control messages; routing key = the target worker's id. */
     public static final String CONTROL = "forge.control";
     /** Topic exchange of structured log records (published by forge-telemetry); key {@code <service>.<level>}. */
-    public static final String LOGS = dev.forge.telemetry.messaging.LogShipping.EXCHANGE;
+    public static final String LOGS = LogShipping.EXCHANGE;
 
     private Exchanges() {
     }

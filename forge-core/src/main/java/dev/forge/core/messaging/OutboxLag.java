@@ -9,8 +9,10 @@ import jakarta.enterprise.event.Observes;
 
 import dev.forge.core.config.RabbitConfig;
 import dev.forge.core.scheduling.PeriodicTask;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -47,9 +49,9 @@ public class OutboxLag {
                 .description("Committed events not yet confirmed by the broker").register(registry);
         Gauge.builder("forge.outbox.oldest.age", this, lag -> lag.last.oldestAge().toMillis() / 1000.0)
                 .baseUnit("seconds").description("Age of the oldest unpublished event").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("forge.outbox.published", relay,
+        FunctionCounter.builder("forge.outbox.published", relay,
                 OutboxRelay::published).description("Events this process published, confirmed").register(registry);
-        bus.confirmLatency(io.micrometer.core.instrument.Timer.builder("forge.outbox.confirm")
+        bus.confirmLatency(Timer.builder("forge.outbox.confirm")
                 .description("From publishing a batch to the broker's confirms").register(registry));
     }
 

@@ -2,6 +2,7 @@ package dev.forge.core.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.forge.core.config.RabbitConfig;
 import dev.forge.telemetry.tracing.TraceContext;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -136,7 +138,7 @@ public class OutboxRelay {
                     return 0;
                 }
                 // one message per workspace (consumers key on the event id, not on the order within it)
-                var byWorkspace = new java.util.LinkedHashMap<String, io.vertx.core.json.JsonArray>();
+                var byWorkspace = new LinkedHashMap<String, JsonArray>();
                 long first = -1;
                 long last = -1;
                 String lastTx = null;
@@ -160,7 +162,7 @@ public class OutboxRelay {
                     if (traceParent != null) {
                         body.put(TraceContext.TRACEPARENT, traceParent);
                     }
-                    byWorkspace.computeIfAbsent(r.getString("workspace_id"), w -> new io.vertx.core.json.JsonArray())
+                    byWorkspace.computeIfAbsent(r.getString("workspace_id"), w -> new JsonArray())
                             .add(body);
                 }
                 var messages = new ArrayList<BusClient.Message>(byWorkspace.size());

@@ -2,6 +2,7 @@ package dev.forge.core.queue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -160,7 +161,7 @@ public class QueueStore {
         Long[] epochs = held.stream().map(ClaimedJob::epoch).toArray(Long[]::new);
         return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(workerId, seconds(lease), ids, epochs))
                 .map(rows -> {
-                    var still = new java.util.HashSet<Long>();
+                    var still = new HashSet<Long>();
                     rows.forEach(r -> still.add(r.getLong(0)));
                     return still;
                 });
@@ -181,7 +182,7 @@ public class QueueStore {
                 jobs.stream().map(Held::workerId).toArray(UUID[]::new),
                 jobs.stream().map(h -> h.job().epoch()).toArray(Long[]::new)))
                 .map(rows -> {
-                    var ids = new java.util.HashSet<Long>();
+                    var ids = new HashSet<Long>();
                     rows.forEach(r -> ids.add(r.getLong(0)));
                     return ids;
                 });
@@ -250,7 +251,7 @@ public class QueueStore {
         return pool.preparedQuery("SELECT id FROM runs WHERE id = ANY($1) AND cancel_requested_at IS NOT NULL")
                 .execute(Tuple.of(runIds.toArray(UUID[]::new)))
                 .map(rows -> {
-                    var out = new java.util.HashSet<UUID>();
+                    var out = new HashSet<UUID>();
                     rows.forEach(r -> out.add(r.getUUID(0)));
                     return out;
                 });

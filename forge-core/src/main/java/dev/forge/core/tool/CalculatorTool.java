@@ -6,10 +6,11 @@ import static dev.forge.core.tool.JsonSchemas.property;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-
 
 /**
  * {@code calculator}: evaluates an arithmetic expression — {@code + - * / % ^}, parentheses, unary signs, the constants
@@ -149,7 +150,7 @@ public final class CalculatorTool extends PureTool {
                 while (pos < text.length() && Character.isLetter(text.charAt(pos))) {
                     pos++;
                 }
-                String name = text.substring(start, pos).toLowerCase(java.util.Locale.ROOT);
+                String name = text.substring(start, pos).toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {
                     throw error(pos < text.length() ? "unexpected '" + text.charAt(pos) + "'" : "the expression ends "
                             + "too early");
@@ -205,7 +206,7 @@ public final class CalculatorTool extends PureTool {
             };
         }
 
-        private double one(String name, List<Double> args, java.util.function.DoubleUnaryOperator f) {
+        private double one(String name, List<Double> args, DoubleUnaryOperator f) {
             if (args.size() != 1) {
                 throw error(name + " takes 1 argument, not " + args.size());
             }

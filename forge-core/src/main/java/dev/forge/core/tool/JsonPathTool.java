@@ -7,6 +7,7 @@ import static dev.forge.core.tool.JsonSchemas.property;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,7 +43,7 @@ public final class JsonPathTool extends PureTool {
         if (document.isTextual()) {
             try {
                 document = JsonValues.MAPPER.readTree(document.asText());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new ToolException(ToolException.Kind.INVALID_ARGUMENTS, "document is a string but not JSON: "
                         + e.getOriginalMessage());
             }

@@ -1,6 +1,8 @@
 package dev.forge.core.tool;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +30,8 @@ public final class JsonSchemas {
                     .fetchRemoteResources(false)));
     /** Compiled schemas by their text: tools and MCP servers offer few, and compiling one costs far more than a call. */
     private static final int CACHED = 512;
-    private static final Map<String, Schema> COMPILED = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<String, Schema> COMPILED = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
                     return size() > CACHED;

@@ -2,9 +2,12 @@ package dev.forge.core.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -12,9 +15,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Assertions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.checkpoint.StateDelta;
+import dev.forge.core.flow.BlueprintFactory;
 import dev.forge.core.flow.CelConditions;
 import dev.forge.core.flow.FlowLoader;
 import dev.forge.core.flow.FlowValidationException;
@@ -41,11 +46,11 @@ class BadInputFuzzTest {
             return files.sorted().map(p -> {
                 try {
                     return Files.readString(p);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }).toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -53,7 +58,7 @@ class BadInputFuzzTest {
     /** A real flow with a few random edits: lines dropped, duplicated, swapped, cut, or characters replaced. */
     static String mutate(String source, long seed) {
         var random = new Random(seed);
-        var lines = new java.util.ArrayList<>(List.of(source.split("\n", -1)));
+        var lines = new ArrayList<>(List.of(source.split("\n", -1)));
         int edits = 1 + random.nextInt(4);
         String[] tokens = { ":", "-", "  ", "\t", "[", "{", "&a", "*a", "!!map", "'", "\"", "#", "type: llm",
             "routing_policy: nonsense", "output_to: [x]", "condition: \"output.x ==\"", "id: dup", "\u0000", "€" };
@@ -62,7 +67,7 @@ class BadInputFuzzTest {
             switch (random.nextInt(6)) {
                 case 0 -> lines.remove(i);
                 case 1 -> lines.add(i, lines.get(i));
-                case 2 -> java.util.Collections.swap(lines, i, random.nextInt(lines.size()));
+                case 2 -> Collections.swap(lines, i, random.nextInt(lines.size()));
                 case 3 -> lines.set(i, lines.get(i).substring(0, random.nextInt(lines.get(i).length() + 1)));
                 case 4 -> lines.set(i, lines.get(i) + tokens[random.nextInt(tokens.length)]);
                 default -> lines.add(i, " ".repeat(random.nextInt(6)) + tokens[random.nextInt(tokens.length)]);
@@ -153,7 +158,7 @@ class BadInputFuzzTest {
         assertThat(parsed.problems()).isEmpty();
         assertThat(parsed.overrides().parameters()).containsEntry("x", null).containsEntry("y", 1);
         var flow = FlowLoader.load("f.yaml", FLOWS.get(0));
-        assertThat(dev.forge.core.flow.BlueprintFactory.apply(flow, parsed.overrides()).executors().get(0)
+        assertThat(BlueprintFactory.apply(flow, parsed.overrides()).executors().get(0)
                 .parameters()).containsEntry("x", null);
     }
 
@@ -179,7 +184,7 @@ class BadInputFuzzTest {
                 }
                 case 2 -> {
                     if (value.isArray()) {
-                        ((com.fasterxml.jackson.databind.node.ArrayNode) value).add(RandomJson.value(random, 1));
+                        ((ArrayNode) value).add(RandomJson.value(random, 1));
                     }
                 }
                 default -> after.remove(name);
@@ -190,7 +195,7 @@ class BadInputFuzzTest {
     }
 
     private static List<String> iterable(ObjectNode node) {
-        var names = new java.util.ArrayList<String>();
+        var names = new ArrayList<String>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }

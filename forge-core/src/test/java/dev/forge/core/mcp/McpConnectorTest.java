@@ -3,14 +3,18 @@ package dev.forge.core.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.config.McpConfig;
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.sandbox.ChildProcesses;
 import dev.forge.core.secret.SecretCipher;
 import dev.forge.core.testing.ReadableClasspath;
 import dev.forge.core.tool.ToolException;
@@ -38,7 +43,7 @@ class McpConnectorTest {
     static void start() throws Exception {
         server = TestMcpServer.http(0, TOKEN);
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         cipher = cipher(Base64.getEncoder().encodeToString(key));
         connector = new McpConnector(cipher, new McpConfig() {
             @Override
@@ -177,16 +182,16 @@ class McpConnectorTest {
         JsonNode seen = answer.isTextual() ? JsonValues.MAPPER.readTree(answer.asText()) : answer;
 
         // PATH and the locale from the service, HOME its own; the rest is what the SDK adds (no secrets in any)
-        var allowed = java.util.Set.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "LOGNAME", "USER", "SHELL", "TERM",
+        var allowed = Set.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "LOGNAME", "USER", "SHELL", "TERM",
                 "LC_CTYPE");
-        var names = new java.util.TreeSet<String>();
+        var names = new TreeSet<String>();
         seen.get("env").fieldNames().forEachRemaining(names::add);
         assertThat(names).isSubsetOf(allowed);
         assertThat(System.getenv().keySet()).as("this JVM has variables a child must not see")
                 .anyMatch(n -> !allowed.contains(n));
         String home = seen.at("/env/HOME").asText();
         assertThat(home).endsWith(record.id().toString()).isEqualTo(seen.get("cwd").asText());
-        if (dev.forge.core.sandbox.ChildProcesses.runningAsRoot()) {
+        if (ChildProcesses.runningAsRoot()) {
             assertThat(seen.get("uid").asInt()).isEqualTo(STDIO_UID);
             assertThat(seen.at("/readable/" + secret.toString().replace("/", "~1")).asBoolean()).isFalse();
             assertThat(seen.at("/readable/" + script.toString().replace("/", "~1")).asBoolean()).isTrue();
@@ -196,7 +201,7 @@ class McpConnectorTest {
     @Test
     void secretsAreBoundToTheirRowAndNeedTheKey() {
         byte[] sealed = cipher.encrypt("Bearer s3cret", "mcp:one");
-        assertThat(new String(sealed, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("s3cret");
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("s3cret");
         assertThat(cipher.decrypt(sealed, "mcp:one")).isEqualTo("Bearer s3cret");
         assertThatThrownBy(() -> cipher.decrypt(sealed, "mcp:two"))
                 .isInstanceOf(SecretCipher.SecretUnavailable.class);

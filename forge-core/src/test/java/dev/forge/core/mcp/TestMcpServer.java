@@ -1,9 +1,11 @@
 package dev.forge.core.mcp;
 
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -69,7 +71,7 @@ public final class TestMcpServer implements AutoCloseable {
         if (token != null) {
             var filter = new FilterHolder(new BearerFilter(token));
             filter.setAsyncSupported(true);
-            context.addFilter(filter, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         jetty.setHandler(context);
         jetty.start();

@@ -1,9 +1,12 @@
 package dev.forge.core.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
@@ -29,12 +32,12 @@ public final class BusObserver implements AutoCloseable {
     private final String type;
     private final String key;
     private final String queue = "forge-test-observer-" + UUID.randomUUID();
-    private final java.util.function.Consumer<Delivery> onDelivery;
+    private final Consumer<Delivery> onDelivery;
     private RabbitMQClient client;
     /** Broker operations on a connection of their own: a refused one closes its channel, not the consumer's. */
     private final RabbitMQClient admin;
 
-    public BusObserver(String exchange, String type, String key, java.util.function.Consumer<Delivery> onDelivery) {
+    public BusObserver(String exchange, String type, String key, Consumer<Delivery> onDelivery) {
         this.exchange = exchange;
         this.type = type;
         this.key = key;
@@ -88,10 +91,10 @@ public final class BusObserver implements AutoCloseable {
 
     /** Runs rabbitmqctl and answers what it printed; throws when it fails. */
     public static String rabbitctl(String... args) throws Exception {
-        var cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
+        var cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
         cmd.addAll(List.of(args));
         var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        var out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
         }

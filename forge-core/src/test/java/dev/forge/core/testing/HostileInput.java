@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -93,7 +94,7 @@ public final class HostileInput {
     }
 
     private static String quote(String replacement) {
-        return java.util.regex.Matcher.quoteReplacement(replacement);
+        return Matcher.quoteReplacement(replacement);
     }
 
     private static ObjectNode withNested(ObjectNode valid, String key, String value) {

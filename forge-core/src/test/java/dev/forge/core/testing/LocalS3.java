@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The tests' S3: the s3-local module's S3Proxy (filesystem store under the module's target/) on port 51190, started
@@ -58,7 +59,7 @@ public final class LocalS3 {
                 if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("local S3 did not start; see " + dir.resolve("s3proxy.log"));
                 }
-                process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                process.waitFor(100, TimeUnit.MILLISECONDS);
             }
         } catch (IOException e) {
             throw new IllegalStateException("could not start the local S3", e);

@@ -1,6 +1,8 @@
 package dev.forge.core.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One of Forge's packaged services (its fast-jar) as a separate JVM: the tests run the same binaries the launcher
@@ -32,12 +39,12 @@ public final class ServiceJvm implements AutoCloseable {
     /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */
     public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties)
             throws IOException {
-        return start(name, jar, preferredPort, properties, java.util.Map.of());
+        return start(name, jar, preferredPort, properties, Map.of());
     }
 
     /** As {@link #start(String, Path, int, List)}, with {@code env} added to the environment this JVM passes on. */
     public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties,
-            java.util.Map<String, String> env) throws IOException {
+            Map<String, String> env) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package " + name + " first "
                     + "(./mvnw verify builds the services before the tests that start them)");
@@ -87,9 +94,9 @@ public final class ServiceJvm implements AutoCloseable {
      * some other connection (that range is inside Linux's ephemeral port range).
      */
     public static boolean portFree(int port) {
-        try (var socket = new java.net.ServerSocket()) {
+        try (var socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+            socket.bind(new InetSocketAddress("0.0.0.0", port));
             return true;
         } catch (IOException e) {
             return false;
@@ -97,7 +104,7 @@ public final class ServiceJvm implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0)) {
+        try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
@@ -105,7 +112,7 @@ public final class ServiceJvm implements AutoCloseable {
     private void awaitReady() throws IOException {
         var client = HttpClient.newHttpClient();
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                         if (!process.isAlive()) {
                             String output = log();
@@ -118,7 +125,7 @@ public final class ServiceJvm implements AutoCloseable {
                                 + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                     });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " not ready after 60 s:\n" + log(), e);
         }
     }
@@ -134,7 +141,7 @@ public final class ServiceJvm implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

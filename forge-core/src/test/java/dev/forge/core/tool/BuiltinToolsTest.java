@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,7 +77,7 @@ class BuiltinToolsTest {
 
     @Test
     void calculatorEvaluatesAndExplains() throws Exception {
-        assertThat(CalculatorTool.evaluate("(4.1 + 2.3) * 2")).isEqualTo(12.8, org.assertj.core.data.Offset
+        assertThat(CalculatorTool.evaluate("(4.1 + 2.3) * 2")).isEqualTo(12.8, Offset
                 .offset(1e-9));
         assertThat(CalculatorTool.evaluate("2 ^ 3 ^ 2")).isEqualTo(512);
         assertThat(CalculatorTool.evaluate("-sqrt(16) + max(1, 7, 3) % 4")).isEqualTo(-1);

@@ -1,5 +1,6 @@
 package dev.forge.discovery.client;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,7 +132,7 @@ public class ConsulClient {
     public Uni<Map<String, List<String>>> services() {
         return call(HttpMethod.GET, "/v1/catalog/services", null).map(reply -> {
             expectOk(reply);
-            var out = new java.util.TreeMap<String, List<String>>();
+            var out = new TreeMap<String, List<String>>();
             parse(reply).fields().forEachRemaining(f -> {
                 var tags = new ArrayList<String>();
                 f.getValue().forEach(t -> tags.add(t.asText()));
@@ -205,7 +207,7 @@ public class ConsulClient {
     private JsonNode parse(Reply reply) {
         try {
             return json.readTree(reply.body().getBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConsulException(reply.status(), "unreadable Consul answer: " + e.getMessage());
         }
     }

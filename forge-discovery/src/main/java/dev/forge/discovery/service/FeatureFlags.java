@@ -1,6 +1,7 @@
 package dev.forge.discovery.service;
 
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,7 +68,7 @@ public class FeatureFlags {
 
     /** {@code true}, {@code on}, {@code yes} and {@code 1} turn a flag on; {@code fallback} when it is not set. */
     public boolean enabled(String name, boolean fallback) {
-        return value(name).map(v -> switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return value(name).map(v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
             default -> false;
         }).orElse(fallback);

@@ -3,11 +3,13 @@ package dev.forge.discovery.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.inject.Instance;
 
@@ -210,13 +212,13 @@ class ConsulDiscoveryTest {
 
     @SuppressWarnings("unchecked")
     private static Instance<RegistrationDetails> instances(RegistrationDetails details) {
-        return (Instance<RegistrationDetails>) java.lang.reflect.Proxy.newProxyInstance(
+        return (Instance<RegistrationDetails>) Proxy.newProxyInstance(
                 ConsulDiscoveryTest.class.getClassLoader(), new Class<?>[] { Instance.class }, (proxy, method, args) -> {
                     if (method.getName().equals("iterator")) {
                         return List.of(details).iterator();
                     }
                     if (method.getName().equals("forEach")) {
-                        List.of(details).forEach((java.util.function.Consumer<RegistrationDetails>) args[0]);
+                        List.of(details).forEach((Consumer<RegistrationDetails>) args[0]);
                         return null;
                     }
                     if (method.getName().equals("stream")) {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +81,8 @@ public final class ConsulStandIn implements AutoCloseable {
     private final TreeMap<String, KvEntry> kv = new TreeMap<>();
     private final Object changed = new Object();
     private final HttpClient checker = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private final List<String> registerCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<String> deregisterCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> registerCalls = new CopyOnWriteArrayList<>();
+    private final List<String> deregisterCalls = new CopyOnWriteArrayList<>();
     private long index = 1;
     private HttpServer server;
     private ScheduledExecutorService checks;
@@ -198,7 +200,7 @@ public final class ConsulStandIn implements AutoCloseable {
         }
         if (server != null) {
             server.stop(0);
-            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+            ((ExecutorService) server.getExecutor()).shutdownNow();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.forge.input.grpc;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +10,6 @@ import com.google.protobuf.util.JsonFormat;
 
 import dev.forge.input.InputRefused;
 import dev.forge.input.JsonInput;
-
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -69,8 +70,8 @@ public class GrpcInputInterceptor implements ServerInterceptor {
         for (var field : message.getAllFields().entrySet()) {
             String name = field.getKey().getName();
             String here = path.isEmpty() ? name : path + "." + name;
-            var values = field.getKey().isRepeated() ? (java.util.List<?>) field.getValue()
-                    : java.util.List.of(field.getValue());
+            var values = field.getKey().isRepeated() ? (List<?>) field.getValue()
+                    : List.of(field.getValue());
             for (Object value : values) {
                 if (value instanceof Double d && !Double.isFinite(d)
                         || value instanceof Float f && !Float.isFinite(f)) {

@@ -2,6 +2,7 @@ package dev.forge.input.rest;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.util.function.Function;
 
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
@@ -48,7 +49,7 @@ public class NumberParams implements ParamConverterProvider {
         return "parameter";
     }
 
-    private record Converter<N extends Number>(String name, java.util.function.Function<String, N> parse)
+    private record Converter<N extends Number>(String name, Function<String, N> parse)
             implements ParamConverter<N> {
 
         @Override

@@ -1,5 +1,6 @@
 package dev.forge.telemetry.logging;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -23,7 +24,7 @@ public final class RunLogs {
 
     /** The run a line is about: its id, workspace and the W3C traceparent it was created under (may be null). */
     public record Run(UUID id, String workspace, String traceParent) {
-        public java.util.Optional<String> traceId() {
+        public Optional<String> traceId() {
             return TraceContext.traceId(traceParent);
         }
     }

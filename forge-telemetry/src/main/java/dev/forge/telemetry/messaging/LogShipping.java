@@ -1,10 +1,17 @@
 package dev.forge.telemetry.messaging;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -14,6 +21,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.Level;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,13 +48,13 @@ public class LogShipping {
     public static final String EXCHANGE = "forge.logs";
     private static final int STACK_FRAMES = 20;
     /** Formats records that are not JBoss ones (plain JUL); thread-safe. */
-    private static final java.util.logging.Formatter PLAIN = new java.util.logging.SimpleFormatter();
+    private static final Formatter PLAIN = new SimpleFormatter();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final String CHANNEL = "forge-logs-out";
     /** The messaging stack's own records would feed back into it. */
-    private static final java.util.List<String> NOT_SHIPPED = java.util.List.of("com.rabbitmq", "io.vertx.rabbitmq",
+    private static final List<String> NOT_SHIPPED = List.of("com.rabbitmq", "io.vertx.rabbitmq",
             "io.vertx.mutiny.rabbitmq", "io.smallrye.reactive.messaging");
 
     private final LogShippingConfig config;
@@ -71,7 +79,7 @@ public class LogShipping {
         if (!config.ship()) {
             return;
         }
-        var threshold = org.jboss.logmanager.Level.parse(config.level().toUpperCase(java.util.Locale.ROOT));
+        var threshold = Level.parse(config.level().toUpperCase(Locale.ROOT));
         handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
@@ -92,12 +100,12 @@ public class LogShipping {
                 // the publisher is closed with the service
             }
         };
-        java.util.logging.Logger.getLogger("").addHandler(handler);
+        Logger.getLogger("").addHandler(handler);
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (handler != null) {
-            java.util.logging.Logger.getLogger("").removeHandler(handler);
+            Logger.getLogger("").removeHandler(handler);
         }
     }
 
@@ -164,8 +172,8 @@ public class LogShipping {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -1,5 +1,7 @@
 package dev.forge.gateway.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -24,5 +26,5 @@ public interface GatewayConfig {
      * the natural choice: its runs are reaped after it).
      */
     @WithDefault("30s")
-    java.time.Duration workerSilence();
+    Duration workerSilence();
 }

@@ -1,5 +1,7 @@
 package dev.forge.gateway.grpc;
 
+import java.util.ArrayList;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -44,7 +46,7 @@ final class ProtoJson {
     private static JsonNode stripNulls(JsonNode json) {
         if (json instanceof ObjectNode object) {
             var copy = object.deepCopy();
-            var names = new java.util.ArrayList<String>();
+            var names = new ArrayList<String>();
             copy.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 if (copy.get(name).isNull()) {

@@ -1,6 +1,7 @@
 package dev.forge.gateway.repository;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -85,7 +86,7 @@ public class ArtifactRepository {
         if (artifactIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        var tuples = new java.util.ArrayList<Tuple>();
+        var tuples = new ArrayList<Tuple>();
         for (int i = 0; i < artifactIds.size(); i++) {
             tuples.add(Tuple.of(runId, i, artifactIds.get(i)));
         }

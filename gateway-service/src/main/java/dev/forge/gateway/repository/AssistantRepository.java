@@ -1,5 +1,6 @@
 package dev.forge.gateway.repository;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import dev.forge.api.repository.Rows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Assistants: a named, configured use of a pinned flow version. */
@@ -50,13 +52,13 @@ public class AssistantRepository {
                 + "flow_version = COALESCE($6, flow_version), config = COALESCE($7::text::jsonb, config), "
                 + "metadata = COALESCE($8::text::jsonb, metadata), version = version + 1, updated_at = now() "
                 + "WHERE id = $1 AND workspace_id = $2 RETURNING " + COLUMNS)
-                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, name, description, flowName, flowVersion,
+                .execute(Tuple.from(Arrays.asList(id, workspace, name, description, flowName, flowVersion,
                         config == null ? null : config.toString(), metadata == null ? null : metadata.toString())))
                 .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(Optional.<ObjectNode>empty())
                         : recordVersion(tx, id).replaceWith(Optional.of(view(rows.iterator().next())))));
     }
 
-    private Uni<Void> recordVersion(io.vertx.mutiny.sqlclient.SqlConnection tx, UUID id) {
+    private Uni<Void> recordVersion(SqlConnection tx, UUID id) {
         return tx.preparedQuery("INSERT INTO assistant_versions (assistant_id, version, name, description, flow_name, "
                 + "flow_version, config, metadata) SELECT id, version, name, description, flow_name, flow_version, "
                 + "config, metadata FROM assistants WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
@@ -101,7 +103,7 @@ public class AssistantRepository {
                 + "AND ($2::text IS NULL OR starts_with(lower(name), lower($2))) "
                 + "AND ($3::text IS NULL OR metadata @> $3::text::jsonb) "
                 + "ORDER BY created_at DESC, id LIMIT $4 OFFSET $5")
-                .execute(Tuple.from(java.util.Arrays.asList(workspace, namePrefix,
+                .execute(Tuple.from(Arrays.asList(workspace, namePrefix,
                         metadata == null ? null : metadata.toString(), limit, offset)))
                 .map(rows -> Rows.list(rows, AssistantRepository::view));
     }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** What the monitoring views read: the workers table, the jobs they hold, the queue and the runs. */
 @ApplicationScoped
@@ -62,7 +63,7 @@ public class MonitorRepository {
     /** Unfinished jobs, newest epochs first, at most {@code limit}. */
     public Uni<List<Assignment>> assignments(int limit) {
         return pool.preparedQuery("SELECT run_id, lease_epoch, locked_by, lease_expires_at, attempt FROM jobs "
-                + "ORDER BY lease_epoch DESC, id LIMIT $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(limit))
+                + "ORDER BY lease_epoch DESC, id LIMIT $1").execute(Tuple.of(limit))
                 .map(rows -> {
                     var out = new ArrayList<Assignment>();
                     for (Row r : rows) {

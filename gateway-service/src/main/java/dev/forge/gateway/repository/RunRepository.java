@@ -1,7 +1,10 @@
 package dev.forge.gateway.repository;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +20,7 @@ import dev.forge.core.checkpoint.Checkpoints;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -57,7 +61,7 @@ public class RunRepository {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
                 + "flow_name, flow_version, input, overrides, multitask_strategy, trace_parent) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10, $11)")
-                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, sessionId, assistantId, assistantVersion,
+                .execute(Tuple.from(Arrays.asList(id, workspace, sessionId, assistantId, assistantVersion,
                         flowName, flowVersion, input.toString(), overrides.toString(), multitaskStrategy,
                         traceParent)))
                 .replaceWithVoid();
@@ -109,7 +113,7 @@ public class RunRepository {
                 .addValue(batch.stream().map(NewRun::traceParent).toArray(String[]::new))
                 .addValue(batch.stream().map(NewRun::maxAttempts).toArray(Integer[]::new)))
                 .map(rows -> {
-                    var byId = new java.util.HashMap<UUID, ObjectNode>();
+                    var byId = new HashMap<UUID, ObjectNode>();
                     rows.forEach(row -> byId.put(row.getUUID("id"), view(row)));
                     return batch.stream().map(r -> byId.get(r.id())).toList();
                 });
@@ -125,7 +129,7 @@ public class RunRepository {
                 + "flow_name, flow_version, input, overrides, parent_run_id, forked_from_step, step_index, "
                 + "trace_parent) SELECT $1, $2, $3, p.assistant_id, p.assistant_version, p.flow_name, p.flow_version, "
                 + "p.input, $4::text::jsonb, p.id, $5, $5, $7 FROM runs p WHERE p.id = $6")
-                .execute(Tuple.from(java.util.Arrays.asList(id, workspace, sessionId, overrides.toString(), step,
+                .execute(Tuple.from(Arrays.asList(id, workspace, sessionId, overrides.toString(), step,
                         parentId, traceParent)))
                 // the fork starts from a whole copy of the parent's state (a keyframe), never from a delta
                 .flatMap(x -> tx.preparedQuery("INSERT INTO workflow_checkpoints (id, run_id, step_index, state, "
@@ -167,9 +171,9 @@ public class RunRepository {
     }
 
     /** Checkpoint rows (in step order, from a keyframe) as API views with whole states. */
-    private static List<ObjectNode> checkpointViews(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        var stored = new java.util.ArrayList<Checkpoints.Stored>();
-        var views = new java.util.ArrayList<ObjectNode>();
+    private static List<ObjectNode> checkpointViews(RowSet<Row> rows) {
+        var stored = new ArrayList<Checkpoints.Stored>();
+        var views = new ArrayList<ObjectNode>();
         for (Row r : rows) {
             stored.add(Checkpoints.stored(r));
             views.add(checkpointView(r));
@@ -293,7 +297,7 @@ public class RunRepository {
     }
 
     /** Newest first; the page after the cursor (created_at, id of the last item of the previous page). */
-    public Uni<List<ObjectNode>> list(String workspace, UUID sessionId, String status, java.time.OffsetDateTime
+    public Uni<List<ObjectNode>> list(String workspace, UUID sessionId, String status, OffsetDateTime
             beforeCreated, UUID beforeId, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM runs r WHERE r.workspace_id = $1 "
                 + "AND ($2::uuid IS NULL OR r.session_id = $2) AND ($3::text IS NULL OR r.status = $3) "

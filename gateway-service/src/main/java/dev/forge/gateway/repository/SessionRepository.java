@@ -1,5 +1,6 @@
 package dev.forge.gateway.repository;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,7 +55,7 @@ public class SessionRepository {
                 + "AND ($2::uuid IS NULL OR assistant_id = $2) AND ($3::text IS NULL OR status = $3) "
                 + "AND ($4::text IS NULL OR metadata @> $4::text::jsonb) "
                 + "ORDER BY created_at DESC, id LIMIT $5 OFFSET $6")
-                .execute(Tuple.from(java.util.Arrays.asList(workspace, assistantId, status,
+                .execute(Tuple.from(Arrays.asList(workspace, assistantId, status,
                         metadata == null ? null : metadata.toString(), limit, offset)))
                 .map(rows -> Rows.list(rows, SessionRepository::view));
     }

@@ -1,6 +1,7 @@
 package dev.forge.gateway.service;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -54,7 +55,7 @@ public class AssistantService {
      * The loaded flow a request names (its current version), or a validation error naming the known ones — or naming
      * each model of the flow that no provider serves.
      */
-    private FlowBlueprint loadedFlow(Requests req, java.util.Optional<String> flowName) {
+    private FlowBlueprint loadedFlow(Requests req, Optional<String> flowName) {
         if (flowName.isEmpty()) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.forge.gateway.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import dev.forge.gateway.repository.RunRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -53,8 +55,8 @@ public class Deleter {
                 .flatMap(rows -> runs.deleteRuns(tx, finishedOrRefuse(rows, "run " + runId))));
     }
 
-    private static List<UUID> finishedOrRefuse(io.vertx.mutiny.sqlclient.RowSet<Row> rows, String what) {
-        var ids = new java.util.ArrayList<UUID>();
+    private static List<UUID> finishedOrRefuse(RowSet<Row> rows, String what) {
+        var ids = new ArrayList<UUID>();
         long unfinished = 0;
         for (Row r : rows) {
             ids.add(r.getUUID("id"));

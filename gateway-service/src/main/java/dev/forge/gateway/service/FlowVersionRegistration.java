@@ -1,5 +1,7 @@
 package dev.forge.gateway.service;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -18,6 +20,6 @@ public class FlowVersionRegistration {
 
     void onStart(@Observes StartupEvent event) {
         // start-up observers run on the main thread, not an event loop; a database that does not answer fails start-up
-        flows.registerVersions().await().atMost(java.time.Duration.ofSeconds(30));
+        flows.registerVersions().await().atMost(Duration.ofSeconds(30));
     }
 }

@@ -3,6 +3,7 @@ package dev.forge.gateway.service;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -201,7 +202,7 @@ public class McpServerService {
                     || auth.path("value").asText().isEmpty() || auth.size() != 2) {
                 req.error("'auth' must be {\"header\": <name>, \"value\": <secret>} or null");
             } else if (!HEADER_NAME.matcher(auth.get("header").asText()).matches()
-                    || RESERVED_HEADERS.contains(auth.get("header").asText().toLowerCase(java.util.Locale.ROOT))) {
+                    || RESERVED_HEADERS.contains(auth.get("header").asText().toLowerCase(Locale.ROOT))) {
                 req.error("'auth.header' must be a header name the MCP transport does not set itself");
             } else if (transport == McpTransport.STDIO) {
                 req.error("'auth' is for the HTTP transports, not stdio");

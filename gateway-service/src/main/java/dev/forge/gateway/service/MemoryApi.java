@@ -2,6 +2,7 @@ package dev.forge.gateway.service;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -65,8 +66,8 @@ public class MemoryApi {
      * A memory names an assistant and a session of the caller's workspace, as runs do (404 otherwise), and the
      * session, when both are named, is the assistant's (422): nothing is written for a reference that is not.
      */
-    private Uni<Boolean> references(String workspace, java.util.Optional<UUID> assistant,
-            java.util.Optional<UUID> session) {
+    private Uni<Boolean> references(String workspace, Optional<UUID> assistant,
+            Optional<UUID> session) {
         Uni<Boolean> checked = Uni.createFrom().item(true);
         if (assistant.isPresent()) {
             checked = assistants.find(workspace, assistant.get()).map(found -> found.map(a -> true)

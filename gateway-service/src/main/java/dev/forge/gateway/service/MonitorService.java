@@ -1,23 +1,33 @@
 package dev.forge.gateway.service;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.json.ServiceVersion;
+import dev.forge.core.messaging.BusClient;
 import dev.forge.core.messaging.OutboxLag;
 import dev.forge.core.messaging.OutboxRelay;
-import dev.forge.core.messaging.BusClient;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.repository.MonitorRepository;
 import dev.forge.gateway.repository.MonitorRepository.WorkerRow;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -45,7 +55,7 @@ public class MonitorService {
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.test-port",
                     defaultValue = "9001") int grpcTestPort) {
         // under test the server listens on the test port
-        this.grpcPort = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST ? grpcTestPort
+        this.grpcPort = LaunchMode.current() == LaunchMode.TEST ? grpcTestPort
                 : grpcPort;
         this.monitor = monitor;
         this.config = config;
@@ -73,8 +83,8 @@ public class MonitorService {
                 .map(assignments -> deployments(workers, assignments)));
     }
 
-    private ObjectNode deployments(java.util.List<WorkerRow> workers,
-            java.util.List<MonitorRepository.Assignment> assignments) {
+    private ObjectNode deployments(List<WorkerRow> workers,
+            List<MonitorRepository.Assignment> assignments) {
         var out = JsonValues.MAPPER.createObjectNode();
         var executors = new LinkedHashSet<String>();
         workers.forEach(w -> executors.addAll(w.executors()));
@@ -93,7 +103,7 @@ public class MonitorService {
             d.put("status", status);
             d.put("nodes", serving.size());
             d.put("nodes_total", hosting.size());
-            hosting.stream().map(WorkerRow::heartbeatAt).max(java.util.Comparator.naturalOrder())
+            hosting.stream().map(WorkerRow::heartbeatAt).max(Comparator.naturalOrder())
                     .ifPresent(t -> d.put("last_heartbeat_at", t.toInstant().toString()));
             var capacity = d.putObject("capacity");
             int total = serving.stream().mapToInt(WorkerRow::slotsTotal).sum();
@@ -140,10 +150,10 @@ public class MonitorService {
      * What the queue wants run where, grouped by lease epoch: a run at epoch 1 is on its first claim, a higher epoch
      * was claimed again after its worker lost it.
      */
-    private static void desired(ArrayNode out, java.util.List<MonitorRepository.Assignment> assignments) {
-        var byEpoch = new java.util.TreeMap<Long, java.util.List<MonitorRepository.Assignment>>(
-                java.util.Comparator.reverseOrder());
-        assignments.forEach(a -> byEpoch.computeIfAbsent(a.epoch(), e -> new java.util.ArrayList<>()).add(a));
+    private static void desired(ArrayNode out, List<MonitorRepository.Assignment> assignments) {
+        var byEpoch = new TreeMap<Long, List<MonitorRepository.Assignment>>(
+                Comparator.reverseOrder());
+        assignments.forEach(a -> byEpoch.computeIfAbsent(a.epoch(), e -> new ArrayList<>()).add(a));
         byEpoch.forEach((epoch, group) -> {
             var e = out.addObject();
             e.put("epoch", epoch);
@@ -217,15 +227,15 @@ public class MonitorService {
             var out = JsonValues.MAPPER.createObjectNode();
             var runtime = ManagementFactory.getRuntimeMXBean();
             out.put("service", "gateway-service");
-            out.put("version", dev.forge.core.json.ServiceVersion.current());
+            out.put("version", ServiceVersion.current());
             // what a monitor needs to reach the rest of this gateway: the monitoring API's revision, the gRPC port
             out.put("monitor_api", 1);
             out.put("grpc_port", grpcPort);
-            out.put("started_at", java.time.Instant.ofEpochMilli(runtime.getStartTime()).toString());
+            out.put("started_at", Instant.ofEpochMilli(runtime.getStartTime()).toString());
             out.put("uptime_seconds", runtime.getUptime() / 1000);
             var cpu = out.putObject("cpu");
             cpu.put("processors", Runtime.getRuntime().availableProcessors());
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
                 cpu.put("process_load_percent", round(os.getProcessCpuLoad() * 100));
                 cpu.put("system_load_percent", round(os.getCpuLoad() * 100));
             }
@@ -254,17 +264,17 @@ public class MonitorService {
         });
     }
 
-    private static java.util.Optional<Long> rssMib() {
+    private static Optional<Long> rssMib() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    return java.util.Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                    return Optional.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // not Linux: no RSS figure
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static double percent(int part, int whole) {

@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -54,7 +57,7 @@ class ArtifactRunTest {
     @Test
     void twentyMebibytesOfTextArtifactsAreRefusedAtCreationAndNothingIsWritten() {
         // issue 18's request: 20 text artifacts of 1 MiB on document-review took a 192 MiB worker out of memory
-        var ids = new java.util.ArrayList<String>();
+        var ids = new ArrayList<String>();
         byte[] mebibyte = "lorem ipsum dolor sit amet\n".repeat(40_330).substring(0, 1024 * 1024).getBytes();
         for (int i = 0; i < 20; i++) {
             ids.add(ArtifactTest.upload("part-" + i + ".txt", "text/plain", mebibyte));
@@ -78,7 +81,7 @@ class ArtifactRunTest {
 
     @Test
     void aWorkerWithASmallerBudgetTruncatesWithAVisibleMarker() throws Exception {
-        try (var worker = WorkerProcess.start(51198, java.util.List.of(
+        try (var worker = WorkerProcess.start(51198, List.of(
                 "-Dforge.artifacts.prompt-budget-bytes=1000"))) {
             String text = "0123456789".repeat(300);
             String appendix = ArtifactTest.upload("appendix.txt", "text/plain", text.getBytes());
@@ -119,7 +122,7 @@ class ArtifactRunTest {
 
             // the row of step 1 (what that step changed) holds a reference, not the 300 KB
             String stored = pool.preparedQuery("SELECT state::text FROM workflow_checkpoints "
-                    + "WHERE run_id = $1 AND step_index = 1").execute(Tuple.of(java.util.UUID.fromString(bulk)))
+                    + "WHERE run_id = $1 AND step_index = 1").execute(Tuple.of(UUID.fromString(bulk)))
                     .await().atMost(Duration.ofSeconds(5)).iterator().next().getString(0);
             assertThat(stored).contains(OffloadedValues.REFERENCE_FIELD).hasSizeLessThan(4_000);
 

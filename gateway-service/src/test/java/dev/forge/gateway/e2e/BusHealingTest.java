@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -135,7 +137,7 @@ class BusHealingTest {
         try (var observer = new EventObserver()) {
             // a full queue that refuses more: the broker nacks every publish routed to it
             String full = "forge-test-full-" + UUID.randomUUID();
-            observer.bus.declareQueue(full, new io.vertx.core.json.JsonObject().put("x-max-length", 0)
+            observer.bus.declareQueue(full, new JsonObject().put("x-max-length", 0)
                     .put("x-overflow", "reject-publish"));
             observer.bus.bind(full, Exchanges.EVENTS, "#");
             var runs = List.of(run("document-review"));
@@ -173,7 +175,7 @@ class BusHealingTest {
 
     @Test
     void theFanOutQueueDeletedIsDeclaredAndConsumedAgain() throws Exception {
-        String queue = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        String queue = ConfigProvider.getConfig()
                 .getValue("mp.messaging.incoming.forge-events-in.queue.name", String.class);
         try (var observer = new EventObserver(); var worker = WorkerProcess.start(51189)) {
             observer.bus.deleteQueue(queue);

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,6 @@ import dev.forge.gateway.TestAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 
 /**
  * Services in Consul (the stand-in): the gateway's own entry, a worker process registering its executors and slots and
@@ -155,7 +156,7 @@ class DiscoveryTest {
                 "-Dforge.consul.port=" + consul.port(), "-Dforge.consul.check-interval=500ms",
                 "-Dforge.consul.reconcile-interval=500ms");
         // the worker uses Consul discovery, as in prod
-        var workerViaConsul = new java.util.ArrayList<>(inConsul());
+        var workerViaConsul = new ArrayList<>(inConsul());
         workerViaConsul.addAll(List.of("-Dquarkus.stork.skill-service.service-discovery.type=consul",
                 "-Dquarkus.stork.skill-service.service-discovery.consul-host=127.0.0.1",
                 "-Dquarkus.stork.skill-service.service-discovery.consul-port=" + consul.port(),

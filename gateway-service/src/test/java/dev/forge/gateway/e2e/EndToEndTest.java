@@ -5,14 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import dev.forge.gateway.SseClient;
 import dev.forge.gateway.SseClientTestPredicates;
 import dev.forge.gateway.TestAuth;
+import dev.forge.proto.agent.v1.AgentService;
+import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.StreamRunEventsRequest;
+import dev.forge.proto.agent.v1.WaitRunRequest;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -22,7 +35,7 @@ import io.restassured.path.json.JsonPath;
 class EndToEndTest {
 
     @io.quarkus.grpc.GrpcClient("agent")
-    dev.forge.proto.agent.v1.AgentService grpc;
+    AgentService grpc;
 
     @org.junit.jupiter.api.BeforeEach
     void auth() {
@@ -134,7 +147,7 @@ class EndToEndTest {
     @Test
     void cancellingARunningRunStopsItWithinASecond() throws Exception {
         // heartbeats only every 10 s: the cancel must arrive through the control exchange to beat 1 s
-        try (var worker = WorkerProcess.start(51194, java.util.List.of("-Dforge.worker.lease=60s",
+        try (var worker = WorkerProcess.start(51194, List.of("-Dforge.worker.lease=60s",
                 "-Dforge.worker.heartbeat-interval=10s"))) {
             String assistant = assistant("slow-pipeline");
             String run = createRun(assistant, "{}");
@@ -143,7 +156,7 @@ class EndToEndTest {
                     .then().extract().jsonPath().getList("$").size() == 2);
             long asked = System.nanoTime();
             given().post("/v1/runs/" + run + "/cancel").then().statusCode(200)
-                    .body("cancel_requested_at", org.hamcrest.Matchers.notNullValue());
+                    .body("cancel_requested_at", Matchers.notNullValue());
             var done = awaitTerminal(run, Duration.ofSeconds(5));
             long tookMs = (System.nanoTime() - asked) / 1_000_000;
             assertThat(done.getString("status")).isEqualTo("cancelled");
@@ -175,7 +188,7 @@ class EndToEndTest {
     void streamsResumeMidRunAndAfterTheEndWithoutLossOrDuplicates() throws Exception {
         try (var worker = WorkerProcess.start(51195)) {
             String run = createRun(assistant("slow-pipeline"), "{}");
-            String key = dev.forge.gateway.TestAuth.ADMIN_KEY;
+            String key = TestAuth.ADMIN_KEY;
             // first connection: dropped right after the first step completed, while the slow step runs
             var first = SseClient.get("/v1/runs/" + run + "/stream", key, null,
                     e -> e.name().equals("step.completed"));
@@ -192,7 +205,7 @@ class EndToEndTest {
 
             // the whole history, replayed after the end
             var full = SseClient.get("/v1/runs/" + run + "/stream", key, null, SseClientTestPredicates.END);
-            var stitched = new java.util.ArrayList<>(first.ids());
+            var stitched = new ArrayList<>(first.ids());
             stitched.addAll(second.ids());
             assertThat(stitched).isEqualTo(full.ids()).doesNotHaveDuplicates();
             assertThat(full.ids().stream().map(Long::parseLong).toList()).isSorted();
@@ -220,7 +233,7 @@ class EndToEndTest {
     void createAndStreamAndCreateAndWait() throws Exception {
         try (var worker = WorkerProcess.start(51196)) {
             String assistant = assistant("document-review");
-            String key = dev.forge.gateway.TestAuth.ADMIN_KEY;
+            String key = TestAuth.ADMIN_KEY;
             var streamed = SseClient.post("/v1/runs/stream", key, "{\"assistant_id\": \"" + assistant
                     + "\", \"input\": {\"document\": \"a contract with an indemnification clause\"}}",
                     SseClientTestPredicates.END);
@@ -233,12 +246,12 @@ class EndToEndTest {
 
             given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant
                     + "\", \"input\": {\"document\": \"revenue and EBITDA\"}}").post("/v1/runs/wait").then()
-                    .statusCode(200).body("status", org.hamcrest.Matchers.equalTo("succeeded"))
-                    .body("output", org.hamcrest.Matchers.startsWith("Financial review"));
+                    .statusCode(200).body("status", Matchers.equalTo("succeeded"))
+                    .body("output", Matchers.startsWith("Financial review"));
             given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant("slow-pipeline")
                     + "\"}").queryParam("timeout", 1).post("/v1/runs/wait").then().statusCode(202)
                     .header("Forge-Wait-Timed-Out", "true")
-                    .body("status", org.hamcrest.Matchers.oneOf("pending", "running"));
+                    .body("status", Matchers.oneOf("pending", "running"));
         }
     }
 
@@ -254,16 +267,16 @@ class EndToEndTest {
 
             // time travel: the state after step 1 holds only the summary
             given().get("/v1/runs/" + original + "/checkpoints/1").then().statusCode(200)
-                    .body("state.outputs.keySet()", org.hamcrest.Matchers.contains("summarize_ticket"));
+                    .body("state.outputs.keySet()", Matchers.contains("summarize_ticket"));
             given().get("/v1/runs/" + original + "/checkpoints/99").then().statusCode(404)
-                    .body("detail", org.hamcrest.Matchers.containsString("steps 0 to 4"));
+                    .body("detail", Matchers.containsString("steps 0 to 4"));
 
             // fork after the summary with a stricter severity model: the other branch
             String fork = given().contentType(ContentType.JSON)
                     .body("{\"step\": 1, \"overrides\": {\"models\": {\"severity\": \"strict-v2\"}}}")
                     .post("/v1/runs/" + original + "/fork").then().statusCode(202)
-                    .body("parent_run_id", org.hamcrest.Matchers.equalTo(original))
-                    .body("forked_from_step", org.hamcrest.Matchers.equalTo(1))
+                    .body("parent_run_id", Matchers.equalTo(original))
+                    .body("forked_from_step", Matchers.equalTo(1))
                     .extract().path("id");
             var forked = awaitTerminal(fork, Duration.ofSeconds(30));
             assertThat(forked.getString("status")).isEqualTo("succeeded");
@@ -292,7 +305,7 @@ class EndToEndTest {
 
             // bad forks change nothing
             given().contentType(ContentType.JSON).body("{}").post("/v1/runs/" + original + "/fork").then()
-                    .statusCode(422).body("detail", org.hamcrest.Matchers.containsString("'step' is required"));
+                    .statusCode(422).body("detail", Matchers.containsString("'step' is required"));
             given().contentType(ContentType.JSON).body("{\"step\": 1, \"overrides\": {\"models\": {\"ghost\": \"m\"}}}")
                     .post("/v1/runs/" + original + "/fork").then().statusCode(422);
             given().contentType(ContentType.JSON).body("{\"step\": 1, \"overrides\": {}}")
@@ -302,7 +315,7 @@ class EndToEndTest {
 
             // the communication graph as text
             String mermaid = given().queryParam("format", "mermaid").get("/v1/runs/" + fork + "/graph").then()
-                    .statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/vnd.mermaid"))
+                    .statusCode(200).contentType(Matchers.startsWith("text/vnd.mermaid"))
                     .extract().asString();
             assertThat(mermaid).startsWith("flowchart LR").contains("n_route -->|").contains("n_escalate")
                     .contains(":::skipped");
@@ -313,25 +326,25 @@ class EndToEndTest {
         }
     }
 
-    private dev.forge.proto.agent.v1.AgentService grpcAsAdmin() {
-        var headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + dev.forge.gateway.TestAuth.ADMIN_KEY);
-        return io.quarkus.grpc.GrpcClientUtils.attachHeaders(grpc, headers);
+    private AgentService grpcAsAdmin() {
+        var headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + TestAuth.ADMIN_KEY);
+        return GrpcClientUtils.attachHeaders(grpc, headers);
     }
 
     @Test
     void grpcEventStreamsResumeFromAnEventId() throws Exception {
         try (var worker = WorkerProcess.start(51198)) {
             var agent = grpcAsAdmin();
-            var assistant = agent.createAssistant(dev.forge.proto.agent.v1.CreateAssistantRequest.newBuilder()
+            var assistant = agent.createAssistant(CreateAssistantRequest.newBuilder()
                     .setName("g").setFlow("slow-pipeline").build()).await().atMost(Duration.ofSeconds(10));
-            var run = agent.createRun(dev.forge.proto.agent.v1.CreateRunRequest.newBuilder()
+            var run = agent.createRun(CreateRunRequest.newBuilder()
                     .setAssistantId(assistant.getId()).build()).await().atMost(Duration.ofSeconds(10));
-            var request = dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder().setRunId(run.getId());
+            var request = StreamRunEventsRequest.newBuilder().setRunId(run.getId());
 
             // first subscription: dropped after the first completed step, mid-run
-            var seenStep = new java.util.concurrent.atomic.AtomicBoolean();
+            var seenStep = new AtomicBoolean();
             var first = agent.streamRunEvents(request.build())
                     .select().first(e -> {
                         boolean take = !seenStep.get();
@@ -349,7 +362,7 @@ class EndToEndTest {
 
             var all = agent.streamRunEvents(request.setAfterEventId(0).build())
                     .collect().asList().await().atMost(Duration.ofSeconds(10));
-            var stitched = new java.util.ArrayList<Long>();
+            var stitched = new ArrayList<Long>();
             first.forEach(e -> stitched.add(e.getId()));
             rest.forEach(e -> stitched.add(e.getId()));
             assertThat(stitched).isEqualTo(all.stream().map(e -> e.getId()).toList()).doesNotHaveDuplicates();
@@ -357,18 +370,18 @@ class EndToEndTest {
                     .getFieldsOrThrow("executor").getStringValue()).toList())
                     .containsExactly("fetch", "slow_step", "finish");
 
-            var waited = agent.waitRun(dev.forge.proto.agent.v1.WaitRunRequest.newBuilder().setId(run.getId())
+            var waited = agent.waitRun(WaitRunRequest.newBuilder().setId(run.getId())
                     .build()).await().atMost(Duration.ofSeconds(10));
             assertThat(waited.getStatus()).isEqualTo("succeeded");
             assertThat(waited.getRouteList()).containsExactly("fetch", "slow_step", "finish");
             assertThat(waited.getOutput().getStringValue()).isNotEmpty();
             try {
-                agent.streamRunEvents(dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder()
+                agent.streamRunEvents(StreamRunEventsRequest.newBuilder()
                         .setRunId("6a1f0f43-0000-4000-8000-000000000000").build())
                         .collect().asList().await().atMost(Duration.ofSeconds(10));
-                org.junit.jupiter.api.Assertions.fail("expected NOT_FOUND");
-            } catch (io.grpc.StatusRuntimeException e) {
-                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+                Assertions.fail("expected NOT_FOUND");
+            } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+
 import dev.forge.core.mcp.TestMcpServer;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +25,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The MCP server registry end to end: real MCP SDK servers (Streamable HTTP in this JVM, stdio started by the
@@ -98,9 +102,9 @@ class McpRegistryTest {
         assertThat(shown).doesNotContain(TOKEN).contains("\"configured\":true");
         assertThat(given().get("/v1/mcp/servers").then().statusCode(200).extract().asString()).doesNotContain(TOKEN);
         var stored = pool.preparedQuery("SELECT auth_secret FROM mcp_servers WHERE id = $1::uuid")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().atMost(Duration.ofSeconds(5))
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5))
                 .iterator().next().getBuffer(0).getBytes();
-        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN);
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(TOKEN);
 
         // test connection, discovery
         given().post("/v1/mcp/servers/" + id + "/test").then().statusCode(200).body("ok", equalTo(true))
@@ -205,6 +209,6 @@ class McpRegistryTest {
     }
 
     private static String quote(String s) {
-        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+        return TextNode.valueOf(s).toString();
     }
 }

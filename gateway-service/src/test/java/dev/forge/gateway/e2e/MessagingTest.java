@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,7 +38,7 @@ class MessagingTest {
     private List<Long> eventIds(String run) {
         var rows = pool.preparedQuery("SELECT id FROM events WHERE run_id = $1 ORDER BY id")
                 .execute(Tuple.of(UUID.fromString(run))).await().atMost(Duration.ofSeconds(5));
-        var ids = new java.util.ArrayList<Long>();
+        var ids = new ArrayList<Long>();
         rows.forEach(r -> ids.add(r.getLong(0)));
         return ids;
     }
@@ -91,7 +92,7 @@ class MessagingTest {
             // the client resumes with Last-Event-ID: the rest, nothing missing, nothing twice
             String lastSeen = first.ids().get(first.ids().size() - 1);
             var rest = SseClient.get("/v1/runs/" + run + "/stream", key, lastSeen, SseClientTestPredicates.END);
-            var stitched = new java.util.ArrayList<>(first.ids());
+            var stitched = new ArrayList<>(first.ids());
             stitched.addAll(rest.ids());
             assertThat(stitched.stream().map(Long::parseLong).toList()).isEqualTo(eventIds(run));
 

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +106,7 @@ class SkillRunTest {
                     .isEqualTo("succeeded");
             assertThat(answerTools(plain)).isEmpty();
         } finally {
-            java.nio.file.Files.deleteIfExists(SkillServiceProcess.WORKSPACE.resolve("pin-probe/SKILL.md"));
+            Files.deleteIfExists(SkillServiceProcess.WORKSPACE.resolve("pin-probe/SKILL.md"));
         }
     }
 
@@ -125,7 +127,7 @@ class SkillRunTest {
             given().contentType(ContentType.JSON)
                     .body("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"text\": \"/extract-tables pagez=2\"}}")
                     .post("/v1/runs").then().statusCode(422)
-                    .body("errors", hasItem(org.hamcrest.Matchers.startsWith("unknown parameter 'pagez'")));
+                    .body("errors", hasItem(Matchers.startsWith("unknown parameter 'pagez'")));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.forge.gateway.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +39,7 @@ final class SkillServiceProcess {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(WORKSPACE, ".skill", ".tmp");
         Files.writeString(tmp, content);
-        Files.move(tmp, dir.resolve("SKILL.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve("SKILL.md"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -15,6 +15,12 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.gateway.SseClient;
 import dev.forge.gateway.SseClientTestPredicates;
 import dev.forge.gateway.TestAuth;
+import dev.forge.proto.agent.v1.AgentService;
+import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.StreamRunEventsRequest;
+import io.grpc.Metadata;
+import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -75,20 +81,20 @@ class StreamingTest {
     }
 
     @io.quarkus.grpc.GrpcClient("agent")
-    dev.forge.proto.agent.v1.AgentService grpc;
+    AgentService grpc;
 
     @Test
     void grpcStreamsCarryTheDeltasWithIdZero() throws Exception {
-        var headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        var headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + TestAuth.ADMIN_KEY);
-        var agent = io.quarkus.grpc.GrpcClientUtils.attachHeaders(grpc, headers);
+        var agent = GrpcClientUtils.attachHeaders(grpc, headers);
         try (var worker = WorkerProcess.start(51199)) {
-            var assistant = agent.createAssistant(dev.forge.proto.agent.v1.CreateAssistantRequest.newBuilder()
+            var assistant = agent.createAssistant(CreateAssistantRequest.newBuilder()
                     .setName("g-streamer").setFlow("streamed-answer").build()).await().atMost(Duration.ofSeconds(10));
-            var run = agent.createRun(dev.forge.proto.agent.v1.CreateRunRequest.newBuilder()
+            var run = agent.createRun(CreateRunRequest.newBuilder()
                     .setAssistantId(assistant.getId()).build()).await().atMost(Duration.ofSeconds(10));
-            var events = agent.streamRunEvents(dev.forge.proto.agent.v1.StreamRunEventsRequest.newBuilder()
+            var events = agent.streamRunEvents(StreamRunEventsRequest.newBuilder()
                     .setRunId(run.getId()).build()).collect().asList().await().atMost(Duration.ofSeconds(30));
 
             var deltas = events.stream().filter(e -> e.getType().equals("message.delta")).toList();

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.forge.core.testing.LocalS3;
 import dev.forge.core.testing.ServiceJvm;
 
 /**
@@ -36,7 +37,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                 "-Dforge.flows.dirs=../config/flows,../config/test-flows",
                 "-Dforge.llm.scripted.rules-file=../config/llm/scripted.yaml",
-                "-Dquarkus.s3.endpoint-override=" + dev.forge.core.testing.LocalS3.ENDPOINT,
+                "-Dquarkus.s3.endpoint-override=" + LocalS3.ENDPOINT,
                 "-Dforge.worker.lease=3s",
                 "-Dforge.worker.heartbeat-interval=500ms",
                 "-Dforge.worker.reaper-interval=300ms",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +18,7 @@ import com.google.protobuf.Value;
 
 import dev.forge.gateway.TestAuth;
 import dev.forge.proto.agent.v1.AgentService;
+import dev.forge.proto.agent.v1.AgentServiceGrpc;
 import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
@@ -38,10 +41,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** forge.agent.v1.AgentService through a real client channel: operations, status codes, health, reflection. */
 @QuarkusTest
@@ -50,7 +56,7 @@ class AgentGrpcServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @jakarta.inject.Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
+    Pool pool;
 
     @GrpcClient("agent")
     AgentService client;
@@ -99,11 +105,11 @@ class AgentGrpcServiceTest {
         String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
         headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
                 "00-" + trace + "-00f067aa0ba902b7-01");
-        var stub = dev.forge.proto.agent.v1.AgentServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        var stub = AgentServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         var run = stub.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId()).build());
         String recorded = pool.preparedQuery("SELECT trace_parent FROM runs WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(run.getId())))
+                .execute(Tuple.of(UUID.fromString(run.getId())))
                 .await().atMost(WAIT).iterator().next().getString("trace_parent");
         // the same trace, continued by the gateway's server span
         assertThat(recorded).startsWith("00-" + trace + "-").doesNotContain("00f067aa0ba902b7");
@@ -204,7 +210,7 @@ class AgentGrpcServiceTest {
         var health = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-        var services = new CompletableFuture<java.util.List<String>>();
+        var services = new CompletableFuture<List<String>>();
         var requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
                 new StreamObserver<ServerReflectionResponse>() {
                     @Override

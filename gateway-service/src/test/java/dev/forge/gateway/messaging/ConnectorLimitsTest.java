@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,7 +71,7 @@ class ConnectorLimitsTest {
         }
     }
 
-    private static java.util.List<String> texts(BusObserver observer) {
+    private static List<String> texts(BusObserver observer) {
         return observer.received.stream().map(d -> new String(d.body(), StandardCharsets.UTF_8)).toList();
     }
 }

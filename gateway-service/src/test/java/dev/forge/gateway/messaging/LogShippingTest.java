@@ -3,6 +3,7 @@ package dev.forge.gateway.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class LogShippingTest {
             try {
                 routingKeys.add(delivery.routingKey());
                 received.add(JsonValues.MAPPER.readTree(new String(delivery.body(), StandardCharsets.UTF_8)));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         })) {

@@ -10,15 +10,26 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /** The REST resources: happy paths, and bad requests that get problem+json and change nothing. */
@@ -47,7 +58,7 @@ class ApiTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        dev.forge.gateway.TestDb.reset(pool);
+        TestDb.reset(pool);
     }
 
     @Test
@@ -121,17 +132,17 @@ class ApiTest {
     void concurrentCreatesShareCommitsAndEachRunIsWhole() throws Exception {
         String assistant = assistant();
         String body = "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": \"n\"}}";
-        var clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        var clients = Executors.newFixedThreadPool(16);
         try {
-            var answers = new java.util.ArrayList<java.util.concurrent.Future<io.restassured.path.json.JsonPath>>();
+            var answers = new ArrayList<Future<JsonPath>>();
             for (int i = 0; i < 96; i++) {
                 answers.add(clients.submit(() -> given().auth().oauth2(TestAuth.ADMIN_KEY)
                         .contentType(ContentType.JSON).body(body).post("/v1/runs").then().statusCode(202)
                         .extract().jsonPath()));
             }
-            var sessions = new java.util.HashSet<String>();
+            var sessions = new HashSet<String>();
             for (var answer : answers) {
-                var run = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                var run = answer.get(30, TimeUnit.SECONDS);
                 assertThat(run.getString("status")).isEqualTo("pending");
                 assertThat(run.getString("flow.name")).isEqualTo("document-review");
                 sessions.add(run.getString("session_id"));
@@ -146,7 +157,7 @@ class ApiTest {
                 + "JOIN events e ON e.run_id = r.id AND e.type = 'run.created' AND e.session_id = r.session_id")
                 .execute().await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0)).isEqualTo(96);
         // no worker runs here: all 96 wait, and the queue-depth gauge (what an HPA scales workers on) says so
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+        Awaitility.await().atMost(Duration.ofSeconds(15))
                 .until(() -> metric("forge_queue_waiting") == 96);
         assertThat(metric("forge_queue_leased")).isZero();
         assertThat(metric("forge_queue_oldest_age_seconds")).isGreaterThanOrEqualTo(0);
@@ -156,7 +167,7 @@ class ApiTest {
 
     /** A gauge's value from the Prometheus endpoint (its first series). */
     private static double metric(String name) {
-        return io.restassured.RestAssured.get("/q/metrics").then().extract().asString().lines()
+        return RestAssured.get("/q/metrics").then().extract().asString().lines()
                 .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).findFirst().orElseThrow();
     }
@@ -316,8 +327,8 @@ class ApiTest {
         given().get("/v1/runs/" + before).then().body("assistant_version", equalTo(1));
         given().get("/v1/runs/" + after).then().body("assistant_version", equalTo(2));
         given().get("/v1/assistants/" + assistant + "/versions").then().statusCode(200)
-                .body("version", org.hamcrest.Matchers.contains(2, 1))
-                .body("name", org.hamcrest.Matchers.contains("reviewer v2", "reviewer"));
+                .body("version", Matchers.contains(2, 1))
+                .body("name", Matchers.contains("reviewer v2", "reviewer"));
         given().contentType(ContentType.JSON).body("{}").patch("/v1/assistants/" + assistant).then().statusCode(422);
         given().contentType(ContentType.JSON).body("{\"flow\": \"nope\"}").patch("/v1/assistants/" + assistant)
                 .then().statusCode(422);
@@ -334,10 +345,10 @@ class ApiTest {
                 .body("$", hasSize(1));
         // wildcards are literal characters
         given().queryParam("name", "%").get("/v1/assistants").then().statusCode(200)
-                .body("name", org.hamcrest.Matchers.contains("%weird_name"));
+                .body("name", Matchers.contains("%weird_name"));
         given().queryParam("name", "_").get("/v1/assistants").then().statusCode(200).body("$", hasSize(0));
         given().queryParam("metadata", "{\"team\": \"legal\"}").get("/v1/assistants").then().statusCode(200)
-                .body("id", org.hamcrest.Matchers.contains(assistant));
+                .body("id", Matchers.contains(assistant));
         var before = counts();
         given().queryParam("metadata", "{\"team\": \"' OR 1=1 --\"}").get("/v1/assistants").then().statusCode(200)
                 .body("$", hasSize(0));
@@ -347,28 +358,28 @@ class ApiTest {
         given().queryParam("session_id", "1; DROP TABLE runs").get("/v1/runs").then().statusCode(422);
         // not a whole number: named as such (it was an empty 404 before)
         given().queryParam("limit", "1e9").get("/v1/runs").then().statusCode(422)
-                .body("detail", org.hamcrest.Matchers.containsString("limit"));
+                .body("detail", Matchers.containsString("limit"));
         // ids that are not ids are malformed, not missing
         given().get("/v1/runs/%27%20OR%201%3D1").then().statusCode(422).contentType("application/problem+json");
-        given().get("/v1/sessions/..%2F..%2Fetc").then().statusCode(org.hamcrest.Matchers.oneOf(404, 422));
+        given().get("/v1/sessions/..%2F..%2Fetc").then().statusCode(Matchers.oneOf(404, 422));
         assertThat(counts()).containsExactly(before);
 
         String session = given().contentType(ContentType.JSON)
                 .body("{\"assistant_id\": \"" + assistant + "\", \"metadata\": {\"user\": \"u7\", \"plan\": \"pro\"}}")
                 .post("/v1/sessions").then().statusCode(201).extract().path("id");
         given().queryParam("metadata", "{\"user\": \"u7\"}").get("/v1/sessions").then().statusCode(200)
-                .body("id", org.hamcrest.Matchers.contains(session));
+                .body("id", Matchers.contains(session));
         given().queryParam("metadata", "{\"user\": \"u8\"}").get("/v1/sessions").then().body("$", hasSize(0));
     }
 
     @Test
     void runListsPageWithACursor() {
         String assistant = assistant();
-        var created = new java.util.ArrayList<String>();
+        var created = new ArrayList<String>();
         for (int i = 0; i < 5; i++) {
             created.add(newRun(assistant));
         }
-        var seen = new java.util.ArrayList<String>();
+        var seen = new ArrayList<String>();
         String cursor = null;
         int pages = 0;
         do {
@@ -385,7 +396,7 @@ class ApiTest {
             pages++;
         } while (cursor != null);
         assertThat(pages).isEqualTo(3);
-        java.util.Collections.reverse(created);
+        Collections.reverse(created);
         assertThat(seen).isEqualTo(created);
         given().queryParam("cursor", "not-a-cursor").get("/v1/runs").then().statusCode(422);
     }

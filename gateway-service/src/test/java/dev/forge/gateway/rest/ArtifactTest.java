@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.forge.core.testing.LocalS3;
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -40,7 +41,7 @@ public class ArtifactTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        dev.forge.gateway.TestDb.reset(pool);
+        TestDb.reset(pool);
     }
 
     private long artifactRows() {

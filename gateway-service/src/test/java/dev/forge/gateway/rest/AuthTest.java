@@ -10,13 +10,18 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.gateway.SseClient;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -47,7 +52,7 @@ class AuthTest {
         if (keys != null) {
             return;
         }
-        keys = new java.util.HashMap<>();
+        keys = new HashMap<>();
         for (String role : ROLES) {
             keys.put(role, TestAuth.key(role, "default"));
         }
@@ -124,9 +129,9 @@ class AuthTest {
 
     @Test
     void theMatrixCoversEveryEndpointAndMatchesTheAnnotations() {
-        var covered = new java.util.HashMap<String, Set<String>>();
+        var covered = new HashMap<String, Set<String>>();
         endpoints().forEach(e -> covered.put(template(e), e.admitted()));
-        var inCode = new java.util.HashMap<>(OpenApiTest.endpointsInCode());
+        var inCode = new HashMap<>(OpenApiTest.endpointsInCode());
         OpenApiTest.ROUTES.keySet().forEach(inCode::remove);
         assertThat(covered.keySet()).containsExactlyInAnyOrderElementsOf(inCode.keySet());
         inCode.forEach((endpoint, roles) -> assertThat(covered.get(endpoint)).as(endpoint).isEqualTo(roles));
@@ -134,7 +139,7 @@ class AuthTest {
 
     @Test
     void everyEndpointForEveryRole() {
-        var failures = new java.util.ArrayList<String>();
+        var failures = new ArrayList<String>();
         for (var e : endpoints()) {
             int anonymous = call(e, null);
             int forged = call(e, "Bearer fk_00000000_0000000000000000000000000000000000000000");
@@ -155,19 +160,19 @@ class AuthTest {
 
     @Test
     void streamsCheckKeysAndRolesBeforeStreaming() throws Exception {
-        var metadataOnly = (java.util.function.Predicate<dev.forge.gateway.SseClient.Event>) e -> true;
+        var metadataOnly = (Predicate<SseClient.Event>) e -> true;
         for (String role : ROLES) {
-            var stream = dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream", keys.get(role), null,
+            var stream = SseClient.get("/v1/runs/" + run + "/stream", keys.get(role), null,
                     metadataOnly);
             assertThat(stream.status()).as(role).isEqualTo(200);
             assertThat(stream.names()).containsExactly("metadata");
-            var created = dev.forge.gateway.SseClient.post("/v1/runs/stream", keys.get(role),
+            var created = SseClient.post("/v1/runs/stream", keys.get(role),
                     "{\"assistant_id\": \"" + assistant + "\"}", metadataOnly);
             assertThat(created.status()).as(role).isEqualTo(RUN.contains(role) ? 200 : 403);
         }
-        assertThat(dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream", "fk_bad", null, metadataOnly)
+        assertThat(SseClient.get("/v1/runs/" + run + "/stream", "fk_bad", null, metadataOnly)
                 .status()).isEqualTo(401);
-        var otherWorkspace = dev.forge.gateway.SseClient.get("/v1/runs/" + run + "/stream",
+        var otherWorkspace = SseClient.get("/v1/runs/" + run + "/stream",
                 TestAuth.key("viewer", "elsewhere"), null, metadataOnly);
         assertThat(otherWorkspace.status()).isEqualTo(404);
         assertThat(otherWorkspace.response().headers().firstValue("Content-Type")).contains("application/problem+json");
@@ -196,7 +201,7 @@ class AuthTest {
         String id = created.getString("id");
         assertThat(secret).startsWith(created.getString("prefix"));
         given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).get("/v1/api-keys").then().statusCode(200)
-                .body("id", hasItem(id)).body("key", everyItem(org.hamcrest.Matchers.nullValue()))
+                .body("id", hasItem(id)).body("key", everyItem(Matchers.nullValue()))
                 .body(not(containsString(secret.substring(12))));
         given().header("Authorization", "Bearer " + secret).get("/v1/runs").then().statusCode(200);
         given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).delete("/v1/api-keys/" + id).then().statusCode(204);
@@ -229,6 +234,6 @@ class AuthTest {
                 .then().statusCode(404);
         // its own keys only
         given().spec(asOther).get("/v1/api-keys").then().statusCode(200)
-                .body("workspace_id", everyItem(org.hamcrest.Matchers.equalTo("acme")));
+                .body("workspace_id", everyItem(Matchers.equalTo("acme")));
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -20,6 +22,7 @@ import com.google.protobuf.Value;
 
 import dev.forge.core.testing.HostileInput;
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.TestDb;
 import dev.forge.proto.agent.v1.AgentServiceGrpc;
 import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
@@ -63,7 +66,7 @@ class HostileInputTest {
     @BeforeEach
     void setUp() {
         TestAuth.actAsAdmin();
-        dev.forge.gateway.TestDb.reset(pool);
+        TestDb.reset(pool);
         assistant = given().contentType("application/json")
                 .body("{\"name\": \"hostile\", \"flow\": \"document-review\"}").post("/v1/assistants").then()
                 .statusCode(201).extract().path("id");
@@ -171,7 +174,7 @@ class HostileInputTest {
         refused(given().contentType("application/json").body("{\"content\": \"c\", \"assistant_id\": \"" + foreign
                 + "\"}").post("/v1/memories"), 404, before, "another workspace's assistant");
         refused(given().contentType("application/json").body("{\"content\": \"c\", \"session_id\": \""
-                + java.util.UUID.randomUUID() + "\"}").post("/v1/memories"), 404, before, "an unknown session");
+                + UUID.randomUUID() + "\"}").post("/v1/memories"), 404, before, "an unknown session");
         refused(given().contentType("application/json").body("{\"content\": \"c\", \"session_id\": \"s-1\"}")
                 .post("/v1/memories"), 422, before, "a session id that is no id");
     }
@@ -226,7 +229,7 @@ class HostileInputTest {
                     "Bearer " + TestAuth.ADMIN_KEY);
             var stub = AgentServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                    .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
             long before = rows();
             var nuls = HostileInput.sample(HostileInput.withNul(), 1818, 20);
             var calls = new ArrayList<GrpcCall>();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,7 @@ class OpenApiTest {
                 String path = base + (m.isAnnotationPresent(Path.class) ? m.getAnnotation(Path.class).value() : "");
                 Allow allow = m.isAnnotationPresent(Allow.class) ? m.getAnnotation(Allow.class)
                         : resource.getAnnotation(Allow.class);
-                out.put(verb + " " + path, java.util.Arrays.stream(allow.value()).map(Role::wireName)
+                out.put(verb + " " + path, Arrays.stream(allow.value()).map(Role::wireName)
                         .collect(Collectors.toSet()));
             }
         }
@@ -77,7 +79,7 @@ class OpenApiTest {
         var inCode = endpointsInCode();
         assertThat(documented).containsExactlyInAnyOrderElementsOf(inCode.keySet());
 
-        var problems = new java.util.ArrayList<String>();
+        var problems = new ArrayList<String>();
         for (var entry : inCode.entrySet()) {
             String[] parts = entry.getKey().split(" ", 2);
             JsonNode op = spec.get("paths").get(parts[1]).get(parts[0]);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.testing.RandomJson;
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.TestDb;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -37,7 +38,7 @@ class RequestFuzzTest {
     @BeforeEach
     void clean() {
         TestAuth.actAsAdmin();
-        dev.forge.gateway.TestDb.reset(pool);
+        TestDb.reset(pool);
     }
 
     private long rows() {

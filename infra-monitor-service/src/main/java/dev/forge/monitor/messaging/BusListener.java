@@ -1,5 +1,7 @@
 package dev.forge.monitor.messaging;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -11,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.forge.core.messaging.BusClient;
 import dev.forge.core.messaging.BusConsumer;
 import dev.forge.core.messaging.Exchanges;
+import dev.forge.monitor.config.MonitorConfig;
 import dev.forge.monitor.repository.EventBackfill;
 import dev.forge.monitor.service.EventService;
 import dev.forge.monitor.service.LogService;
@@ -38,13 +41,13 @@ public class BusListener {
     private final EventService events;
     private final LogService logs;
     private final EventBackfill backfill;
-    private final java.time.Duration retention;
+    private final Duration retention;
     private final String eventsQueue;
     private final String logsQueue;
 
     public BusListener(@Channel(EVENTS) Multi<Message<byte[]>> eventMessages,
             @Channel(LOGS) Multi<Message<byte[]>> logMessages, BusClient bus, EventService events, LogService logs,
-            EventBackfill backfill, dev.forge.monitor.config.MonitorConfig monitor,
+            EventBackfill backfill, MonitorConfig monitor,
             @ConfigProperty(name = "mp.messaging.incoming.forge-monitor-events-in.queue.name") String eventsQueue,
             @ConfigProperty(name = "mp.messaging.incoming.forge-monitor-logs-in.queue.name") String logsQueue) {
         this.eventMessages = eventMessages;

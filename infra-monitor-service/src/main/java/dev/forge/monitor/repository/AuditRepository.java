@@ -1,6 +1,7 @@
 package dev.forge.monitor.repository;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 
@@ -40,7 +41,7 @@ public class AuditRepository {
                 + "AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::bigint IS NULL OR id < $3) "
                 + "ORDER BY id DESC LIMIT $4")
                 .execute(Tuple.from(Arrays.asList(action, since == null ? null
-                        : since.atOffset(java.time.ZoneOffset.UTC), before, limit)))
+                        : since.atOffset(ZoneOffset.UTC), before, limit)))
                 .map(rows -> Rows.list(rows, r -> {
                     var n = JsonNodeFactory.instance.objectNode();
                     n.put("id", r.getLong("id"));

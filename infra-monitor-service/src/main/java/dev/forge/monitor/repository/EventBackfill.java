@@ -1,5 +1,6 @@
 package dev.forge.monitor.repository;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -27,7 +28,7 @@ public class EventBackfill {
     }
 
     /** Copies missed events of the last {@code window} (the whole retention period at start-up). */
-    public Uni<Integer> copyMissed(java.time.Duration window) {
+    public Uni<Integer> copyMissed(Duration window) {
         return pool.preparedQuery("INSERT INTO monitor_events (gateway_id, event_id, workspace_id, run_id, "
                 + "session_id, workflow, type, severity, source, payload, trace_id, created_at) "
                 + "SELECT $1, e.id, e.workspace_id, e.run_id, e.session_id, r.flow_name, e.type, e.severity, "

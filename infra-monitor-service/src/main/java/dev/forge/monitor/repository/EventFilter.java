@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Which events: by run, workflow (flow name), types and severities (any of), source gateway, workspace and time
  * range; every part optional.
@@ -16,7 +18,7 @@ public record EventFilter(UUID runId, String workflow, List<String> types, List<
     }
 
     /** The same test as the SQL, for live events. */
-    public boolean matches(com.fasterxml.jackson.databind.JsonNode event) {
+    public boolean matches(JsonNode event) {
         return (runId == null || runId.toString().equals(event.path("run_id").asText(null)))
                 && (workflow == null || workflow.equals(event.path("workflow").asText(null)))
                 && (types.isEmpty() || types.contains(event.path("type").asText()))

@@ -1,6 +1,7 @@
 package dev.forge.monitor.repository;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.repository.Rows;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -68,7 +70,7 @@ public class EventRepository {
         var sources = new String[n];
         var payloads = new String[n];
         var traces = new String[n];
-        var times = new java.time.OffsetDateTime[n];
+        var times = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             var e = batch.get(i);
             ids[i] = e.eventId();
@@ -145,7 +147,7 @@ public class EventRepository {
 
     public Uni<Void> setEmbedding(long id, byte[] embedding) {
         return pool.preparedQuery("UPDATE monitor_events SET embedding = $2 WHERE id = $1")
-                .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(embedding))).replaceWithVoid();
+                .execute(Tuple.of(id, Buffer.buffer(embedding))).replaceWithVoid();
     }
 
     public Uni<Integer> prune(Instant olderThan) {

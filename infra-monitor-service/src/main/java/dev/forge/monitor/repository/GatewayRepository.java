@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forge.api.repository.Rows;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -63,7 +64,7 @@ public class GatewayRepository {
                 r.getString("datacenter"), token == null ? null : token.getBytes());
     }
 
-    private static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
-        return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
+    private static Buffer buffer(byte[] bytes) {
+        return bytes == null ? null : Buffer.buffer(bytes);
     }
 }

@@ -1,5 +1,9 @@
 package dev.forge.monitor.repository;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,7 +55,7 @@ public class WebappRepository {
         return pool.preparedQuery("INSERT INTO webapps (slug, name, type, git_url, branch, artifact_id, path, command, "
                 + "port, env, runner_id, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11, "
                 + "$12) ON CONFLICT (slug) DO NOTHING")
-                .execute(Tuple.from(java.util.Arrays.asList(w.slug(), w.name(), w.type(), w.gitUrl(), w.branch(),
+                .execute(Tuple.from(Arrays.asList(w.slug(), w.name(), w.type(), w.gitUrl(), w.branch(),
                         w.artifactId(), w.path(), w.command(), w.port(), w.env().toString(), w.runner(),
                         w.createdBy())))
                 .map(rows -> rows.rowCount() == 1);
@@ -94,9 +98,9 @@ public class WebappRepository {
                 .map(rows -> Rows.list(rows, WebappRepository::logLine));
     }
 
-    public Uni<Integer> pruneLogs(java.time.Instant olderThan) {
+    public Uni<Integer> pruneLogs(Instant olderThan) {
         return pool.preparedQuery("DELETE FROM webapp_logs WHERE at < $1")
-                .execute(Tuple.of(olderThan.atOffset(java.time.ZoneOffset.UTC))).map(rows -> rows.rowCount());
+                .execute(Tuple.of(olderThan.atOffset(ZoneOffset.UTC))).map(rows -> rows.rowCount());
     }
 
     private static ObjectNode deployment(Row r) {
@@ -123,7 +127,7 @@ public class WebappRepository {
     }
 
     private static Runner runner(Row r) {
-        var caps = new java.util.ArrayList<String>();
+        var caps = new ArrayList<String>();
         Rows.json(r, "capabilities_json").forEach(c -> caps.add(c.asText()));
         return new Runner(r.getUUID("id"), r.getString("host"), r.getString("grpc_address"), r.getString("http_url"),
                 caps, r.getInteger("active_webapps"), r.getString("version"), r.getString("status"),

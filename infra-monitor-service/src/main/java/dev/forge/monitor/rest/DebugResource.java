@@ -1,6 +1,7 @@
 package dev.forge.monitor.rest;
 
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -59,7 +60,7 @@ public class DebugResource {
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         out.put("service", "infra-monitor-service");
         out.put("version", ServiceVersion.current());
-        out.put("started_at", java.time.Instant.ofEpochMilli(runtime.getStartTime()).toString());
+        out.put("started_at", Instant.ofEpochMilli(runtime.getStartTime()).toString());
         out.put("uptime_seconds", runtime.getUptime() / 1000);
         out.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         out.putObject("memory").put("heap_used_mib", heap.getUsed() / (1024 * 1024))

@@ -3,6 +3,7 @@ package dev.forge.monitor.rest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -132,7 +133,7 @@ public class InfraResource {
         return out;
     }
 
-    private Uni<ObjectNode> across(java.util.function.Function<String, Uni<Snapshot>> fetch, String kind) {
+    private Uni<ObjectNode> across(Function<String, Uni<Snapshot>> fetch, String kind) {
         var out = JsonNodeFactory.instance.objectNode();
         var items = out.putArray("gateways");
         var skipped = out.putArray("unavailable");

@@ -16,6 +16,7 @@ import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
 import dev.forge.api.security.Caller;
 import dev.forge.api.security.CallerContext;
+import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.monitor.repository.LogFilter;
 import dev.forge.monitor.service.LogService;
@@ -70,7 +71,7 @@ public class LogResource {
             String workspace, String text, String since, String until) {
         var levels = Queries.list("level", Queries.upper(level), LogFilter.LEVELS);
         if (levels.size() > 1) {
-            throw dev.forge.api.service.ApiProblem.invalid("'level' is one minimum level, such as WARN");
+            throw ApiProblem.invalid("'level' is one minimum level, such as WARN");
         }
         String scope = caller.role() == Role.DEVELOPER ? caller.workspace()
                 : Queries.text("workspace_id", workspace, 100);

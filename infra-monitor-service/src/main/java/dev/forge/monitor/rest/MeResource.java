@@ -9,6 +9,7 @@ import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
 import dev.forge.core.json.JsonValues;
+import dev.forge.monitor.config.MonitorConfig;
 
 /** Who the key belongs to, so the dashboard shows the views the role may use. Never the key itself. */
 @Path("/v1/me")
@@ -18,7 +19,7 @@ public class MeResource {
     private final CallerContext caller;
     private final String busGateway;
 
-    public MeResource(CallerContext caller, dev.forge.monitor.config.MonitorConfig config) {
+    public MeResource(CallerContext caller, MonitorConfig config) {
         this.caller = caller;
         this.busGateway = config.busGateway();
     }

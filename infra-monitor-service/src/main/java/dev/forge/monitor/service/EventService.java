@@ -1,6 +1,7 @@
 package dev.forge.monitor.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public class EventService {
      * broadcasts those new to the monitor; completes when stored. Token deltas and malformed events are skipped.
      */
     public Uni<Void> received(List<JsonObject> messages) {
-        var batch = new java.util.ArrayList<EventRepository.Received>(messages.size());
+        var batch = new ArrayList<EventRepository.Received>(messages.size());
         for (var message : messages) {
             try {
                 String type = message.getString("type");

@@ -1,6 +1,8 @@
 package dev.forge.monitor.service;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,7 +138,7 @@ public class GatewayData {
     }
 
     private Uni<Snapshot> cachedOrFetch(String id, String kind, Map<String, Snapshot> cache, boolean refresh,
-            java.time.Duration maxAge) {
+            Duration maxAge) {
         var gateway = requireUsable(id);
         var cached = cache.get(id);
         if (!refresh && cached != null && cached.fetchedAt().plus(maxAge).plusSeconds(1).isAfter(Instant.now())) {
@@ -174,7 +176,7 @@ public class GatewayData {
     }
 
     /** Forgets what was fetched from gateways that are gone. */
-    public void retain(java.util.Collection<String> ids) {
+    public void retain(Collection<String> ids) {
         deployments.keySet().retainAll(ids);
         capacity.keySet().retainAll(ids);
         capacityHealth.keySet().retainAll(ids);

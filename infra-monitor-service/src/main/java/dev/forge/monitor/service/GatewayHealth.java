@@ -1,5 +1,6 @@
 package dev.forge.monitor.service;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.core.json.JsonValues;
 import dev.forge.monitor.client.GatewayClient;
 import dev.forge.monitor.client.GatewayClient.GatewayCallFailed;
 import dev.forge.monitor.config.MonitorConfig;
@@ -122,10 +124,10 @@ public class GatewayHealth {
 
     private static Optional<String> version(String body) {
         try {
-            JsonNode debug = dev.forge.core.json.JsonValues.MAPPER.readTree(body);
+            JsonNode debug = JsonValues.MAPPER.readTree(body);
             var v = debug.get("version");
             return v == null || !v.isTextual() ? Optional.empty() : Optional.of(v.asText());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
     }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,7 +39,7 @@ public class GatewaySources {
     private final Config config;
     private final MonitorConfig monitor;
     /** The configuration is re-read every health round: each complaint is logged once, not every 5 s. */
-    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public GatewaySources(Config config, MonitorConfig monitor) {
         this.config = config;

@@ -1,5 +1,6 @@
 package dev.forge.monitor.service;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public class LogService {
         LogRecord record;
         try {
             record = parse(JsonValues.MAPPER.readTree(body));
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return;
         }
         buffer.add(record);

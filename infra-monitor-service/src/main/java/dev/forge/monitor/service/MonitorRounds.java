@@ -1,16 +1,21 @@
 package dev.forge.monitor.service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
 
 import dev.forge.core.scheduling.PeriodicTask;
 import dev.forge.monitor.config.MonitorConfig;
 import dev.forge.monitor.repository.CapacitySampleRepository;
 import dev.forge.monitor.repository.EventBackfill;
+import dev.forge.monitor.repository.WebappRepository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +28,7 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class MonitorRounds {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MonitorRounds.class);
+    private static final Logger LOG = Logger.getLogger(MonitorRounds.class);
 
     private final Vertx vertx;
     private final MonitorConfig config;
@@ -34,12 +39,12 @@ public class MonitorRounds {
     private final LogService logs;
     private final CapacitySampleRepository samples;
     private final EventBackfill backfill;
-    private final dev.forge.monitor.repository.WebappRepository webapps;
+    private final WebappRepository webapps;
     private final List<PeriodicTask> tasks = new ArrayList<>();
 
     public MonitorRounds(Vertx vertx, MonitorConfig config, GatewayRegistry registry, GatewayHealth health,
             GatewayData data, EventService events, LogService logs, CapacitySampleRepository samples,
-            EventBackfill backfill, dev.forge.monitor.repository.WebappRepository webapps) {
+            EventBackfill backfill, WebappRepository webapps) {
         this.vertx = vertx;
         this.webapps = webapps;
         this.config = config;
@@ -84,13 +89,13 @@ public class MonitorRounds {
 
     private Uni<Void> prune() {
         return events.prune().flatMap(x -> logs.prune())
-                .flatMap(x -> samples.prune(java.time.Instant.now().minus(config.sampleRetention())))
+                .flatMap(x -> samples.prune(Instant.now().minus(config.sampleRetention())))
                 // webapps' output, kept as long as the services' log records
-                .flatMap(x -> webapps.pruneLogs(java.time.Instant.now().minus(config.logRetention())))
+                .flatMap(x -> webapps.pruneLogs(Instant.now().minus(config.logRetention())))
                 .replaceWithVoid();
     }
 
-    private void schedule(Duration every, String what, java.util.function.Supplier<Uni<?>> round) {
+    private void schedule(Duration every, String what, Supplier<Uni<?>> round) {
         var task = PeriodicTask.every(vertx, every, what, round);
         if (task != null) {
             tasks.add(task);

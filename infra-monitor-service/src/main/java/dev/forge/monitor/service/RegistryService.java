@@ -1,9 +1,11 @@
 package dev.forge.monitor.service;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -223,9 +225,9 @@ public class RegistryService {
             try {
                 var paths = JsonValues.MAPPER.readTree(answer.body()).path("paths");
                 paths.fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> list.addObject()
-                        .put("method", op.getKey().toUpperCase(java.util.Locale.ROOT)).put("path", p.getKey())
+                        .put("method", op.getKey().toUpperCase(Locale.ROOT)).put("path", p.getKey())
                         .put("summary", op.getValue().path("summary").asText(null))));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return list;
             }
             return list;

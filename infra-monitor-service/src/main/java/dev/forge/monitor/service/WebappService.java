@@ -2,9 +2,12 @@ package dev.forge.monitor.service;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,7 +92,7 @@ public class WebappService {
         if (gitUrl != null) {
             gitUrlProblem(gitUrl).ifPresent(req::error);
         }
-        java.util.UUID artifactId = null;
+        UUID artifactId = null;
         if (fromArtifact) {
             if (source.body().has("git_url") || source.body().has("branch")) {
                 req.error("'source' takes either 'git_url' (and 'branch') or 'artifact_id', not both");
@@ -132,7 +135,7 @@ public class WebappService {
         });
         req.check();
         final Integer appPort = port;
-        final java.util.UUID artifact = artifactId;
+        final UUID artifact = artifactId;
         final String gitBranch = gitUrl == null ? "main" : branch;
         return checkArtifact(artifact, caller.workspace()).flatMap(ok -> pickRunner(type)).flatMap(runner -> repository
                 .insert(new WebappRepository.NewWebapp(slug, name, type, gitUrl, gitBranch, artifact, path, command,
@@ -216,7 +219,7 @@ public class WebappService {
     }
 
     /** An artifact source must be a zip archive uploaded to the caller's workspace. */
-    private Uni<Void> checkArtifact(java.util.UUID artifact, String workspace) {
+    private Uni<Void> checkArtifact(UUID artifact, String workspace) {
         if (artifact == null) {
             return Uni.createFrom().voidItem();
         }
@@ -225,7 +228,7 @@ public class WebappService {
                 throw ApiProblem.invalid("'source.artifact_id': no artifact " + artifact + " in workspace "
                         + workspace);
             }
-            if (!ZIP_TYPES.contains(type.get().split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT))) {
+            if (!ZIP_TYPES.contains(type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT))) {
                 throw ApiProblem.invalid("'source.artifact_id' must be a zip archive (application/zip), not "
                         + type.get());
             }
@@ -242,7 +245,7 @@ public class WebappService {
                         + "worker-service with FORGE_RUNNER_ENABLED=true)", null);
             }
             return live.stream().filter(r -> r.capabilities().contains(type))
-                    .min(java.util.Comparator.comparingInt(Runner::activeWebapps))
+                    .min(Comparator.comparingInt(Runner::activeWebapps))
                     .orElseThrow(() -> new ApiProblem(422, "runner-cannot-host", "No runner can host it",
                             "no running runner can host type " + type + (type.equals("docker")
                                     ? ": none reaches a Docker engine (docker CLI with /var/run/docker.sock or "
@@ -258,7 +261,7 @@ public class WebappService {
     }
 
     private Uni<Runner> runnerOf(ObjectNode app) {
-        var id = java.util.UUID.fromString(app.get("runner_id").asText());
+        var id = UUID.fromString(app.get("runner_id").asText());
         return repository.runner(id).map(r -> r.orElseThrow(() -> new ApiProblem(503, "runner-unavailable",
                 "Runner unavailable", "runner " + id + " is not registered", null)));
     }

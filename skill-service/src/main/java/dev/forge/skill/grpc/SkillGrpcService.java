@@ -15,6 +15,7 @@ import dev.forge.skill.SkillException;
 import dev.forge.skill.service.SkillRegistry;
 import dev.forge.skill.service.SkillRouter;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -79,7 +80,7 @@ public class SkillGrpcService implements SkillService {
     }
 
     /** NOT_FOUND, INVALID_ARGUMENT or FAILED_PRECONDITION (switched off), every error in the description. */
-    private static io.grpc.StatusRuntimeException status(SkillException e) {
+    private static StatusRuntimeException status(SkillException e) {
         var status = switch (e.kind()) {
             case NOT_FOUND -> Status.NOT_FOUND;
             case INVALID -> Status.INVALID_ARGUMENT;

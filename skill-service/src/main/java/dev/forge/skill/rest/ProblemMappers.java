@@ -1,6 +1,7 @@
 package dev.forge.skill.rest;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -50,7 +51,7 @@ public class ProblemMappers {
     }
 
     private static Response problem(int status, String type, String title, String detail,
-            java.util.List<String> errors) {
+            List<String> errors) {
         var body = new LinkedHashMap<String, Object>();
         body.put("type", "https://forge.dev/problems/" + type);
         body.put("title", title);

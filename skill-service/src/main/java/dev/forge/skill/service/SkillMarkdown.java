@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -200,7 +201,7 @@ public final class SkillMarkdown {
                 return Map.of();
             }
             next = close + 1;
-            var yamlText = String.join("\n", java.util.Arrays.copyOfRange(lines, 1, close));
+            var yamlText = String.join("\n", Arrays.copyOfRange(lines, 1, close));
             Object loaded;
             try {
                 var options = new LoaderOptions();

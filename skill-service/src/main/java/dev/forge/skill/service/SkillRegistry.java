@@ -7,12 +7,14 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -185,7 +187,7 @@ public class SkillRegistry {
             return before != null && before.version().equals(skill.version()) && before.path().equals(skill.path())
                     ? before : skill;
         });
-        var next = new Index(java.util.Collections.unmodifiableMap(loaded), Map.copyOf(triggers),
+        var next = new Index(Collections.unmodifiableMap(loaded), Map.copyOf(triggers),
                 List.copyOf(problems), now);
         index = next;
         remember(next);
@@ -280,7 +282,7 @@ public class SkillRegistry {
 
     /** The watcher thread: waits for file events, lets them settle, re-reads; re-registers directories as they come. */
     private void watch() {
-        try (var service = java.nio.file.FileSystems.getDefault().newWatchService()) {
+        try (var service = FileSystems.getDefault().newWatchService()) {
             watchService = service;
             var watched = new HashMap<WatchKey, Path>();
             long rescanEvery = Math.max(1000, config.rescanInterval().toMillis());

@@ -1,6 +1,7 @@
 package dev.forge.skill.service;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ public class SkillRouter {
     }
 
     private boolean disabled(String name) {
-        return flags.value(DISABLED_FLAG).map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip)
+        return flags.value(DISABLED_FLAG).map(v -> Arrays.stream(v.split(",")).map(String::strip)
                 .anyMatch(name::equals)).orElse(false);
     }
 

@@ -3,6 +3,7 @@ package dev.forge.skill.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQOptions;
 
 /**
  * skill-service has no forge-core, yet its log records reach RabbitMQ like every service's (forge-telemetry), read
@@ -31,9 +36,9 @@ class SkillLogShippingTest {
         var received = new CopyOnWriteArrayList<JsonNode>();
         var keys = new CopyOnWriteArrayList<String>();
         var json = new ObjectMapper();
-        var vertx = io.vertx.mutiny.core.Vertx.vertx();
-        var client = io.vertx.mutiny.rabbitmq.RabbitMQClient.create(vertx,
-                new io.vertx.rabbitmq.RabbitMQOptions().setHost("127.0.0.1").setReconnectAttempts(0));
+        var vertx = Vertx.vertx();
+        var client = RabbitMQClient.create(vertx,
+                new RabbitMQOptions().setHost("127.0.0.1").setReconnectAttempts(0));
         var wait = Duration.ofSeconds(10);
         try {
             client.start().await().atMost(wait);
@@ -41,12 +46,12 @@ class SkillLogShippingTest {
             String queue = client.queueDeclare("", false, true, true).await().atMost(wait).getQueue();
             client.queueBind(queue, "forge.logs", "skill-service.#").await().atMost(wait);
             // the handler set as the consumer is handed over, so nothing delivered at once goes to no handler
-            client.basicConsumer(queue, new io.vertx.rabbitmq.QueueOptions().setAutoAck(true))
+            client.basicConsumer(queue, new QueueOptions().setAutoAck(true))
                     .invoke(consumer -> consumer.handler(m -> {
                         keys.add(m.envelope().getRoutingKey());
                         try {
                             received.add(json.readTree(m.body().getBytes()));
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
                     })).await().atMost(wait);

@@ -11,12 +11,15 @@ import static org.hamcrest.Matchers.not;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
+import org.assertj.core.api.Assertions;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,8 +71,8 @@ class SkillServiceTest {
         // write then move: the watcher never sees half a file
         Path tmp = Files.createTempFile(WORKSPACE, ".skill", ".tmp");
         Files.writeString(tmp, content);
-        Files.move(tmp, WORKSPACE.resolve(dir).resolve("SKILL.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, WORKSPACE.resolve(dir).resolve("SKILL.md"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String skill(String title, String trigger, String parameters) {
@@ -81,7 +84,7 @@ class SkillServiceTest {
     void publishesMetricsForScrapers() {
         given().get("/v1/skills").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("http_server_requests_seconds_count"));
+                .body(Matchers.containsString("http_server_requests_seconds_count"));
     }
 
     @Test
@@ -125,7 +128,7 @@ class SkillServiceTest {
         given().contentType(ContentType.JSON).body("{not json")
                 .post("/v1/skills/resolve").then().statusCode(400).contentType("application/problem+json");
 
-        var grpcError = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+        var grpcError = Assertions.catchThrowableOfType(StatusRuntimeException.class,
                 () -> grpc.resolve(ResolveRequest.newBuilder().setInput("/needs-target").build()).await()
                         .atMost(Duration.ofSeconds(5)));
         assertThat(grpcError.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -207,14 +210,14 @@ class SkillServiceTest {
         await().atMost(RELOAD).untilAsserted(() -> given().get("/v1/skills").then()
                 .body("skills.name", hasItem("inside"))
                 .body("problems.findAll { it.kind == 'outside_skills_directory' }.path",
-                        org.hamcrest.Matchers.containsInAnyOrder("escape/SKILL.md", "linked-file/SKILL.md")));
+                        Matchers.containsInAnyOrder("escape/SKILL.md", "linked-file/SKILL.md")));
         given().get("/v1/skills").then().body("skills.name", not(hasItem("escape")))
                 .body("skills.name", not(hasItem("linked-file")));
         given().urlEncodingEnabled(false).get("/v1/skills/..%2F..%2Fetc").then()
-                .statusCode(org.hamcrest.Matchers.anyOf(equalTo(404), equalTo(422)));
-        given().get("/v1/skills/{name}", "../secrets").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(404),
+                .statusCode(Matchers.anyOf(equalTo(404), equalTo(422)));
+        given().get("/v1/skills/{name}", "../secrets").then().statusCode(Matchers.anyOf(equalTo(404),
                 equalTo(422)));
-        var error = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+        var error = Assertions.catchThrowableOfType(StatusRuntimeException.class,
                 () -> grpc.getSkill(GetSkillRequest.newBuilder().setName("../../etc/passwd").build()).await()
                         .atMost(Duration.ofSeconds(5)));
         assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

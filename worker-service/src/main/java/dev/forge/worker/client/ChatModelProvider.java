@@ -1,5 +1,7 @@
 package dev.forge.worker.client;
 
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +144,8 @@ public abstract class ChatModelProvider implements LlmProvider {
         if (e instanceof RetriableException) {
             return new LlmException(label + " call failed (retryable): " + e.getMessage(), true, e);
         }
-        boolean retryable = e.getCause() instanceof java.io.IOException
-                || e.getCause() instanceof java.net.http.HttpTimeoutException;
+        boolean retryable = e.getCause() instanceof IOException
+                || e.getCause() instanceof HttpTimeoutException;
         return new LlmException(label + " call failed: " + e.getMessage(), retryable, e);
     }
 

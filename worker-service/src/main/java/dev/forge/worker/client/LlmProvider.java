@@ -1,5 +1,7 @@
 package dev.forge.worker.client;
 
+import java.util.function.Consumer;
+
 import io.smallrye.mutiny.Uni;
 
 /** The provider SPI: one implementation per family of LLM APIs. */
@@ -15,7 +17,7 @@ public interface LlmProvider {
      * Completes a prompt, handing text to {@code deltas} as the model produces it; the answer is still the whole
      * message. A provider that cannot stream answers whole and hands over nothing.
      */
-    default Uni<LlmResponse> stream(LlmRequest request, java.util.function.Consumer<String> deltas) {
+    default Uni<LlmResponse> stream(LlmRequest request, Consumer<String> deltas) {
         return complete(request);
     }
 }

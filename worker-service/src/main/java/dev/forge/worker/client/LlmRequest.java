@@ -1,5 +1,6 @@
 package dev.forge.worker.client;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public record LlmRequest(String model, String executorId, String prompt, Integer
 
     /** The next turn: the same request with one more round of tool calls and results. */
     public LlmRequest with(List<ToolExchange> more) {
-        var all = new java.util.ArrayList<>(exchanges);
+        var all = new ArrayList<>(exchanges);
         all.addAll(more);
         return new LlmRequest(model, executorId, prompt, maxTokens, tools, parameters, toolSpecs, all);
     }

@@ -3,6 +3,7 @@ package dev.forge.worker.client;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,7 +52,7 @@ public class LlmRouter {
     }
 
     /** The provider serving the model, if any (validation refuses flows whose models have none). */
-    public java.util.Optional<LlmProvider> forModel(String model) {
+    public Optional<LlmProvider> forModel(String model) {
         return routes.providerFor(model).map(providers::get);
     }
 }

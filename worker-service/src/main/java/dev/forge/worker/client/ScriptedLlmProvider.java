@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,11 +110,11 @@ public class ScriptedLlmProvider implements LlmProvider {
 
     /** A rule with {@code stream: true} hands its answer over word by word (spaces kept) before answering whole. */
     @Override
-    public Uni<LlmResponse> stream(LlmRequest request, java.util.function.Consumer<String> deltas) {
+    public Uni<LlmResponse> stream(LlmRequest request, Consumer<String> deltas) {
         return answer(request, deltas);
     }
 
-    private Uni<LlmResponse> answer(LlmRequest request, java.util.function.Consumer<String> deltas) {
+    private Uni<LlmResponse> answer(LlmRequest request, Consumer<String> deltas) {
         String prompt = request.prompt() == null ? "" : request.prompt();
         for (Rule rule : rules) {
             if (rule.executor() != null && !rule.executor().equals(request.executorId())) {
@@ -200,7 +202,7 @@ public class ScriptedLlmProvider implements LlmProvider {
         if (maxTokens != null && tokens > maxTokens) {
             // honour max_tokens the way a model would: stop after that many (whitespace) tokens
             var parts = out.split("\\s+");
-            out = String.join(" ", java.util.Arrays.copyOf(parts, maxTokens));
+            out = String.join(" ", Arrays.copyOf(parts, maxTokens));
             tokens = maxTokens;
         }
         return new LlmResponse(out, words(prompt), tokens, NAME);

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.forge.worker.config.WorkerConfig;
+import dev.forge.worker.service.WebappRunner;
 import dev.forge.worker.service.WorkerLifecycle;
 
 /** Ready while the engine claims work; live while its heartbeats succeed. Reads in-memory state only. */
@@ -20,9 +21,9 @@ public class WorkerReadiness {
     public static class Ready implements HealthCheck {
         private final WorkerLifecycle lifecycle;
         private final WorkerConfig config;
-        private final dev.forge.worker.service.WebappRunner runner;
+        private final WebappRunner runner;
 
-        public Ready(WorkerLifecycle lifecycle, WorkerConfig config, dev.forge.worker.service.WebappRunner runner) {
+        public Ready(WorkerLifecycle lifecycle, WorkerConfig config, WebappRunner runner) {
             this.lifecycle = lifecycle;
             this.config = config;
             this.runner = runner;

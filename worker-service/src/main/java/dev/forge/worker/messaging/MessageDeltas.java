@@ -2,6 +2,7 @@ package dev.forge.worker.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,7 +42,7 @@ public class MessageDeltas {
      * answer completes once the delta is handed to the broker (or dropped): the step waits for its last delta before
      * it commits, so followers see every delta before the step's events.
      */
-    public java.util.concurrent.CompletionStage<Void> publish(UUID runId, String workspace, String executor, int step, int seq, String delta) {
+    public CompletionStage<Void> publish(UUID runId, String workspace, String executor, int step, int seq, String delta) {
         var json = JsonNodeFactory.instance.objectNode().put("run_id", runId.toString()).put("type", TYPE)
                 .put("executor", executor).put("step", step).put("seq", seq).put("delta", delta);
         var metadata = BusDrops.transientMessage(Exchanges.eventKey(workspace, TYPE)).build();

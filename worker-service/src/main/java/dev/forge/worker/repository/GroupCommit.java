@@ -5,9 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.messaging.OutboxRelay;
@@ -262,7 +266,7 @@ public class GroupCommit {
                 .replaceWithVoid();
     }
 
-    private static String text(com.fasterxml.jackson.databind.JsonNode value) {
+    private static String text(JsonNode value) {
         return value == null ? null : value.toString();
     }
 
@@ -284,7 +288,7 @@ public class GroupCommit {
             return rows.isEmpty();
         }
 
-        <T> T[] column(java.util.function.BiFunction<W, R, T> value, java.util.function.IntFunction<T[]> array) {
+        <T> T[] column(BiFunction<W, R, T> value, IntFunction<T[]> array) {
             T[] out = array.apply(rows.size());
             for (int i = 0; i < rows.size(); i++) {
                 out[i] = value.apply(owners.get(i), rows.get(i));

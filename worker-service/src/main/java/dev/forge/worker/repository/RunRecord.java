@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.telemetry.logging.RunLogs;
+
 /** The parts of a run row the Coordinator needs ({@code traceParent}: the creating request's W3C trace, if any). */
 public record RunRecord(UUID id, UUID sessionId, UUID assistantId, String workspaceId, String status, JsonNode input,
         JsonNode overrides, String flowName, String flowVersion, OffsetDateTime startedAt, boolean cancelRequested,
@@ -17,8 +19,8 @@ public record RunRecord(UUID id, UUID sessionId, UUID assistantId, String worksp
     }
 
     /** What this run's log lines carry (RunLogs). */
-    public dev.forge.telemetry.logging.RunLogs.Run logContext() {
-        return new dev.forge.telemetry.logging.RunLogs.Run(id, workspaceId, traceParent);
+    public RunLogs.Run logContext() {
+        return new RunLogs.Run(id, workspaceId, traceParent);
     }
 
     public boolean terminal() {

@@ -1,5 +1,6 @@
 package dev.forge.worker.repository;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,7 +60,7 @@ public class SignalStore {
         return pool.preparedQuery("SELECT DISTINCT session_id, locked_by FROM jobs WHERE session_id = ANY($1) "
                 + "AND locked_by IS NOT NULL").execute(Tuple.of((Object) sessionIds.toArray(UUID[]::new)))
                 .map(rows -> {
-                    var out = new java.util.ArrayList<UUID[]>();
+                    var out = new ArrayList<UUID[]>();
                     rows.forEach(r -> out.add(new UUID[] { r.getUUID(0), r.getUUID(1) }));
                     return out;
                 });

@@ -2,6 +2,7 @@ package dev.forge.worker.repository;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,7 +16,7 @@ public record StepWrite(int stepIndex, String executorId, String executorType, J
         String nextExecutor, List<OutgoingSignal> signals, Long consumedSignal) {
 
     /** A message this step sends to another session's run. */
-    public record OutgoingSignal(java.util.UUID targetSession, String channel, JsonNode payload) {
+    public record OutgoingSignal(UUID targetSession, String channel, JsonNode payload) {
     }
 
     /** One message between executors. */

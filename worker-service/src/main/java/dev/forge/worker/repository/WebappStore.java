@@ -2,6 +2,7 @@ package dev.forge.worker.repository;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,7 +118,7 @@ public class WebappStore {
                 + "WHERE EXISTS (SELECT 1 FROM webapps w WHERE w.slug = l.slug)")
                 .execute(Tuple.of(records.stream().map(LogRecord::slug).toArray(String[]::new),
                         records.stream().map(r -> r.at().atOffset(ZoneOffset.UTC))
-                                .toArray(java.time.OffsetDateTime[]::new),
+                                .toArray(OffsetDateTime[]::new),
                         records.stream().map(LogRecord::stream).toArray(String[]::new),
                         records.stream().map(LogRecord::line).toArray(String[]::new)))
                 .await().atMost(WAIT);

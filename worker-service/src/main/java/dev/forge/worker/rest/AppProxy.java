@@ -1,7 +1,10 @@
 package dev.forge.worker.rest;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +63,7 @@ public class AppProxy {
     }
 
     private static void serveFile(RoutingContext rc, Path root, String rest) {
-        String relative = java.net.URLDecoder.decode(rest, java.nio.charset.StandardCharsets.UTF_8)
+        String relative = URLDecoder.decode(rest, StandardCharsets.UTF_8)
                 .replaceFirst("^/+", "");
         Path file = root.resolve(relative).normalize();
         if (!file.startsWith(root)) {
@@ -85,7 +88,7 @@ public class AppProxy {
         String uri = (rest.isEmpty() ? "/" : rest) + (in.query() == null ? "" : "?" + in.query());
         var options = new RequestOptions().setMethod(in.method()).setHost("127.0.0.1").setPort(port).setURI(uri);
         in.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))
                     && !h.getKey().equalsIgnoreCase("host")) {
                 options.addHeader(h.getKey(), h.getValue());
             }
@@ -103,7 +106,7 @@ public class AppProxy {
             var answer = result.result();
             var response = rc.response().setStatusCode(answer.statusCode());
             answer.headers().forEach(h -> {
-                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                     response.headers().add(h.getKey(), h.getValue());
                 }
             });

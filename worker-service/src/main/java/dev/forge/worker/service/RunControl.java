@@ -1,6 +1,7 @@
 package dev.forge.worker.service;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smallrye.mutiny.Uni;
 
@@ -17,8 +18,8 @@ public final class RunControl {
     private volatile String stopReason;
     private volatile boolean cancelRequested;
     private final CompletableFuture<Void> interrupted = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> signal =
-            new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
+    private final AtomicReference<CompletableFuture<Void>> signal =
+            new AtomicReference<>(new CompletableFuture<>());
 
     /** A message for this run's session arrived: wake a waiting step. */
     public void signalArrived() {

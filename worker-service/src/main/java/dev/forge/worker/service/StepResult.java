@@ -5,12 +5,14 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.worker.repository.StepWrite;
+
 /**
  * What one executor step produced: its output, the messages it sends on, an assistant message to store (llm), token
  * usage and details for the checkpoint's metadata.
  */
 record StepResult(JsonNode output, List<Emit> emits, String assistantText, int inputTokens, int outputTokens,
-        Map<String, Object> details, List<dev.forge.worker.repository.StepWrite.OutgoingSignal> signals,
+        Map<String, Object> details, List<StepWrite.OutgoingSignal> signals,
         Long consumedSignal) {
 
     StepResult(JsonNode output, List<Emit> emits, String assistantText, int inputTokens, int outputTokens,

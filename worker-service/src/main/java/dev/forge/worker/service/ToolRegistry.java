@@ -2,10 +2,12 @@ package dev.forge.worker.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -43,7 +45,7 @@ public class ToolRegistry {
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     /** The pure built-ins compute on the caller's thread (a regex may take its full second): run them off it. */
-    private final java.util.Set<String> computing = new java.util.HashSet<>();
+    private final Set<String> computing = new HashSet<>();
     private final ToolResultCache cache;
     private final McpServerStore mcpServers;
     private final McpConnector mcp;

@@ -3,15 +3,19 @@ package dev.forge.worker.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.core.flow.ExecutorType;
+import dev.forge.core.json.ServiceVersion;
 import dev.forge.core.messaging.ControlMessages;
 import dev.forge.core.messaging.Exchanges;
 import dev.forge.core.queue.ClaimedJob;
@@ -46,7 +50,7 @@ public class WorkerEngine {
 
     private final Map<Long, Active> active = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
-    private volatile java.util.function.BooleanSupplier claimsPaused = () -> false;
+    private volatile BooleanSupplier claimsPaused = () -> false;
     private final AtomicBoolean claimAgain = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private final AtomicLong lastHeartbeatMillis = new AtomicLong();
@@ -103,9 +107,9 @@ public class WorkerEngine {
     }
 
     public Uni<Void> start() {
-        var capabilities = new JsonObject().put("executors", java.util.Arrays.stream(
-                dev.forge.core.flow.ExecutorType.values()).map(dev.forge.core.flow.ExecutorType::yamlName).toList())
-                .put("version", dev.forge.core.json.ServiceVersion.current());
+        var capabilities = new JsonObject().put("executors", Arrays.stream(
+                ExecutorType.values()).map(ExecutorType::yamlName).toList())
+                .put("version", ServiceVersion.current());
         return workers.register(id, host, settings.slots(), capabilities)
                 .flatMap(x -> subscriber == null ? Uni.createFrom().voidItem() : listen())
                 .invoke(() -> {
@@ -129,7 +133,7 @@ public class WorkerEngine {
      * Claims nothing while {@code paused} answers true (the {@code claims-paused} feature flag): running runs go on,
      * new work waits for another worker or for the flag to clear, when the next poll or notification claims again.
      */
-    public void pauseClaimsWhile(java.util.function.BooleanSupplier paused) {
+    public void pauseClaimsWhile(BooleanSupplier paused) {
         this.claimsPaused = paused;
     }
 

@@ -3,6 +3,7 @@ package dev.forge.worker.service;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,9 @@ import dev.forge.worker.client.ArtifactReader;
 import dev.forge.worker.client.LlmRouter;
 import dev.forge.worker.client.SkillClient;
 import dev.forge.worker.client.StepCache;
+import dev.forge.worker.config.RunnerConfig;
 import dev.forge.worker.config.WorkerConfig;
+import dev.forge.worker.messaging.ControlListener;
 import dev.forge.worker.messaging.MessageDeltas;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.SignalStore;
@@ -50,7 +53,7 @@ public class WorkerLifecycle {
     private final LlmRouter llms;
     private final Vertx vertx;
     private final MeterRegistry registry;
-    private final dev.forge.worker.messaging.ControlListener controlListener;
+    private final ControlListener controlListener;
     private final String processId;
     private final StepCache cache;
     private final SignalStore signals;
@@ -64,20 +67,20 @@ public class WorkerLifecycle {
     private final MemoryService memory;
     private final String datasourceUrl;
     private final String datasourceUser;
-    private final java.util.Optional<String> datasourcePassword;
+    private final Optional<String> datasourcePassword;
     private volatile WorkerEngine engine;
     /** One image, the role by flag: a runner hosts webapps and claims no runs. */
     private final boolean runnerRole;
 
     public WorkerLifecycle(WorkerConfig config, QueueStore queue, WorkerStore workers, RunStore runs,
             FlowCatalog catalog, LlmRouter llms, Vertx vertx, MeterRegistry registry,
-            dev.forge.worker.messaging.ControlListener controlListener, StepCache cache,
+            ControlListener controlListener, StepCache cache,
             SignalStore signals, ControlMessages control, OffloadedValues offloaded, ArtifactReader artifacts,
             SkillClient skills, FeatureFlags flags, ToolRegistry tools, MessageDeltas deltas, MemoryService memory,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String datasourceUrl,
             @ConfigProperty(name = "quarkus.datasource.username", defaultValue = "postgres") String datasourceUser,
-            @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> datasourcePassword,
-            dev.forge.worker.config.RunnerConfig runner,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> datasourcePassword,
+            RunnerConfig runner,
             @ConfigProperty(name = "quarkus.uuid") String processId) {
         this.config = config;
         this.runnerRole = runner.enabled();

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -165,7 +166,7 @@ class AnthropicAndOllamaProviderTest {
                 """;
         server.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse()
                 .withHeader("Content-Type", "text/event-stream").withBody(body)));
-        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var deltas = new CopyOnWriteArrayList<String>();
         var response = anthropic().stream(new LlmRequest("claude-opus-4-6", "legal_reviewer", "Review", null,
                 List.of(), Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
         assertThat(deltas).containsExactly("Clauses ", "checked.");
@@ -185,7 +186,7 @@ class AnthropicAndOllamaProviderTest {
         server.stubFor(post(urlEqualTo("/api/chat")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/x-ndjson").withBody(body)));
         var provider = new OllamaProvider("http://127.0.0.1:" + server.getPort(), Duration.ofSeconds(5));
-        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var deltas = new CopyOnWriteArrayList<String>();
         var response = provider.stream(new LlmRequest("llama3.2", "general_reviewer", "Review", null, List.of(),
                 Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
         assertThat(deltas).containsExactly("All ", "good.");

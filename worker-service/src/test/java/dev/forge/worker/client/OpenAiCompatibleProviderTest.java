@@ -11,14 +11,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+
+import dev.forge.core.json.JsonValues;
+import dev.forge.core.tool.CalculatorTool;
 
 /** The OpenAI-compatible provider against WireMock speaking the chat-completions wire format. */
 class OpenAiCompatibleProviderTest {
@@ -99,7 +104,7 @@ class OpenAiCompatibleProviderTest {
 
     @Test
     void retryAfterIsReadAsSecondsAnHttpDateOrOpenAisMilliseconds() {
-        var now = java.time.Instant.parse("2026-11-23T10:00:00Z");
+        var now = Instant.parse("2026-11-23T10:00:00Z");
         assertThat(ProviderHttpClient.retryAfter(Map.of("Retry-After", List.of("30")), now))
                 .contains(Duration.ofSeconds(30));
         assertThat(ProviderHttpClient.retryAfter(Map.of("retry-after", List.of("Mon, 23 Nov 2026 10:00:12 GMT")),
@@ -143,7 +148,7 @@ class OpenAiCompatibleProviderTest {
                              "function": {"name": "calculator", "arguments": "{\\"expression\\": \\"6 * 7\\"}"}}]}}],
                          "usage": {"prompt_tokens": 30, "completion_tokens": 9, "total_tokens": 39}}
                         """)));
-        var calculator = new dev.forge.core.tool.CalculatorTool().spec();
+        var calculator = new CalculatorTool().spec();
         var first = new LlmRequest("gpt-4o-mini", "solver", "What is six times seven?", null, List.of("calculator"),
                 Map.of(), List.of(calculator), List.of());
         var response = provider.complete(first).await().atMost(Duration.ofSeconds(10));
@@ -165,7 +170,7 @@ class OpenAiCompatibleProviderTest {
         server.resetRequests();
         server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody(completion("It is 42."))));
-        var result = dev.forge.core.json.JsonValues.MAPPER.readTree("{\"expression\": \"6 * 7\", \"result\": 42}");
+        var result = JsonValues.MAPPER.readTree("{\"expression\": \"6 * 7\", \"result\": 42}");
         var second = provider.complete(first.with(List.of(new ToolExchange(call, result, null))))
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(second.text()).isEqualTo("It is 42.");
@@ -193,7 +198,7 @@ class OpenAiCompatibleProviderTest {
                 + "data: [DONE]\n\n";
         server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
                 .withHeader("Content-Type", "text/event-stream").withBody(body)));
-        var deltas = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var deltas = new CopyOnWriteArrayList<String>();
         var response = provider.stream(new LlmRequest("gpt-4o-mini", "writer", "How did revenue do?", null,
                 List.of(), Map.of()), deltas::add).await().atMost(Duration.ofSeconds(10));
 

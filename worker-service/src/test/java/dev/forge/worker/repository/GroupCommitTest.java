@@ -21,6 +21,7 @@ import dev.forge.worker.service.TestRuns;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Group commit against the real PostgreSQL: concurrent writes of different runs share transactions, each write is
@@ -114,7 +115,7 @@ class GroupCommitTest {
         var job = queue.claim(worker, 1, Duration.ofSeconds(30)).await().atMost(WAIT).get(0);
         var run = store.load(runId).await().atMost(WAIT).orElseThrow();
         runs.pool().preparedQuery("UPDATE runs SET status = 'cancelled' WHERE id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(runId)).await().atMost(WAIT);
+                .execute(Tuple.of(runId)).await().atMost(WAIT);
 
         boolean held = store.finish(job, worker, run, "succeeded", JsonNodeFactory.instance.objectNode(), null)
                 .await().atMost(WAIT);

@@ -14,12 +14,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
 import dev.forge.core.queue.JobWakeup;
 import dev.forge.worker.client.LlmException;
 import dev.forge.worker.client.LlmProvider;
 import dev.forge.worker.client.LlmRequest;
 import dev.forge.worker.client.LlmResponse;
 import dev.forge.worker.client.LlmRouter;
+import dev.forge.worker.client.OpenAiCompatibleProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -35,7 +42,7 @@ class CoordinatorTest {
     @Inject
     JobWakeup wakeup;
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     private WorkerEngine engine;
 
@@ -196,21 +203,21 @@ class CoordinatorTest {
 
     @Test
     void aRateLimitIsRetriedNoSoonerThanTheProvidersRetryAfter() {
-        var server = new com.github.tomakehurst.wiremock.WireMockServer(
-                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort()
+        var server = new WireMockServer(
+                WireMockConfiguration.options().dynamicPort()
                         .bindAddress("127.0.0.1"));
         server.start();
         try {
-            var completions = com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions");
-            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(completions).inScenario("limit")
-                    .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            var completions = WireMock.urlEqualTo("/v1/chat/completions");
+            server.stubFor(WireMock.post(completions).inScenario("limit")
+                    .whenScenarioStateIs(Scenario.STARTED)
                     .willSetStateTo("lifted")
-                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(429)
+                    .willReturn(WireMock.aResponse().withStatus(429)
                             .withHeader("Retry-After", "2").withHeader("Content-Type", "application/json")
                             .withBody("{\"error\": {\"message\": \"Rate limit reached\"}}")));
-            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(completions).inScenario("limit")
+            server.stubFor(WireMock.post(completions).inScenario("limit")
                     .whenScenarioStateIs("lifted")
-                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                    .willReturn(WireMock.aResponse()
                             // llm steps stream: the answer comes as chat-completion chunks
                             .withHeader("Content-Type", "text/event-stream").withBody("""
                                     data: {"id":"c1","object":"chat.completion.chunk","created":1730000000,\
@@ -221,7 +228,7 @@ class CoordinatorTest {
 
                                     """)));
             engine.stop(Duration.ZERO).await().atMost(Duration.ofSeconds(10));
-            engine = engineWith(new dev.forge.worker.client.OpenAiCompatibleProvider(
+            engine = engineWith(new OpenAiCompatibleProvider(
                     "http://127.0.0.1:" + server.port() + "/v1", "sk-test", Duration.ofSeconds(5)));
             UUID run = runs.run(runs.session("flaky"), "{}");
             assertThat(finish(run)).isEqualTo("succeeded");

@@ -7,8 +7,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.forge.core.checkpoint.Checkpoints;
 import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.QueueStore;
@@ -73,7 +76,7 @@ public class TestRuns {
 
     /** Waits (20 s at most) until the run is neither pending nor running; its status then. */
     public String awaitTerminal(UUID run) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !status(run).equals("pending")
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !status(run).equals("pending")
                 && !status(run).equals("running"));
         return status(run);
     }
@@ -105,7 +108,7 @@ public class TestRuns {
 
     /** The whole state of a checkpoint (keyframe plus deltas), as stored (offloaded values stay references). */
     public JsonNode state(UUID run, int step) {
-        return dev.forge.core.checkpoint.Checkpoints.stateAt(pool, run, step).await().atMost(WAIT).orElseThrow();
+        return Checkpoints.stateAt(pool, run, step).await().atMost(WAIT).orElseThrow();
     }
 
     /** The whole state of the run's latest checkpoint. */

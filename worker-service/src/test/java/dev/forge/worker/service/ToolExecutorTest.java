@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +81,7 @@ class ToolExecutorTest {
         assertThat(state.get("stats").get("words").asInt()).isEqualTo(7);
         assertThat(state.get("figures").get("matches").toString()).isEqualTo("[\"4.1\",\"2.3\"]");
         assertThat(runs.json("SELECT output::text FROM runs WHERE id = $1", first).get("result").asDouble())
-                .isEqualTo(6.4, org.assertj.core.data.Offset.offset(1e-9));
+                .isEqualTo(6.4, Offset.offset(1e-9));
         assertThat(metadata(first, "total", "tool")).isEqualTo("calculator");
         assertThat(metadata(first, "total", "cached")).isEqualTo("false");
 

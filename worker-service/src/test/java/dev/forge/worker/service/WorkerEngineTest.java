@@ -16,8 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.core.queue.ClaimedJob;
 import dev.forge.core.queue.QueueStore;
+import dev.forge.worker.client.StepCache;
+import dev.forge.worker.repository.WorkerStore;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Queue and worker behaviour against the real PostgreSQL, with several worker engines in one process: they share
@@ -35,11 +40,11 @@ class WorkerEngineTest {
     @Inject
     QueueStore queue;
     @Inject
-    dev.forge.worker.repository.WorkerStore workers;
+    WorkerStore workers;
     @Inject
-    dev.forge.worker.client.StepCache cache;
+    StepCache cache;
     @Inject
-    io.quarkus.redis.datasource.RedisDataSource redis;
+    RedisDataSource redis;
 
     private final TestEngines engines = new TestEngines();
 
@@ -138,7 +143,7 @@ class WorkerEngineTest {
                 .get("forge:step:" + run + ":1") != null);
         double hitsBefore = cache.hits();
         runs.pool().preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(run)).await().atMost(Duration.ofSeconds(5));
+                .execute(Tuple.of(run)).await().atMost(Duration.ofSeconds(5));
         var fresh = start(lifecycle.newEngine(UUID.randomUUID(), lifecycle.settings(1), freshCounts.router()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(run).equals("succeeded"));
@@ -186,7 +191,7 @@ class WorkerEngineTest {
         var claimed = queue.claim(worker, 2, Duration.ofSeconds(30)).await().atMost(Duration.ofSeconds(5));
         assertThat(claimed).hasSize(2);
         var busy = claimed.get(0);
-        var stale = new dev.forge.core.queue.ClaimedJob(claimed.get(1).jobId(), claimed.get(1).runId(),
+        var stale = new ClaimedJob(claimed.get(1).jobId(), claimed.get(1).runId(),
                 claimed.get(1).sessionId(), claimed.get(1).epoch() - 1, 1, 3);
         var expiresBefore = runs.one("SELECT lease_expires_at FROM jobs WHERE id = $1", busy.jobId())
                 .getOffsetDateTime(0);
@@ -279,7 +284,7 @@ class WorkerEngineTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.count(
                     "SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1 AND step_index = 1", slow) == 1);
             runs.pool().preparedQuery("UPDATE jobs SET lease_expires_at = now() - interval '1 second' "
-                    + "WHERE run_id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(slow))
+                    + "WHERE run_id = $1").execute(Tuple.of(slow))
                     .await().atMost(Duration.ofSeconds(5));
             start(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> runs.status(slow).equals("succeeded"));
