@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.json.JsonValues;
+import dev.forge.core.secret.SecretResealer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,6 +23,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** The MCP server registry in PostgreSQL, one workspace at a time (the health refresher reads across them). */
 @ApplicationScoped
 public class McpServerStore {
+
+    /** Where MCP servers' sealed auth headers live, for resealing after a key rotation. */
+    public static final SecretResealer.SealedColumn SEALED_AUTH = new SecretResealer.SealedColumn("mcp_servers",
+            "id", "auth_secret", "mcp:");
 
     private static final String COLUMNS = "id, workspace_id, name, transport, url, command, args::text AS args, "
             + "auth_header, auth_secret, status, last_checked_at, last_error, latency_ms, "

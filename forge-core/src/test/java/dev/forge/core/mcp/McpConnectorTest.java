@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -76,7 +75,7 @@ class McpConnectorTest {
     }
 
     private static SecretCipher cipher(String key) {
-        return new SecretCipher(() -> Optional.ofNullable(key));
+        return new SecretCipher(key, List.of());
     }
 
     private static McpServerRecord http(McpTransport transport, String path, String token) {

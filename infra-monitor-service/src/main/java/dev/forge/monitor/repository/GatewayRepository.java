@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.forge.api.repository.Rows;
+import dev.forge.core.secret.SecretResealer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,6 +17,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** Gateways added over the API; the token column holds sealed bytes only. */
 @ApplicationScoped
 public class GatewayRepository {
+
+    /** Where gateways' sealed tokens live, for resealing after a key rotation. */
+    public static final SecretResealer.SealedColumn SEALED_TOKENS = new SecretResealer.SealedColumn(
+            "monitor_gateways", "id", "token", "");
 
     /** A stored gateway with its sealed token. */
     public record StoredGateway(String id, String name, String url, String datacenter, byte[] sealedToken) {
