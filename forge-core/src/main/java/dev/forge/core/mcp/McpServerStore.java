@@ -24,7 +24,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class McpServerStore {
 
-    /** Where MCP servers' sealed auth headers live, for resealing after a key rotation. */
+    /** Where MCP servers' sealed auth headers live, resealed after a key rotation by the gateway, which writes them. */
     public static final SecretResealer.SealedColumn SEALED_AUTH = new SecretResealer.SealedColumn("mcp_servers",
             "id", "auth_secret", "mcp:");
 

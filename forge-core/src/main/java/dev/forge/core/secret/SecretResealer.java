@@ -3,9 +3,13 @@ package dev.forge.core.secret;
 import java.util.ArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -16,7 +20,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Moves stored secrets to the current key after a rotation: every sealed value of a column that names another key
  * (or predates key ids) is opened and sealed again under {@code FORGE_SECRET_KEY}, row by row, each update applied
  * only if the row still holds what was read (a concurrent change wins). Values no configured key opens are left as
- * they are and logged.
+ * they are and logged. At start-up it reseals every column the service declares (a {@code @Produces SealedColumn}
+ * beside the repository that owns it), so only the service that writes a column reseals it.
  */
 @ApplicationScoped
 public class SecretResealer {
@@ -32,10 +37,24 @@ public class SecretResealer {
 
     private final Pool pool;
     private final SecretCipher cipher;
+    private final Instance<SealedColumn> owned;
 
-    public SecretResealer(Pool pool, SecretCipher cipher) {
+    @Inject
+    public SecretResealer(Pool pool, SecretCipher cipher, Instance<SealedColumn> owned) {
         this.pool = pool;
         this.cipher = cipher;
+        this.owned = owned;
+    }
+
+    /** A resealer for one-off passes over the columns it is asked about (a rotation checked by hand, tests). */
+    public SecretResealer(Pool pool, SecretCipher cipher) {
+        this(pool, cipher, null);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (owned != null) {
+            owned.forEach(this::resealInBackground);
+        }
     }
 
     /** Reseals what needs it; the item is how many rows now hold a value under the current key that did not before. */

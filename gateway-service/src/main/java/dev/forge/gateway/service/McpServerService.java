@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,7 @@ import dev.forge.core.mcp.McpServerStore;
 import dev.forge.core.mcp.McpToolNames;
 import dev.forge.core.mcp.McpTransport;
 import dev.forge.core.secret.SecretCipher;
+import dev.forge.core.secret.SecretResealer;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,6 +35,10 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class McpServerService {
+
+    /** The gateway writes MCP servers' auth headers, so it reseals them after a key rotation (SecretResealer). */
+    @Produces
+    static final SecretResealer.SealedColumn SEALED_AUTH = McpServerStore.SEALED_AUTH;
 
     private static final Logger LOG = Logger.getLogger(McpServerService.class);
     private static final Set<String> FIELDS = Set.of("name", "transport", "url", "command", "args", "auth");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 
 import dev.forge.api.repository.Rows;
 import dev.forge.core.secret.SecretResealer;
@@ -18,7 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class GatewayRepository {
 
-    /** Where gateways' sealed tokens live, for resealing after a key rotation. */
+    /** Where gateways' sealed tokens live: the monitor reseals them after a key rotation (SecretResealer). */
+    @Produces
     public static final SecretResealer.SealedColumn SEALED_TOKENS = new SecretResealer.SealedColumn(
             "monitor_gateways", "id", "token", "");
 
