@@ -29,6 +29,8 @@ import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.jgit.api.Git;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterAll;
@@ -79,11 +81,11 @@ class WebappTest {
     private static Path workdir;
     private static ServiceJvm runner;
 
-    @jakarta.inject.Inject
+    @Inject
     ApiKeyService keys;
-    @jakarta.inject.Inject
+    @Inject
     BlobStore blobs;
-    @jakarta.inject.Inject
+    @Inject
     Pool pool;
 
     @BeforeAll

@@ -8,6 +8,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.Generated;
+
 /**
  * An API key as stored: its hash, never the secret. Mapped by Hibernate Reactive (Panache) onto the table Flyway owns
  * ({@code V2__api_keys.sql}); Hibernate validates the mapping at start-up and never changes the schema.
@@ -39,7 +41,7 @@ public class ApiKey {
 
     // the database's clock, as the other tables' timestamps
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
-    @org.hibernate.annotations.Generated
+    @Generated
     public OffsetDateTime createdAt;
 
     @Column(name = "revoked_at")

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A skill as one run uses it, resolved from the slash command its input started with: the skill's name and content
  * version, its tool bindings and the command's parameters (defaults filled in). Kept in the run's checkpoints, so a
@@ -15,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param text the words of the command that were not parameters
  */
 // pinned in checkpoints and read back by Jackson through reflection: registered for native images
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record SkillBinding(String name, String version, String command, List<String> tools,
         Map<String, String> parameters, String text) {
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.forge.core.config.MemoryConfig;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -35,7 +36,7 @@ public class MemoryEmbedder {
     private final Supplier<EmbeddingModel> factory;
     private volatile EmbeddingModel model;
 
-    @jakarta.inject.Inject
+    @Inject
     public MemoryEmbedder(MemoryConfig config) {
         this(configured(config.embedding()));
     }

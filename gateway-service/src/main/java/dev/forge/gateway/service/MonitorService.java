@@ -15,6 +15,8 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
@@ -51,8 +53,8 @@ public class MonitorService {
 
     public MonitorService(MonitorRepository monitor, GatewayConfig config, OutboxLag outbox,
             OutboxRelay relay, BusClient bus,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.server.test-port",
+            @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort,
+            @ConfigProperty(name = "quarkus.grpc.server.test-port",
                     defaultValue = "9001") int grpcTestPort) {
         // under test the server listens on the test port
         this.grpcPort = LaunchMode.current() == LaunchMode.TEST ? grpcTestPort

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.forge.gateway.SseClient;
@@ -25,6 +26,7 @@ import dev.forge.proto.agent.v1.WaitRunRequest;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -34,10 +36,10 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class EndToEndTest {
 
-    @io.quarkus.grpc.GrpcClient("agent")
+    @GrpcClient("agent")
     AgentService grpc;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void auth() {
         TestAuth.actAsAdmin();
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class McpRegistryTest {
     }
 
     /** Registered servers would be health-checked every second for the rest of the suite (stdio: a JVM each time). */
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void forgetServers() {
         pool.query("DELETE FROM mcp_servers").execute().await().atMost(Duration.ofSeconds(5));
     }

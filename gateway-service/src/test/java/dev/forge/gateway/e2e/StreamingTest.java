@@ -20,6 +20,7 @@ import dev.forge.proto.agent.v1.CreateAssistantRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
 import dev.forge.proto.agent.v1.StreamRunEventsRequest;
 import io.grpc.Metadata;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -80,7 +81,7 @@ class StreamingTest {
         }
     }
 
-    @io.quarkus.grpc.GrpcClient("agent")
+    @GrpcClient("agent")
     AgentService grpc;
 
     @Test

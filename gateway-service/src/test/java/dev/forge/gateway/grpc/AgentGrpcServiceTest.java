@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class AgentGrpcServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @jakarta.inject.Inject
+    @Inject
     Pool pool;
 
     @GrpcClient("agent")
