@@ -28,12 +28,11 @@ app.kubernetes.io/instance: {{ .ctx.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
+{{/* A component's labels: the release-wide ones, its component and the application version */}}
 {{- define "forge.labels" -}}
-helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-{{ include "forge.selectorLabels" . }}
-app.kubernetes.io/part-of: forge
+{{ include "forge.commonLabels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
 {{- end }}
 
 {{/* Labels of release-wide objects (ConfigMap, Secret, ServiceAccount, Ingress) */}}

@@ -108,18 +108,18 @@ public class Coordinator {
                 return runs.dropJob(job, workerId).replaceWithVoid();
             }
             if (run.cancelRequested()) {
-                return cancelled(job, workerId, run);
+                return endings.cancelled(job, workerId, run);
             }
             if (job.attempt() > job.maxAttempts()) {
                 // handed back after errors more often than allowed: give up instead of retrying forever
-                return fail(job, workerId, run, "attempts_exhausted", "the run was interrupted " + (job.attempt() - 1)
-                        + " times (max attempts " + job.maxAttempts() + ")", null, null);
+                return endings.fail(job, workerId, run, "attempts_exhausted", "the run was interrupted "
+                        + (job.attempt() - 1) + " times (max attempts " + job.maxAttempts() + ")", null, null);
             }
             return catalog.resolve(run.flowName(), run.flowVersion())
                     .flatMap(base -> {
                         var overrides = RunOverridesJson.parse(run.overrides());
                         if (!overrides.problems().isEmpty()) {
-                            return fail(job, workerId, run, "invalid_overrides",
+                            return endings.fail(job, workerId, run, "invalid_overrides",
                                     String.join("; ", overrides.problems()), null, null);
                         }
                         var flow = BlueprintFactory.apply(base, overrides.overrides());
@@ -169,9 +169,9 @@ public class Coordinator {
         return resolved.onItemOrFailure().transformToUni((skill, failure) -> {
             if (failure != null) {
                 return failure instanceof SkillResolver.SkillRefused
-                        ? fail(job, workerId, run, "skill_refused", failure.getMessage(), null, null)
-                        : fail(job, workerId, run, "skill_service_unavailable", "the run's slash command could not "
-                                + "be resolved: " + (failure.getMessage() != null ? failure.getMessage()
+                        ? endings.fail(job, workerId, run, "skill_refused", failure.getMessage(), null, null)
+                        : endings.fail(job, workerId, run, "skill_service_unavailable", "the run's slash command "
+                                + "could not be resolved: " + (failure.getMessage() != null ? failure.getMessage()
                                         : failure.getClass().getSimpleName()), null, null);
             }
             // the skill's tools join this run's clone of the blueprint only
@@ -200,7 +200,7 @@ public class Coordinator {
             return Uni.createFrom().voidItem();
         }
         if (ctx.control().cancelRequested()) {
-            return cancelled(ctx.job(), ctx.workerId(), ctx.run());
+            return endings.cancelled(ctx.job(), ctx.workerId(), ctx.run());
         }
         if (ctx.deadline() != null && Instant.now().isAfter(ctx.deadline())) {
             return timedOut(ctx, state, null);
@@ -303,7 +303,7 @@ public class Coordinator {
             Integer messageSeq, ObjectNode content) {
         Long cap = ctx.flow().maxStateBytes();
         if (cap != null && stateJson.toString().length() > cap) {
-            return fail(ctx.job(), ctx.workerId(), ctx.run(), "state_too_large", "run state is "
+            return endings.fail(ctx.job(), ctx.workerId(), ctx.run(), "state_too_large", "run state is "
                     + stateJson.toString().length() + " bytes after step '" + spec.id() + "', over max_state_bytes "
                     + cap, spec.id(), state.stepIndex).replaceWith(false);
         }
@@ -333,11 +333,11 @@ public class Coordinator {
             return timedOut(ctx, state, spec.id());
         }
         if (failure instanceof StepException se) {
-            return fail(ctx.job(), ctx.workerId(), ctx.run(), se.type(), se.getMessage(), spec.id(),
+            return endings.fail(ctx.job(), ctx.workerId(), ctx.run(), se.type(), se.getMessage(), spec.id(),
                     state.stepIndex + 1);
         }
         if (failure instanceof TimeoutException) {
-            return fail(ctx.job(), ctx.workerId(), ctx.run(), "step_timeout", "executor '" + spec.id()
+            return endings.fail(ctx.job(), ctx.workerId(), ctx.run(), "step_timeout", "executor '" + spec.id()
                     + "' timed out", spec.id(), state.stepIndex + 1);
         }
         // anything else (storage down, a bug): hand the run back to the queue rather than fail it
@@ -346,15 +346,6 @@ public class Coordinator {
 
     private Uni<Void> timedOut(Context ctx, RunState state, String executor) {
         return finish(ctx, "timed_out", null, RunEndings.timeout(ctx.flow(), state.stepIndex, executor));
-    }
-
-    private Uni<Void> fail(ClaimedJob job, UUID workerId, RunRecord run, String type, String message, String executor,
-            Integer step) {
-        return endings.fail(job, workerId, run, type, message, executor, step);
-    }
-
-    private Uni<Void> cancelled(ClaimedJob job, UUID workerId, RunRecord run) {
-        return endings.cancelled(job, workerId, run);
     }
 
     private Uni<Void> finish(Context ctx, String status, JsonNode output, JsonNode error) {
