@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.forge.api.openapi.DocumentedRoutes;
+import dev.forge.api.openapi.RouteDoc;
 import dev.forge.api.rest.RouteProblems;
 import dev.forge.api.security.Authenticator;
 import dev.forge.api.security.Caller;
@@ -41,7 +45,17 @@ import io.vertx.ext.web.RoutingContext;
  * S3 calls are blocking (the SDK's synchronous client) and run on worker threads; the event loop only moves buffers.
  */
 @ApplicationScoped
-public class ArtifactRoutes {
+public class ArtifactRoutes implements DocumentedRoutes {
+
+    static final RouteDoc UPLOAD = new RouteDoc("POST", "/v1/artifacts",
+            Set.of(Role.ADMIN, Role.OPERATOR, Role.DEVELOPER), "artifacts", "uploadArtifact",
+            "Upload a file: the raw body is the file, its Content-Type the artifact's", "application/octet-stream",
+            null, 201, "application/json", "Artifact",
+            List.of(new RouteDoc.Param("name", "query", "The file name, 1-255 printable characters (required)")));
+    static final RouteDoc DOWNLOAD = new RouteDoc("GET", "/v1/artifacts/{id}/content",
+            Set.of(Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER), "artifacts", "downloadArtifact",
+            "An artifact's bytes, with its Content-Type and its SHA-256 as ETag", null, null, 200,
+            "application/octet-stream", null, List.of());
 
     private static final Logger LOG = Logger.getLogger(ArtifactRoutes.class);
     private static final Pattern CONTENT_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,63}/[A-Za-z0-9!#$&^_.+-]{1,63}");
@@ -60,6 +74,11 @@ public class ArtifactRoutes {
         this.config = config;
     }
 
+    @Override
+    public List<RouteDoc> documentedRoutes() {
+        return List.of(UPLOAD, DOWNLOAD);
+    }
+
     void install(@Observes Router router) {
         // before the HTTP server's body-size check (order -2): uploads enforce their own, larger limit
         router.post("/v1/artifacts").order(-50).handler(this::upload);
@@ -75,8 +94,7 @@ public class ArtifactRoutes {
         HttpServerRequest request = rc.request();
         // nothing may be read before the caller is known
         request.pause();
-        authenticator.require(request.getHeader("Authorization"), "POST " + request.path(), Role.ADMIN,
-                Role.OPERATOR, Role.DEVELOPER)
+        authenticator.require(request.getHeader("Authorization"), "POST " + request.path(), UPLOAD.admitted())
                 .subscribe().with(caller -> {
                     try {
                         new Upload(rc, caller, uploadRequest(request)).start();
@@ -279,8 +297,8 @@ public class ArtifactRoutes {
 
     void download(RoutingContext rc) {
         String id = rc.pathParam("id");
-        authenticator.require(rc.request().getHeader("Authorization"), "GET " + rc.request().path(), Role.ADMIN,
-                Role.OPERATOR, Role.DEVELOPER, Role.VIEWER)
+        authenticator.require(rc.request().getHeader("Authorization"), "GET " + rc.request().path(),
+                DOWNLOAD.admitted())
                 .flatMap(caller -> artifacts.get(caller.workspace(), id))
                 .subscribe().with(artifact -> rc.vertx().<InputStream>executeBlocking(
                         () -> blobs.openBlocking(artifact.storageKey()), false)

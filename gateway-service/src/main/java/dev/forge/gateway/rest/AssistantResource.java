@@ -15,6 +15,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,9 +31,14 @@ import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.rest.schema.WireFormat.Assistant;
+import dev.forge.gateway.rest.schema.WireFormat.AssistantCreate;
+import dev.forge.gateway.rest.schema.WireFormat.AssistantUpdate;
+import dev.forge.gateway.rest.schema.WireFormat.AssistantVersion;
 import dev.forge.gateway.service.AssistantService;
 import io.smallrye.mutiny.Uni;
 
+@Tag(name = "assistants")
 @Path("/v1/assistants")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -41,6 +54,11 @@ public class AssistantResource {
         this.config = config;
     }
 
+    @Operation(operationId = "createAssistant",
+            summary = "Create an assistant on a flow (pins the flow's current version)")
+    @RequestBodySchema(AssistantCreate.class)
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = Assistant.class)))
     @Allow({ Role.ADMIN, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body) {
@@ -48,6 +66,9 @@ public class AssistantResource {
                 .created(URI.create("/v1/assistants/" + a.get("id").asText())).entity(a).build());
     }
 
+    @Operation(operationId = "listAssistants", summary = "List or search assistants, newest first")
+    @APIResponse(responseCode = "200", description = "Assistants",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Assistant.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("name") String name, @QueryParam("metadata") String metadata,
@@ -57,6 +78,10 @@ public class AssistantResource {
     }
 
     /** A new version of the assistant (version + 1); runs keep the version they started with. */
+    @Operation(operationId = "updateAssistant", summary = "Change an assistant: a new version; runs keep theirs")
+    @RequestBodySchema(AssistantUpdate.class)
+    @APIResponse(responseCode = "200", description = "The new version",
+            content = @Content(schema = @Schema(implementation = Assistant.class)))
     @Allow({ Role.ADMIN, Role.DEVELOPER })
     @PATCH
     @Path("/{id}")
@@ -64,6 +89,9 @@ public class AssistantResource {
         return assistants.update(caller.workspace(), id, body);
     }
 
+    @Operation(operationId = "listAssistantVersions", summary = "An assistant's versions, newest first")
+    @APIResponse(responseCode = "200", description = "Versions",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AssistantVersion.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/versions")
@@ -74,6 +102,9 @@ public class AssistantResource {
     }
 
     /** Deletes the assistant with its sessions and finished runs; 409 while a run of it is unfinished. */
+    @Operation(operationId = "deleteAssistant", summary = "Delete an assistant with its sessions and finished runs")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.DEVELOPER })
     @DELETE
     @Path("/{id}")
@@ -81,6 +112,9 @@ public class AssistantResource {
         return assistants.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
+    @Operation(operationId = "getAssistant", summary = "An assistant")
+    @APIResponse(responseCode = "200", description = "The assistant",
+            content = @Content(schema = @Schema(implementation = Assistant.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")

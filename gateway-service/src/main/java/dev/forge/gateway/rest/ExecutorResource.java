@@ -8,11 +8,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.forge.api.security.Allow;
 import dev.forge.core.auth.Role;
 import dev.forge.discovery.service.ExecutorCapacity;
 
+
 /** Which executor types have capacity, as Consul's catalog shows the healthy workers (the scheduler-side view). */
+@Tag(name = "executors")
 @Path("/v1/executors")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -24,6 +30,9 @@ public class ExecutorResource {
         this.capacity = capacity;
     }
 
+    @Operation(operationId = "listExecutorTypes",
+            summary = "Executor types the workers offer, with their hosts and slots (from Consul)")
+    @APIResponse(responseCode = "200", description = "Executor types")
     @GET
     public Map<String, Object> list() {
         var out = new LinkedHashMap<String, Object>();

@@ -8,6 +8,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,8 +23,10 @@ import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.gateway.rest.schema.WireFormat.Flow;
 
 /** The system flows this gateway loaded. */
+@Tag(name = "flows")
 @Path("/v1/flows")
 @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,11 +38,17 @@ public class FlowResource {
         this.flows = flows;
     }
 
+    @Operation(operationId = "listFlows", summary = "The loaded flows")
+    @APIResponse(responseCode = "200", description = "Flows",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Flow.class)))
     @GET
     public List<ObjectNode> list() {
         return flows.all().stream().map(FlowResource::view).toList();
     }
 
+    @Operation(operationId = "getFlow", summary = "A loaded flow")
+    @APIResponse(responseCode = "200", description = "The flow",
+            content = @Content(schema = @Schema(implementation = Flow.class)))
     @GET
     @Path("/{name}")
     public ObjectNode get(@PathParam("name") String name) {

@@ -14,6 +14,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,10 +30,15 @@ import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.rest.schema.WireFormat.Memory;
+import dev.forge.gateway.rest.schema.WireFormat.MemoryPut;
+import dev.forge.gateway.rest.schema.WireFormat.MemorySearch;
+import dev.forge.gateway.rest.schema.WireFormat.MemorySearchResult;
 import dev.forge.gateway.service.MemoryApi;
 import io.smallrye.mutiny.Uni;
 
 /** Long-term memory of the caller's workspace: admins and developers write, every role reads and searches. */
+@Tag(name = "memories")
 @Path("/v1/memories")
 @Produces(MediaType.APPLICATION_JSON)
 public class MemoryResource {
@@ -40,6 +53,10 @@ public class MemoryResource {
         this.config = config;
     }
 
+    @Operation(operationId = "createMemory", summary = "Store a memory for the workspace, an assistant or a session")
+    @RequestBodySchema(MemoryPut.class)
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = Memory.class)))
     @Allow({ Role.ADMIN, Role.DEVELOPER })
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -48,6 +65,9 @@ public class MemoryResource {
                 .created(URI.create("/v1/memories/" + m.get("id").asText())).entity(m).build());
     }
 
+    @Operation(operationId = "listMemories", summary = "The workspace's memories, newest first")
+    @APIResponse(responseCode = "200", description = "Memories",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Memory.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("assistant_id") String assistant,
@@ -57,6 +77,9 @@ public class MemoryResource {
                 Paging.offset(offset));
     }
 
+    @Operation(operationId = "getMemory", summary = "A memory")
+    @APIResponse(responseCode = "200", description = "The memory",
+            content = @Content(schema = @Schema(implementation = Memory.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
@@ -64,6 +87,8 @@ public class MemoryResource {
         return memories.get(caller.workspace(), id);
     }
 
+    @Operation(operationId = "deleteMemory", summary = "Forget a memory")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @Allow({ Role.ADMIN, Role.DEVELOPER })
     @DELETE
     @Path("/{id}")
@@ -71,6 +96,10 @@ public class MemoryResource {
         return memories.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
+    @Operation(operationId = "searchMemories", summary = "The k memories most similar to a query")
+    @RequestBodySchema(MemorySearch.class)
+    @APIResponse(responseCode = "200", description = "Hits, best first",
+            content = @Content(schema = @Schema(implementation = MemorySearchResult.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @POST
     @Path("/search")

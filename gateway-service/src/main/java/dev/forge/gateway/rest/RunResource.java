@@ -18,6 +18,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,11 +35,18 @@ import dev.forge.api.security.CallerContext;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.rest.schema.WireFormat.Checkpoint;
+import dev.forge.gateway.rest.schema.WireFormat.ForkRequest;
+import dev.forge.gateway.rest.schema.WireFormat.Message;
+import dev.forge.gateway.rest.schema.WireFormat.ReplayRequest;
+import dev.forge.gateway.rest.schema.WireFormat.Run;
+import dev.forge.gateway.rest.schema.WireFormat.RunCreate;
 import dev.forge.gateway.service.RunControls;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
 import io.smallrye.mutiny.Uni;
 
+@Tag(name = "runs")
 @Path("/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -53,6 +68,14 @@ public class RunResource {
     }
 
     /** Creates a background run: 202 with the run and its Location; a new session is made when none is named. */
+    @Operation(operationId = "createRun", summary = "Create a background run; a new session is made when none is named")
+    @RequestBodySchema(RunCreate.class)
+    @APIResponse(responseCode = "202", description = "Run created (pending)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "200",
+            description = "An idempotent retry: the original run (Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -71,6 +94,14 @@ public class RunResource {
      * Creates a run and answers once it has ended: 200 with the finished run, or — when {@code timeout} seconds
      * (default 60, at most 300) pass first — 202 with the run as it is and {@code Forge-Wait-Timed-Out: true}.
      */
+    @Operation(operationId = "createRunAndWait",
+            summary = "Create a run and answer when it ends (or at the timeout, 202)")
+    @RequestBodySchema(RunCreate.class)
+    @APIResponse(responseCode = "200", description = "The ended run",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "202", description = "Still running at the timeout (Forge-Wait-Timed-Out: true)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/wait")
@@ -99,6 +130,10 @@ public class RunResource {
      * Cancels a run. A pending run never starts; a running run stops within a second and ends cancelled; a finished
      * run answers 409. With {@code wait=true} the answer comes once the run has ended (up to 10 s).
      */
+    @Operation(operationId = "cancelRun", summary = "Cancel a run; with wait=true answer once it has ended")
+    @APIResponse(responseCode = "200", description = "The run",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/cancel")
@@ -109,6 +144,10 @@ public class RunResource {
                 : Uni.createFrom().item(run));
     }
 
+    @Operation(operationId = "listRuns",
+            summary = "List runs, newest first; the next cursor in Forge-Next-Cursor and Link")
+    @APIResponse(responseCode = "200", description = "Runs",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Run.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<Response> list(@QueryParam("session_id") String sessionId, @QueryParam("status") String status,
@@ -129,6 +168,9 @@ public class RunResource {
     }
 
     /** Deletes a finished run with its checkpoints, messages and graph; 409 while it is unfinished. */
+    @Operation(operationId = "deleteRun", summary = "Delete a finished run with its checkpoints, messages and graph")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @DELETE
     @Path("/{id}")
@@ -136,6 +178,9 @@ public class RunResource {
         return controls.delete(caller.workspace(), id).map(x -> Response.noContent().build());
     }
 
+    @Operation(operationId = "getRun", summary = "A run")
+    @APIResponse(responseCode = "200", description = "The run",
+            content = @Content(schema = @Schema(implementation = Run.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
@@ -144,6 +189,9 @@ public class RunResource {
     }
 
     /** Every checkpoint of the run, in step order, with the full state at that step. */
+    @Operation(operationId = "listCheckpoints", summary = "A run's checkpoints, one per step")
+    @APIResponse(responseCode = "200", description = "Checkpoints",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Checkpoint.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/checkpoints")
@@ -151,6 +199,9 @@ public class RunResource {
         return queries.checkpoints(caller.workspace(), id);
     }
 
+    @Operation(operationId = "listRunMessages", summary = "A run's messages, in order")
+    @APIResponse(responseCode = "200", description = "Messages",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Message.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/messages")
@@ -162,6 +213,8 @@ public class RunResource {
      * The communication graph: every message between executors, in order, as JSON (default), or as Mermaid
      * ({@code format=mermaid}) or Graphviz DOT ({@code format=dot}) text for rendering.
      */
+    @Operation(operationId = "getRunGraph", summary = "The run's route over its flow: json edges, mermaid or dot")
+    @APIResponse(responseCode = "200", description = "The graph in the asked format")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/graph")
@@ -179,6 +232,9 @@ public class RunResource {
     }
 
     /** Time travel: the full state after step N. */
+    @Operation(operationId = "getCheckpoint", summary = "A run's checkpoint at a step")
+    @APIResponse(responseCode = "200", description = "The checkpoint",
+            content = @Content(schema = @Schema(implementation = Checkpoint.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/checkpoints/{step}")
@@ -196,6 +252,11 @@ public class RunResource {
      * Fork: a new run continuing from this run's state at {@code step}, with {@code overrides} (merged over the
      * parent's) — {@code {"step": 1, "overrides": {...}, "new_session": false}}. 202 with the new run.
      */
+    @Operation(operationId = "forkRun", summary = "A new run from a checkpoint of this one, optionally with overrides")
+    @RequestBodySchema(ForkRequest.class)
+    @APIResponse(responseCode = "202", description = "The forked run (pending)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/fork")
@@ -204,6 +265,11 @@ public class RunResource {
     }
 
     /** Replay: re-execute everything after {@code step} with the parent's exact configuration, as a new run. */
+    @Operation(operationId = "replayRun", summary = "Run again from a checkpoint with the same blueprint")
+    @RequestBodySchema(ReplayRequest.class)
+    @APIResponse(responseCode = "202", description = "The replayed run (pending)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/replay")

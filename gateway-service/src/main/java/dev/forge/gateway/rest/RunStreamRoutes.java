@@ -1,5 +1,7 @@
 package dev.forge.gateway.rest;
 
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,17 +13,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.openapi.DocumentedRoutes;
+import dev.forge.api.openapi.RouteDoc;
 import dev.forge.api.rest.ProblemMappers;
 import dev.forge.api.rest.RouteProblems;
 import dev.forge.api.security.Authenticator;
 import dev.forge.api.service.ApiProblem;
-import dev.forge.input.JsonInput;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
-import dev.forge.gateway.service.RunEvent;
 import dev.forge.gateway.service.RunCreation;
+import dev.forge.gateway.service.RunEvent;
 import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.RunStreamService;
+import dev.forge.input.JsonInput;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.http.HttpServerResponse;
@@ -42,7 +46,19 @@ import io.vertx.mutiny.core.Vertx;
  * Events: {@code metadata} (no id), then the run's durable events with their ids, then {@code end}.
  */
 @ApplicationScoped
-public class RunStreamRoutes {
+public class RunStreamRoutes implements DocumentedRoutes {
+
+    static final RouteDoc STREAM = new RouteDoc("GET", "/v1/runs/{id}/stream",
+            Set.of(Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER), "runs", "streamRun",
+            "Follow a run's events (server-sent events): metadata, its durable events with their ids, then end", null,
+            null, 200, "text/event-stream", null,
+            List.of(new RouteDoc.Param("Last-Event-ID", "header", "Resume after this event id"),
+                    new RouteDoc.Param("last_event_id", "query", "Resume after this event id (for EventSource)")));
+    static final RouteDoc CREATE_AND_STREAM = new RouteDoc("POST", "/v1/runs/stream",
+            Set.of(Role.ADMIN, Role.OPERATOR, Role.DEVELOPER), "runs", "createRunAndStream",
+            "Create a run (the body and Idempotency-Key of createRun) and follow its events", "application/json",
+            "RunCreate", 200, "text/event-stream", null,
+            List.of(new RouteDoc.Param("Idempotency-Key", "header", "As on createRun")));
 
     private static final Logger LOG = Logger.getLogger(RunStreamRoutes.class);
     private static final long KEEP_ALIVE_MS = 15_000;
@@ -64,6 +80,11 @@ public class RunStreamRoutes {
         this.vertx = vertx;
     }
 
+    @Override
+    public List<RouteDoc> documentedRoutes() {
+        return List.of(STREAM, CREATE_AND_STREAM);
+    }
+
     void install(@Observes Router router) {
         router.get("/v1/runs/:id/stream").order(-50).handler(this::stream);
         router.post("/v1/runs/stream").order(-50)
@@ -82,14 +103,14 @@ public class RunStreamRoutes {
             return;
         }
         authenticator.require(rc.request().getHeader("Authorization"), "GET " + rc.request().path(),
-                Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER)
+                STREAM.admitted())
                 .flatMap(caller -> queries.get(caller.workspace(), id))
                 .subscribe().with(run -> start(rc, run, after), failure -> fail(rc, failure));
     }
 
     void createAndStream(RoutingContext rc) {
         Uni<RunCreation.Created> created = authenticator.require(rc.request().getHeader("Authorization"),
-                "POST " + rc.request().path(), Role.ADMIN, Role.OPERATOR, Role.DEVELOPER)
+                "POST " + rc.request().path(), CREATE_AND_STREAM.admitted())
                 .flatMap(caller -> creation.create(caller.workspace(), body(rc), null,
                         rc.request().getHeader("Idempotency-Key")));
         created.subscribe().with(c -> {

@@ -17,6 +17,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,11 +33,17 @@ import dev.forge.api.security.Allow;
 import dev.forge.api.security.CallerContext;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.rest.schema.WireFormat.Message;
+import dev.forge.gateway.rest.schema.WireFormat.Run;
+import dev.forge.gateway.rest.schema.WireFormat.Session;
+import dev.forge.gateway.rest.schema.WireFormat.SessionCreate;
+import dev.forge.gateway.rest.schema.WireFormat.SessionRunCreate;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.SessionService;
 import io.smallrye.mutiny.Uni;
 
+@Tag(name = "sessions")
 @Path("/v1/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -50,6 +64,10 @@ public class SessionResource {
         this.config = config;
     }
 
+    @Operation(operationId = "createSession", summary = "Create a session (a thread of runs) on an assistant")
+    @RequestBodySchema(SessionCreate.class)
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = Session.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     public Uni<Response> create(JsonNode body) {
@@ -57,6 +75,9 @@ public class SessionResource {
                 .created(URI.create("/v1/sessions/" + s.get("id").asText())).entity(s).build());
     }
 
+    @Operation(operationId = "listSessions", summary = "List sessions, newest first")
+    @APIResponse(responseCode = "200", description = "Sessions",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Session.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     public Uni<List<ObjectNode>> list(@QueryParam("assistant_id") String assistantId,
@@ -67,6 +88,9 @@ public class SessionResource {
     }
 
     /** Deletes the session and its finished runs; 409 while one of its runs is unfinished. */
+    @Operation(operationId = "deleteSession", summary = "Delete a session with its finished runs")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @DELETE
     @Path("/{id}")
@@ -75,6 +99,9 @@ public class SessionResource {
     }
 
     /** Messages of all the session's runs, in order. */
+    @Operation(operationId = "listSessionMessages", summary = "The messages of every run in the session, in order")
+    @APIResponse(responseCode = "200", description = "Messages",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Message.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/messages")
@@ -82,6 +109,9 @@ public class SessionResource {
         return sessions.messages(caller.workspace(), id);
     }
 
+    @Operation(operationId = "getSession", summary = "A session")
+    @APIResponse(responseCode = "200", description = "The session",
+            content = @Content(schema = @Schema(implementation = Session.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}")
@@ -90,6 +120,14 @@ public class SessionResource {
     }
 
     /** A run in this session: it executes after the session's earlier runs, never beside them. */
+    @Operation(operationId = "createSessionRun", summary = "Create a run in the session")
+    @RequestBodySchema(SessionRunCreate.class)
+    @APIResponse(responseCode = "202", description = "Run created (pending)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "200",
+            description = "An idempotent retry: the original run (Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/runs")
@@ -98,6 +136,10 @@ public class SessionResource {
         return creation.create(caller.workspace(), body, id, idempotencyKey).map(RunResource::accepted);
     }
 
+    @Operation(operationId = "listSessionRuns",
+            summary = "The session's runs, newest first; the next cursor in Forge-Next-Cursor")
+    @APIResponse(responseCode = "200", description = "Runs",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Run.class)))
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
     @GET
     @Path("/{id}/runs")

@@ -4,106 +4,170 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.forge.api.security.Allow;
+import dev.forge.api.openapi.DocumentedRoutes;
+import dev.forge.api.openapi.Endpoints;
+import dev.forge.api.openapi.ForgeOpenApiFilter;
+import dev.forge.api.openapi.RouteDoc;
 import dev.forge.core.auth.Role;
 import dev.forge.core.json.JsonValues;
+import dev.forge.gateway.TestAuth;
+import io.quarkus.arc.All;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 
-/** The served API description matches the code: every endpoint, its roles, and its errors as problem+json. */
+/**
+ * The document at /q/openapi is generated from the code; this checks it against what the server really serves: every
+ * JAX-RS endpoint of its resource beans and every Vert.x route on its router (SSE, artifact bytes) is documented,
+ * nothing else is, each with the roles the code admits, its key and its errors as problem+json. The Vert.x routes'
+ * roles are also checked by calling them with a key of every role.
+ */
 @QuarkusTest
 class OpenApiTest {
 
-    private static final List<Class<?>> RESOURCES = List.of(AssistantResource.class, SessionResource.class,
-            RunResource.class, FlowResource.class, ApiKeyResource.class, ArtifactResource.class);
-    private static final Set<String> ALL = Set.of("admin", "operator", "developer", "viewer");
-    private static final Set<String> RUN = Set.of("admin", "operator", "developer");
-    /** The SSE and artifact byte endpoints are Vert.x routes (RunStreamRoutes, ArtifactRoutes), not JAX-RS methods. */
-    static final Map<String, Set<String>> ROUTES = Map.of(
-            "get /v1/runs/{id}/stream", ALL,
-            "post /v1/runs/stream", RUN,
-            "post /v1/artifacts", RUN,
-            "get /v1/artifacts/{id}/content", ALL);
+    private static final List<String> ROLES = List.of("admin", "operator", "developer", "viewer");
 
-    static Map<String, Set<String>> endpointsInCode() {
-        var out = new HashMap<String, Set<String>>(ROUTES);
-        for (Class<?> resource : RESOURCES) {
-            String base = resource.getAnnotation(Path.class).value();
-            for (Method m : resource.getDeclaredMethods()) {
-                String verb = m.isAnnotationPresent(GET.class) ? "get" : m.isAnnotationPresent(POST.class) ? "post"
-                        : m.isAnnotationPresent(PATCH.class) ? "patch" : m.isAnnotationPresent(DELETE.class) ? "delete"
-                                : m.isAnnotationPresent(PUT.class) ? "put" : null;
-                if (verb == null) {
-                    continue;
-                }
-                String path = base + (m.isAnnotationPresent(Path.class) ? m.getAnnotation(Path.class).value() : "");
-                Allow allow = m.isAnnotationPresent(Allow.class) ? m.getAnnotation(Allow.class)
-                        : resource.getAnnotation(Allow.class);
-                out.put(verb + " " + path, Arrays.stream(allow.value()).map(Role::wireName)
-                        .collect(Collectors.toSet()));
+    @Inject
+    Router router;
+
+    @Inject
+    @All
+    List<DocumentedRoutes> documentedRoutes;
+
+    /** "get /v1/runs/{id}/stream" for every method of every Vert.x route with a path outside /q. */
+    private Set<String> vertxRoutes() {
+        var out = new TreeSet<String>();
+        for (Route route : router.getRoutes()) {
+            String path = route.getPath();
+            if (path == null || path.startsWith("/q/") || route.methods() == null) {
+                continue;
             }
+            String template = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            route.methods().forEach(m -> out.add(m.name().toLowerCase() + " " + template));
         }
         return out;
     }
 
-    @Test
-    void everyEndpointIsDocumentedWithItsRolesAndErrors() throws Exception {
-        JsonNode spec = JsonValues.MAPPER.readTree(given().queryParam("format", "json").get("/q/openapi").then()
+    private static JsonNode spec() throws Exception {
+        return JsonValues.MAPPER.readTree(given().queryParam("format", "json").get("/q/openapi").then()
                 .statusCode(200).extract().asString());
-        var documented = new TreeSet<String>();
+    }
+
+    private static Map<String, JsonNode> operations(JsonNode spec) {
+        var out = new TreeMap<String, JsonNode>();
         spec.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
             if (!op.getKey().equals("parameters")) {
-                documented.add(op.getKey() + " " + path.getKey());
+                out.put(op.getKey() + " " + path.getKey(), op.getValue());
             }
         }));
-        var inCode = endpointsInCode();
-        assertThat(documented).containsExactlyInAnyOrderElementsOf(inCode.keySet());
+        return out;
+    }
+
+    @Test
+    void everyServedRouteIsDocumentedWithTheRolesTheCodeAdmits() throws Exception {
+        var documented = operations(spec());
+        var served = new HashMap<String, Set<String>>();
+        Endpoints.served().values().forEach(e -> served.put(e.key(), new TreeSet<>(Role.wireNames(e.roles()))));
+        var routes = vertxRoutes();
+        assertThat(routes).as("the gateway's own Vert.x routes").isNotEmpty();
+        var declared = new HashMap<String, RouteDoc>();
+        documentedRoutes.forEach(d -> d.documentedRoutes().forEach(r -> declared.put(r.key(), r)));
+        for (String route : routes) {
+            RouteDoc doc = declared.get(route);
+            served.put(route, doc == null ? Set.of("(route without a RouteDoc)")
+                    : new TreeSet<>(Role.wireNames(doc.roles())));
+        }
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(served.keySet());
 
         var problems = new ArrayList<String>();
-        for (var entry : inCode.entrySet()) {
-            String[] parts = entry.getKey().split(" ", 2);
-            JsonNode op = spec.get("paths").get(parts[1]).get(parts[0]);
-            var roles = new TreeSet<String>();
-            op.path("x-forge-roles").forEach(r -> roles.add(r.asText()));
-            if (!roles.equals(new TreeSet<>(entry.getValue()))) {
-                problems.add(entry.getKey() + " documents roles " + roles + " but admits " + entry.getValue());
+        served.forEach((key, roles) -> {
+            JsonNode op = documented.get(key);
+            var documentedRoles = new TreeSet<String>();
+            op.path(ForgeOpenApiFilter.ROLES).forEach(r -> documentedRoles.add(r.asText()));
+            if (!documentedRoles.equals(roles)) {
+                problems.add(key + " documents roles " + documentedRoles + " but admits " + roles);
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyOperationNeedsAKeyAndAnswersErrorsAsProblems() throws Exception {
+        JsonNode spec = spec();
+        var problems = new ArrayList<String>();
+        operations(spec).forEach((key, op) -> {
+            if (!op.hasNonNull("operationId") || !op.hasNonNull("summary")) {
+                problems.add(key + " has no operationId or summary");
+            }
+            if (!op.path("security").toString().contains("apiKey")) {
+                problems.add(key + " does not name the API key");
             }
             for (String status : List.of("401", "403")) {
-                if (!op.get("responses").has(status)) {
-                    problems.add(entry.getKey() + " does not document " + status);
+                if (!op.path("responses").has(status)) {
+                    problems.add(key + " does not document " + status);
                 }
             }
-            op.get("responses").fields().forEachRemaining(r -> {
+            if (key.contains("{") && !op.path("responses").has("404")) {
+                problems.add(key + " does not document 404");
+            }
+            op.path("responses").fields().forEachRemaining(r -> {
                 JsonNode response = r.getValue().has("$ref")
                         ? spec.at(r.getValue().get("$ref").asText().substring(1)) : r.getValue();
                 if (r.getKey().startsWith("4") && !response.path("content").has("application/problem+json")) {
-                    problems.add(entry.getKey() + " " + r.getKey() + " is not problem+json");
+                    problems.add(key + " " + r.getKey() + " is not problem+json");
+                }
+                if (r.getKey().startsWith("2") && !key.startsWith("delete") && !r.getKey().equals("204")
+                        && response.path("content").isEmpty()) {
+                    problems.add(key + " " + r.getKey() + " has no content");
                 }
             });
-        }
+        });
         assertThat(problems).isEmpty();
-        assertThat(spec.at("/components/schemas").fieldNames()).toIterable()
-                .contains("Run", "Assistant", "Session", "Problem", "Checkpoint", "ForkRequest", "ApiKeyCreated");
+        assertThat(spec.at("/components/schemas").fieldNames()).toIterable().contains("Run", "RunCreate",
+                "Assistant", "Session", "Problem", "Checkpoint", "ForkRequest", "ApiKeyCreated", "McpServer",
+                "MemoryPut");
+        assertThat(spec.at("/components/schemas/Run/properties").has("step_index")).as("snake_case names").isTrue();
+        assertThat(spec.at("/components/schemas/AssistantCreate/required").toString()).contains("name", "flow");
+    }
+
+    /** The document's roles for the Vert.x routes are the roles their handlers enforce. */
+    @Test
+    void theVertxRoutesAdmitExactlyTheDocumentedRoles() {
+        var keys = new HashMap<String, String>();
+        ROLES.forEach(role -> keys.put(role, TestAuth.key(role, "openapi")));
+        var failures = new ArrayList<String>();
+        documentedRoutes.forEach(d -> d.documentedRoutes().forEach(route -> {
+            String path = route.path().replace("{id}", "00000000-0000-4000-8000-0000000000aa");
+            for (String role : ROLES) {
+                var request = given().spec(TestAuth.as(keys.get(role)));
+                if (route.requestMedia() != null) {
+                    request = request.contentType(route.requestMedia().startsWith("application/json")
+                            ? ContentType.JSON.toString() : route.requestMedia()).body("{}".getBytes());
+                }
+                int status = request.queryParam("name", "x.txt").request(route.method(), path).then().extract()
+                        .statusCode();
+                boolean admitted = route.roles().contains(Role.fromWire(role).orElseThrow());
+                if (admitted ? (status == 401 || status == 403) : status != 403) {
+                    failures.add(route.key() + " as " + role + ": " + status);
+                }
+            }
+        }));
+        assertThat(failures).isEmpty();
     }
 
     @Test

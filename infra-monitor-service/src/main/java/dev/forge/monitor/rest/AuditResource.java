@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
 import dev.forge.core.auth.Role;
@@ -16,6 +19,7 @@ import dev.forge.monitor.repository.AuditRepository;
 import io.smallrye.mutiny.Uni;
 
 /** The audit log, newest first, for admins. */
+@Tag(name = "audit")
 @Path("/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow(Role.ADMIN)
@@ -27,6 +31,7 @@ public class AuditResource {
         this.audit = audit;
     }
 
+    @Operation(operationId = "listAudit", summary = "The audit log: who did what, newest first")
     @GET
     public Uni<Response> list(@QueryParam("action") String action, @QueryParam("since") String since,
             @QueryParam("before") Long before, @QueryParam("limit") Integer limit, @Context UriInfo uri) {

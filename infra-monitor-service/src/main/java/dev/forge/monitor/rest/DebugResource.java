@@ -9,6 +9,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,6 +27,7 @@ import io.smallrye.mutiny.Uni;
  * Debug information: a gateway's (connection status, last health check, uptime, CPU, memory, queue, runs, pool),
  * fetched now after its health test passed, or this monitor's own. Admins only.
  */
+@Tag(name = "debug")
 @Path("/v1/debug")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow(Role.ADMIN)
@@ -39,6 +43,8 @@ public class DebugResource {
         this.data = data;
     }
 
+    @Operation(operationId = "debugGateway",
+            summary = "A gateway's diagnostics: its health, bus, queue and recent failures")
     @GET
     public Uni<ObjectNode> debug(@QueryParam("gateway") String gateway) {
         if (gateway == null) {

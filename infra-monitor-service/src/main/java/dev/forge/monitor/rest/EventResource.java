@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.rest.Paging;
@@ -26,6 +29,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** Events: live (SSE), history (filters, pages by id) and semantic search, for admins and operators. */
+@Tag(name = "events")
 @Path("/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -39,6 +43,7 @@ public class EventResource {
         this.events = events;
     }
 
+    @Operation(operationId = "listEvents", summary = "Stored run events, filtered, newest first")
     @GET
     public Uni<Response> history(@QueryParam("run_id") String runId, @QueryParam("workflow") String workflow,
             @QueryParam("type") String type, @QueryParam("severity") String severity,
@@ -51,6 +56,7 @@ public class EventResource {
     }
 
     /** Live events as SSE with their ids; a client reconnecting with Last-Event-ID gets what it missed first. */
+    @Operation(operationId = "streamEvents", summary = "Run events as they happen (server-sent events)")
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -63,6 +69,7 @@ public class EventResource {
     }
 
     /** The events closest in meaning to {@code q} (each with its cosine {@code score}), within the filters. */
+    @Operation(operationId = "searchEvents", summary = "Events most similar to a text query")
     @GET
     @Path("/search")
     public Uni<List<ObjectNode>> search(@QueryParam("q") String query, @QueryParam("k") Integer k,

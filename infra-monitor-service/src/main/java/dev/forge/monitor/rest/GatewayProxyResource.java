@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.forge.api.security.Allow;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
@@ -26,6 +29,7 @@ import io.smallrye.mutiny.Uni;
  * gateway's roles and workspaces decide; only these API families pass. Bodies are bounded by the HTTP server's
  * limit ({@code quarkus.http.limits.max-body-size}).
  */
+@Tag(name = "gateways")
 @Path("/v1/gateways/{id}/api/{path: .+}")
 @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
 public class GatewayProxyResource {
@@ -41,12 +45,14 @@ public class GatewayProxyResource {
         this.client = client;
     }
 
+    @Operation(operationId = "proxyGatewayGet", summary = "GET a watched gateway's API with its stored token")
     @GET
     public Uni<Response> get(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         return forward(id, "GET", path, uri, null, null, authorization);
     }
 
+    @Operation(operationId = "proxyGatewayPost", summary = "POST to a watched gateway's API with its stored token")
     @POST
     public Uni<Response> post(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
@@ -54,6 +60,7 @@ public class GatewayProxyResource {
         return forward(id, "POST", path, uri, body, contentType, authorization);
     }
 
+    @Operation(operationId = "proxyGatewayDelete", summary = "DELETE on a watched gateway's API with its stored token")
     @DELETE
     public Uni<Response> delete(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {

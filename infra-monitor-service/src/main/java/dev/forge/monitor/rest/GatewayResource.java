@@ -14,6 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +37,7 @@ import io.smallrye.mutiny.Uni;
  * The watched gateways: admins add, change and remove API-managed ones; admins and operators list them, follow their
  * health live and test them. Tokens are accepted, never shown ({@code token_configured} only).
  */
+@Tag(name = "gateways")
 @Path("/v1/gateways")
 @Produces(MediaType.APPLICATION_JSON)
 public class GatewayResource {
@@ -48,12 +52,14 @@ public class GatewayResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "listGateways", summary = "The watched gateways and their last health")
     @GET
     @Allow({ Role.ADMIN, Role.OPERATOR })
     public List<ObjectNode> list() {
         return registry.targets().stream().map(g -> view(g, health.state(g.id()))).toList();
     }
 
+    @Operation(operationId = "getGateway", summary = "A watched gateway")
     @GET
     @Path("/{id}")
     @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -61,6 +67,8 @@ public class GatewayResource {
         return view(registry.require(id), health.state(id));
     }
 
+    @Operation(operationId = "createGateway",
+            summary = "Watch a gateway (its URL and token; the token is sealed, never shown)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Allow(Role.ADMIN)
@@ -74,6 +82,7 @@ public class GatewayResource {
         });
     }
 
+    @Operation(operationId = "updateGateway", summary = "Change a watched gateway")
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -85,6 +94,7 @@ public class GatewayResource {
         });
     }
 
+    @Operation(operationId = "deleteGateway", summary = "Stop watching a gateway")
     @DELETE
     @Path("/{id}")
     @Allow(Role.ADMIN)
@@ -96,6 +106,7 @@ public class GatewayResource {
     }
 
     /** Tests the gateway now (status {@code testing} while it runs) and answers with the outcome. */
+    @Operation(operationId = "testGateway", summary = "Call the gateway now and report what answered")
     @POST
     @Path("/{id}/test")
     @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -106,6 +117,7 @@ public class GatewayResource {
     }
 
     /** Every gateway's state now, then each change as it happens. */
+    @Operation(operationId = "streamGatewayHealth", summary = "The gateways' health as it changes (server-sent events)")
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -11,6 +11,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -31,6 +34,7 @@ import io.smallrye.mutiny.Uni;
  * Deployments and capacity across gateways, with a gateway selector ({@code ?gateway=}); without one, every gateway
  * that passed its health test. Live updates over SSE on every refresh (10 s / 30 s).
  */
+@Tag(name = "infrastructure")
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -50,6 +54,8 @@ public class InfraResource {
     }
 
     /** One gateway's deployments, or every usable gateway's (and which were skipped, and why). */
+    @Operation(operationId = "getDeployments",
+            summary = "The services a gateway's deployment runs, with versions and health")
     @GET
     @Path("/deployments")
     public Uni<ObjectNode> deployments(@QueryParam("gateway") String gateway, @QueryParam("refresh") boolean refresh) {
@@ -59,6 +65,7 @@ public class InfraResource {
         return across(id -> data.deployments(id, refresh), GatewayData.DEPLOYMENTS);
     }
 
+    @Operation(operationId = "streamDeployments", summary = "Deployments as they change (server-sent events)")
     @GET
     @Path("/deployments/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -71,6 +78,7 @@ public class InfraResource {
      * Capacity: per gateway its totals, slots and executors with a health class (healthy below 50 %, degraded to
      * 80 %, critical above), and the overall figures across the selected gateways.
      */
+    @Operation(operationId = "getCapacity", summary = "Worker slots in use and free, per executor type")
     @GET
     @Path("/capacity")
     public Uni<ObjectNode> capacity(@QueryParam("gateway") String gateway, @QueryParam("refresh") boolean refresh) {
@@ -83,6 +91,7 @@ public class InfraResource {
                 .onFailure().recoverWithNull()).filter(s -> s != null).collect().asList().map(this::overview);
     }
 
+    @Operation(operationId = "streamCapacity", summary = "Capacity as it changes (server-sent events)")
     @GET
     @Path("/capacity/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -92,6 +101,7 @@ public class InfraResource {
     }
 
     /** Samples for the trend chart, oldest first; {@code since} defaults to one hour ago. */
+    @Operation(operationId = "listCapacitySamples", summary = "Capacity samples over time")
     @GET
     @Path("/capacity/samples")
     public Uni<List<ObjectNode>> capacitySamples(@QueryParam("gateway") String gateway,

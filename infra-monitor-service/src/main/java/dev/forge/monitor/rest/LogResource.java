@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Allow;
 import dev.forge.api.security.Caller;
@@ -27,6 +30,7 @@ import io.smallrye.mutiny.Uni;
  * Shipped logs: history and a live stream with filters. Admins see every service's records; developers only records
  * of their own workspace's runs. Every access is audited with its filter criteria.
  */
+@Tag(name = "logs")
 @Path("/v1/logs")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.DEVELOPER })
@@ -40,6 +44,7 @@ public class LogResource {
         this.context = context;
     }
 
+    @Operation(operationId = "listLogs", summary = "Shipped log records, filtered, newest first")
     @GET
     public Uni<Response> history(@QueryParam("service") String service, @QueryParam("level") String level,
             @QueryParam("run_id") String runId, @QueryParam("trace_id") String traceId,
@@ -53,6 +58,7 @@ public class LogResource {
     }
 
     /** Live records as SSE with their ids; a client reconnecting with Last-Event-ID gets what it missed first. */
+    @Operation(operationId = "streamLogs", summary = "Log records as they arrive (server-sent events)")
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -9,6 +9,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.forge.api.security.Allow;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
@@ -23,6 +26,7 @@ import io.smallrye.mutiny.Uni;
  * through the selected gateway with its token: one registry, wherever it is watched from. Admins only; changes are
  * made on the gateway.
  */
+@Tag(name = "mcp-servers")
 @Path("/v1/mcp/servers")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow(Role.ADMIN)
@@ -36,23 +40,27 @@ public class McpResource {
         this.client = client;
     }
 
+    @Operation(operationId = "listGatewayMcpServers", summary = "A gateway's MCP servers")
     @GET
     public Uni<Response> list(@QueryParam("gateway") String gateway) {
         return relay(client.get(usable(gateway), "/v1/mcp/servers", true));
     }
 
+    @Operation(operationId = "getGatewayMcpServer", summary = "One of a gateway's MCP servers")
     @GET
     @Path("/{id}")
     public Uni<Response> get(@QueryParam("gateway") String gateway, @PathParam("id") String id) {
         return relay(client.get(usable(gateway), "/v1/mcp/servers/" + Requests.pathId("MCP server", id), true));
     }
 
+    @Operation(operationId = "testGatewayMcpServer", summary = "Probe one of a gateway's MCP servers now")
     @POST
     @Path("/{id}/test")
     public Uni<Response> test(@QueryParam("gateway") String gateway, @PathParam("id") String id) {
         return relay(client.post(usable(gateway), "/v1/mcp/servers/" + Requests.pathId("MCP server", id) + "/test"));
     }
 
+    @Operation(operationId = "listGatewayMcpServerTools", summary = "The tools of one of a gateway's MCP servers")
     @GET
     @Path("/{id}/tools")
     public Uni<Response> tools(@QueryParam("gateway") String gateway, @PathParam("id") String id,

@@ -3,6 +3,9 @@ package dev.forge.monitor.rest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.security.Allow;
@@ -12,6 +15,7 @@ import dev.forge.core.json.JsonValues;
 import dev.forge.monitor.config.MonitorConfig;
 
 /** Who the key belongs to, so the dashboard shows the views the role may use. Never the key itself. */
+@Tag(name = "me")
 @Path("/v1/me")
 @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER })
 public class MeResource {
@@ -24,6 +28,7 @@ public class MeResource {
         this.busGateway = config.busGateway();
     }
 
+    @Operation(operationId = "whoAmI", summary = "The caller: key, role and workspace")
     @GET
     public ObjectNode me() {
         var c = caller.caller();

@@ -5,6 +5,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.security.Allow;
@@ -13,6 +16,7 @@ import dev.forge.monitor.service.RegistryService;
 import io.smallrye.mutiny.Uni;
 
 /** The service registry: services with health, uptime, version, endpoints and capabilities; version compatibility. */
+@Tag(name = "registry")
 @Path("/v1/registry")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow(Role.ADMIN)
@@ -24,12 +28,14 @@ public class RegistryResource {
         this.registry = registry;
     }
 
+    @Operation(operationId = "listRegisteredServices", summary = "The services in the Consul catalog, with health")
     @GET
     @Path("/services")
     public Uni<ObjectNode> services() {
         return registry.catalog();
     }
 
+    @Operation(operationId = "checkCompatibility", summary = "Whether the registered services' versions work together")
     @GET
     @Path("/compatibility")
     public Uni<ObjectNode> compatibility() {

@@ -6,6 +6,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.security.Allow;
@@ -16,6 +19,7 @@ import dev.forge.monitor.service.RunContextService;
 import io.smallrye.mutiny.Uni;
 
 /** Debugging one run: its reconstructed context, for admins and for developers of the run's workspace. */
+@Tag(name = "runs")
 @Path("/v1/runs/{id}/context")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.DEVELOPER })
@@ -29,6 +33,7 @@ public class RunContextResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "getRunContext", summary = "A run reconstructed: events, checkpoints, logs and trace")
     @GET
     public Uni<ObjectNode> context(@PathParam("id") String id) {
         return contexts.context(caller.caller(), Requests.pathId("run", id));

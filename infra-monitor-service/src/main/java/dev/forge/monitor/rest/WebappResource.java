@@ -14,6 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +34,7 @@ import io.smallrye.mutiny.Uni;
  * Webapps and their runners: admins manage (create, start, stop, redeploy, delete — each audited), operators view
  * (the list, one app with its runner's live state, deployment history, output stored and live over SSE).
  */
+@Tag(name = "webapps")
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Allow({ Role.ADMIN, Role.OPERATOR })
@@ -44,12 +48,14 @@ public class WebappResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "listRunners", summary = "The webapp runners and their load")
     @GET
     @Path("/runners")
     public Uni<List<ObjectNode>> runners() {
         return webapps.runnerViews();
     }
 
+    @Operation(operationId = "listWebapps", summary = "The deployed webapps")
     @GET
     @Path("/webapps")
     public Uni<List<ObjectNode>> list() {
@@ -61,6 +67,7 @@ public class WebappResource {
      * "path"}, "command", "port", "env": {...}}}: stored, placed on a runner that can host the type, deployed; 201
      * once it is running (or, for an app that fails after starting, with its state and restarts under way).
      */
+    @Operation(operationId = "deployWebapp", summary = "Deploy a webapp from a git repository on a runner")
     @POST
     @Path("/webapps")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -70,12 +77,14 @@ public class WebappResource {
                 + app.get("slug").asText())).entity(app).build());
     }
 
+    @Operation(operationId = "getWebapp", summary = "A webapp and its state")
     @GET
     @Path("/webapps/{slug}")
     public Uni<ObjectNode> get(@PathParam("slug") String slug) {
         return webapps.get(slug);
     }
 
+    @Operation(operationId = "startWebapp", summary = "Start a stopped webapp")
     @POST
     @Path("/webapps/{slug}/start")
     @Allow(Role.ADMIN)
@@ -83,6 +92,7 @@ public class WebappResource {
         return webapps.start(caller.caller(), slug);
     }
 
+    @Operation(operationId = "stopWebapp", summary = "Stop a webapp")
     @POST
     @Path("/webapps/{slug}/stop")
     @Allow(Role.ADMIN)
@@ -91,6 +101,7 @@ public class WebappResource {
     }
 
     /** Fetches the branch's head and restarts the app on it. */
+    @Operation(operationId = "redeployWebapp", summary = "Deploy the webapp's branch head again")
     @POST
     @Path("/webapps/{slug}/redeploy")
     @Allow(Role.ADMIN)
@@ -98,6 +109,7 @@ public class WebappResource {
         return webapps.redeploy(caller.caller(), slug);
     }
 
+    @Operation(operationId = "deleteWebapp", summary = "Remove a webapp")
     @DELETE
     @Path("/webapps/{slug}")
     @Allow(Role.ADMIN)
@@ -106,6 +118,7 @@ public class WebappResource {
     }
 
     /** Every deploy and restart, newest first: time, trigger, commit, outcome, duration. */
+    @Operation(operationId = "listWebappDeployments", summary = "A webapp's deployments, newest first")
     @GET
     @Path("/webapps/{slug}/deployments")
     public Uni<List<ObjectNode>> deployments(@PathParam("slug") String slug, @QueryParam("limit") Integer limit) {
@@ -113,6 +126,7 @@ public class WebappResource {
     }
 
     /** Stored output, newest first ({@code before} an id for older lines). */
+    @Operation(operationId = "listWebappLogs", summary = "A webapp's log lines")
     @GET
     @Path("/webapps/{slug}/logs")
     public Uni<List<ObjectNode>> logs(@PathParam("slug") String slug, @QueryParam("before") Long before,
@@ -121,6 +135,7 @@ public class WebappResource {
     }
 
     /** The last {@code tail} lines, then each new one, live from the runner. */
+    @Operation(operationId = "followWebappLogs", summary = "A webapp's log lines as they come (server-sent events)")
     @GET
     @Path("/webapps/{slug}/logs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

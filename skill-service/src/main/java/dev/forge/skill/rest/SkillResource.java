@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +24,7 @@ import dev.forge.skill.service.SkillRouter;
 import io.smallrye.mutiny.Multi;
 
 /** The REST mirror of {@code forge.skill.v1.SkillService}. */
+@Tag(name = "skills")
 @Path("/v1/skills")
 @Produces(MediaType.APPLICATION_JSON)
 public class SkillResource {
@@ -34,6 +37,8 @@ public class SkillResource {
         this.router = router;
     }
 
+    @Operation(operationId = "listSkills",
+            summary = "The skills in the index and the problems of files that did not load")
     @GET
     public Map<String, Object> list() {
         var index = registry.index();
@@ -41,12 +46,15 @@ public class SkillResource {
                 "problems", index.problems().stream().map(SkillViews::problem).toList());
     }
 
+    @Operation(operationId = "getSkill", summary = "A skill, at its current or a given version")
     @GET
     @Path("/{name}")
     public Map<String, Object> get(@PathParam("name") String name, @QueryParam("version") String version) {
         return SkillViews.skill(registry.lookup(name, version));
     }
 
+    @Operation(operationId = "resolveSkill",
+            summary = "Which skill a slash command or message calls, with its parameters")
     @POST
     @Path("/resolve")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -59,6 +67,7 @@ public class SkillResource {
     }
 
     /** Server-sent events, one per change to the index, as they happen. */
+    @Operation(operationId = "followSkillChanges", summary = "Changes to the index as they happen (server-sent events)")
     @GET
     @Path("/changes")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -223,4 +223,14 @@ class SkillServiceTest {
         assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(List.of(Files.readString(outside.resolve("SKILL.md")))).isNotEmpty();
     }
+
+    @Test
+    void theRestMirrorIsDescribedAtQOpenapi() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body("info.title", equalTo("Forge skill-service API"))
+                .body("paths.'/v1/skills'.get.operationId", equalTo("listSkills"))
+                .body("paths.'/v1/skills/{name}'.get.operationId", equalTo("getSkill"))
+                .body("paths.'/v1/skills/resolve'.post.operationId", equalTo("resolveSkill"))
+                .body("paths.'/v1/skills/changes'.get.operationId", equalTo("followSkillChanges"));
+    }
 }

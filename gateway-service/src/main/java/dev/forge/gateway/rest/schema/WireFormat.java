@@ -1,0 +1,204 @@
+package dev.forge.gateway.rest.schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON the gateway's REST API reads and writes, as the OpenAPI document describes it (names are written in
+ * snake_case). Request bodies are checked by the services' validators, which REST and gRPC share and which list every
+ * problem at once; the limits written here are the ones those validators enforce.
+ */
+public final class WireFormat {
+
+    private WireFormat() {
+    }
+
+    @Schema(description = "A flow and the version (content hash) a resource is pinned to")
+    public record FlowRef(String name, @Schema(description = "Content hash of the flow's source") String version) {
+    }
+
+    public record Assistant(UUID id, String workspaceId, String name, String description, FlowRef flow,
+            ObjectNode config, ObjectNode metadata, int version, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record AssistantVersion(UUID assistantId, int version, String name, String description, FlowRef flow,
+            ObjectNode config, ObjectNode metadata, Instant createdAt) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record AssistantCreate(@Schema(required = true, maxLength = 200) String name,
+            @Schema(maxLength = 2000) String description,
+            @Schema(required = true, description = "Name of a loaded flow; pins its current version") String flow,
+            ObjectNode config, ObjectNode metadata) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class, minProperties = 1,
+            description = "A new version of the assistant; runs keep the version they started with")
+    public record AssistantUpdate(@Schema(maxLength = 200) String name, @Schema(maxLength = 2000) String description,
+            @Schema(description = "Re-pins to this flow's current version") String flow, ObjectNode config,
+            ObjectNode metadata) {
+    }
+
+    public record Session(UUID id, String workspaceId, UUID assistantId, ObjectNode metadata,
+            @Schema(enumeration = { "idle", "busy", "error" }) String status, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record SessionCreate(@Schema(required = true) UUID assistantId, ObjectNode metadata) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class,
+            description = "Applied to a clone of the assistant's flow for this run only")
+    public record Overrides(@Schema(description = "Model for every llm executor") String model,
+            @Schema(description = "Model per executor id") Map<String, String> models,
+            @Schema(description = "Tool names per executor id") Map<String, List<String>> tools,
+            @Schema(minimum = "1") Integer maxTokens, @Schema(examples = "60s") String timeout,
+            ObjectNode parameters) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class,
+            description = "assistant_id (a new session is made) or session_id")
+    public record RunCreate(UUID assistantId, UUID sessionId, ObjectNode input, Overrides overrides,
+            @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue") String multitaskStrategy,
+            @Schema(maxItems = 50, description = "Artifacts of the workspace this run reads (textual ones reach its prompts)")
+            List<UUID> artifacts) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record SessionRunCreate(@Schema(description = "Optional; must be the session's") UUID assistantId,
+            ObjectNode input, Overrides overrides,
+            @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue") String multitaskStrategy,
+            @Schema(maxItems = 50) List<UUID> artifacts) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record ForkRequest(@Schema(required = true, minimum = "0") int step, Overrides overrides,
+            @Schema(defaultValue = "false") Boolean newSession) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record ReplayRequest(@Schema(required = true, minimum = "0") int step,
+            @Schema(defaultValue = "false") Boolean newSession) {
+    }
+
+    public record RunError(String type, String message, String executor, Integer step) {
+    }
+
+    public record Run(UUID id, String workspaceId, UUID sessionId, UUID assistantId, int assistantVersion,
+            FlowRef flow,
+            @Schema(enumeration = { "pending", "running", "succeeded", "failed", "cancelled", "timed_out" }) String status,
+            ObjectNode input, ObjectNode overrides,
+            @Schema(description = "The final output (any JSON), once succeeded") JsonNode output, RunError error,
+            int attempt, int stepIndex, String currentStep,
+            @Schema(description = "Executors in the order they ran") List<String> route, Instant createdAt,
+            Instant startedAt, Instant finishedAt, Long durationMs, Instant cancelRequestedAt,
+            String multitaskStrategy, UUID parentRunId, Integer forkedFromStep, List<Artifact> artifacts) {
+    }
+
+    public record Artifact(UUID id, String name, String contentType, long sizeBytes,
+            @Schema(description = "Hex SHA-256 of the bytes") String sha256, Instant createdAt) {
+    }
+
+    public record Checkpoint(UUID id, int stepIndex,
+            @Schema(description = "The coordinator's whole state after this step: outputs, statuses, inboxes, trace, usage")
+            ObjectNode state, ObjectNode metadata, Instant createdAt) {
+    }
+
+    public record Message(UUID runId, int seq, @Schema(enumeration = { "user", "assistant", "system", "tool" }) String role,
+            String executorId, JsonNode content, Instant createdAt) {
+    }
+
+    public record FlowExecutor(String id,
+            @Schema(enumeration = { "llm", "conditional", "merge", "send", "wait" }) String type, String model,
+            List<String> targets) {
+    }
+
+    public record Flow(String name, String version, String description,
+            @Schema(enumeration = { "message_driven", "sequential" }) String routingPolicy, Integer timeoutS,
+            List<FlowExecutor> executors) {
+    }
+
+    public record ApiKey(UUID id, String workspaceId, String name,
+            @Schema(enumeration = { "admin", "operator", "developer", "viewer" }) String role,
+            @Schema(description = "Identifies the key; the secret is never shown again") String prefix,
+            UUID createdBy, Instant createdAt, Instant revokedAt) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record ApiKeyCreate(@Schema(required = true, maxLength = 200) String name,
+            @Schema(required = true, enumeration = { "admin", "operator", "developer", "viewer" }) String role,
+            @Schema(description = "Defaults to the admin's workspace") String workspaceId) {
+    }
+
+    public record ApiKeyCreated(UUID id, String workspaceId, String name, String role, String prefix, UUID createdBy,
+            Instant createdAt, @Schema(description = "The secret, shown in this response only") String key) {
+    }
+
+    public record McpAuth(@Schema(description = "The header the secret is sent in") String header,
+            @Schema(description = "Whether a secret is stored; it is never shown") boolean configured) {
+    }
+
+    public record McpServer(UUID id, String name, @Schema(enumeration = { "stdio", "http" }) String transport,
+            String command, List<String> args, String url, McpAuth auth,
+            @Schema(enumeration = { "unknown", "healthy", "unhealthy" }) String status, Instant lastCheckedAt,
+            String lastError, Long latencyMs, ObjectNode serverInfo,
+            @Schema(description = "The tools' names as flows use them: <server>.<tool>") List<String> tools,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    @Schema(description = "The secret of an http server's auth header; sealed at rest, never returned")
+    public record McpAuthInput(@Schema(required = true) String header, @Schema(required = true) String value) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class,
+            description = "stdio servers give command (and args), http servers url (and auth)")
+    public record McpServerInput(String name, @Schema(enumeration = { "stdio", "http" }) String transport,
+            String command, List<String> args, String url, McpAuthInput auth) {
+    }
+
+    public record McpProbe(boolean ok, long latencyMs, String protocolVersion, Integer toolCount, String error) {
+    }
+
+    public record McpTool(@Schema(description = "The name flows use: <server>.<tool>") String name, String tool,
+            String description, ObjectNode inputSchema) {
+    }
+
+    public record McpTools(String server, @Schema(enumeration = { "live", "last_check" }) String source,
+            List<McpTool> tools) {
+    }
+
+    public record Memory(UUID id, UUID assistantId, UUID sessionId, String content, ObjectNode metadata,
+            Instant createdAt, Instant expiresAt) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record MemoryPut(@Schema(required = true) String content, UUID assistantId, UUID sessionId,
+            ObjectNode metadata, @Schema(minimum = "1") Long ttlSeconds) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record MemorySearch(@Schema(required = true) String query, @Schema(minimum = "1") Integer k,
+            UUID assistantId, UUID sessionId) {
+    }
+
+    public record MemoryHit(UUID id, UUID assistantId, UUID sessionId, String content, ObjectNode metadata,
+            Instant createdAt, Instant expiresAt, @Schema(description = "Similarity, 0 to 1") double score) {
+    }
+
+    public record MemorySearchResult(@Schema(description = "The index that answered, e.g. pgvector or lexical") String index,
+            List<MemoryHit> results) {
+    }
+
+    @Schema(type = SchemaType.OBJECT, description = "A flow's nodes and edges, or a run's route drawn over them")
+    public record Graph(List<ObjectNode> nodes, List<ObjectNode> edges) {
+    }
+}
