@@ -17,13 +17,13 @@ public final class BlockingWatch<T> {
 
     private final Vertx vertx;
     private final Duration retryDelay;
-    private final LongFunction<Uni<ConsulClient.Indexed<T>>> query;
+    private final LongFunction<Uni<ConsulAgent.Indexed<T>>> query;
     private final Consumer<T> onAnswer;
     private final Consumer<Throwable> onFailure;
     private final AtomicBoolean stopped = new AtomicBoolean(true);
 
     /** {@code query} is given the index to wait on (0: answer at once). */
-    public BlockingWatch(Vertx vertx, Duration retryDelay, LongFunction<Uni<ConsulClient.Indexed<T>>> query,
+    public BlockingWatch(Vertx vertx, Duration retryDelay, LongFunction<Uni<ConsulAgent.Indexed<T>>> query,
             Consumer<T> onAnswer, Consumer<Throwable> onFailure) {
         this.vertx = vertx;
         this.retryDelay = retryDelay;

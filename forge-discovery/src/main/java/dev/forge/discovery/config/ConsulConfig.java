@@ -45,9 +45,6 @@ public interface ConsulConfig {
     @WithDefault("10s")
     Duration checkInterval();
 
-    @WithDefault("5s")
-    Duration checkTimeout();
-
     /** The agent removes an instance whose checks stay critical this long (a crashed process). */
     @WithDefault("30s")
     Duration deregisterCriticalAfter();

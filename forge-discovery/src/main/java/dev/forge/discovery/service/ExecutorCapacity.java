@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.forge.discovery.client.BlockingWatch;
-import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.client.ConsulAgent;
 import dev.forge.discovery.config.ConsulConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,11 +38,11 @@ public class ExecutorCapacity {
     }
 
     private final ConsulConfig config;
-    private final BlockingWatch<List<ConsulClient.ServiceEntry>> watch;
-    private volatile List<ConsulClient.ServiceEntry> healthy = List.of();
+    private final BlockingWatch<List<ConsulAgent.ServiceEntry>> watch;
+    private volatile List<ConsulAgent.ServiceEntry> healthy = List.of();
     private volatile boolean known;
 
-    public ExecutorCapacity(ConsulConfig config, ConsulClient consul, Vertx vertx) {
+    public ExecutorCapacity(ConsulConfig config, ConsulAgent consul, Vertx vertx) {
         this.config = config;
         this.watch = new BlockingWatch<>(vertx, config.retryDelay(), index -> consul.health(WORKER_SERVICE, true,
                 index), entries -> {

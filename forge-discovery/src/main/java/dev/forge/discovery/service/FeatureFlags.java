@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.forge.discovery.client.BlockingWatch;
-import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.client.ConsulAgent;
 import dev.forge.discovery.config.ConsulConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,7 +40,7 @@ public class FeatureFlags {
     private volatile Map<String, String> flags = Map.of();
     private volatile boolean warned;
 
-    public FeatureFlags(ConsulConfig config, ConsulClient consul, Vertx vertx) {
+    public FeatureFlags(ConsulConfig config, ConsulAgent consul, Vertx vertx) {
         this.config = config;
         this.watch = new BlockingWatch<>(vertx, config.retryDelay(), index -> consul.kvTree(config.flagsPrefix(),
                 index), this::apply, failure -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.Priority;
@@ -15,15 +16,14 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.client.ConsulAgent;
 import dev.forge.discovery.config.ConsulConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.consul.CheckOptions;
+import io.vertx.ext.consul.ServiceOptions;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -38,20 +38,18 @@ public class ServiceRegistration {
     private static final Logger LOG = Logger.getLogger(ServiceRegistration.class);
 
     private final ConsulConfig config;
-    private final ConsulClient consul;
+    private final ConsulAgent consul;
     private final Instance<RegistrationDetails> details;
-    private final ObjectMapper json;
     private final Vertx vertx;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean registered = new AtomicBoolean();
     private volatile long timer = -1;
 
-    public ServiceRegistration(ConsulConfig config, ConsulClient consul, Instance<RegistrationDetails> details,
-            ObjectMapper json, Vertx vertx) {
+    public ServiceRegistration(ConsulConfig config, ConsulAgent consul, Instance<RegistrationDetails> details,
+            Vertx vertx) {
         this.config = config;
         this.consul = consul;
         this.details = details;
-        this.json = json;
         this.vertx = vertx;
     }
 
@@ -121,8 +119,11 @@ public class ServiceRegistration {
                 });
     }
 
-    /** The agent's service definition (Consul's register payload). */
-    ObjectNode definition() {
+    /**
+     * The agent's service definition: a readiness (HTTP) and a port (TCP) check. Each check runs with Consul's default
+     * timeout of 10 s: Vert.x's CheckOptions has no timeout field.
+     */
+    ServiceOptions definition() {
         int httpPort = httpPort();
         int servicePort = config.servicePort().orElse(httpPort);
         var tags = new LinkedHashSet<String>();
@@ -135,32 +136,16 @@ public class ServiceRegistration {
         meta.put(CatalogTags.META_HTTP_PORT, Integer.toString(httpPort));
         ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class)
                 .ifPresent(v -> meta.put(CatalogTags.META_VERSION, v));
-
-        var body = json.createObjectNode();
-        body.put("ID", serviceId());
-        body.put("Name", serviceName());
-        body.put("Address", config.address());
-        body.put("Port", servicePort);
-        var tagArray = body.putArray("Tags");
-        new ArrayList<>(tags).forEach(tagArray::add);
-        var metaObject = body.putObject("Meta");
-        meta.forEach(metaObject::put);
-        var checks = body.putArray("Checks");
-        var httpCheck = checks.addObject();
-        httpCheck.put("CheckID", serviceId() + ":ready");
-        httpCheck.put("Name", serviceName() + " readiness");
-        httpCheck.put("HTTP", "http://" + config.address() + ":" + httpPort + "/q/health/ready");
-        httpCheck.put("Interval", seconds(config.checkInterval()));
-        httpCheck.put("Timeout", seconds(config.checkTimeout()));
-        httpCheck.put("DeregisterCriticalServiceAfter", seconds(config.deregisterCriticalAfter()));
-        var tcpCheck = checks.addObject();
-        tcpCheck.put("CheckID", serviceId() + ":tcp");
-        tcpCheck.put("Name", serviceName() + " port " + servicePort);
-        tcpCheck.put("TCP", config.address() + ":" + servicePort);
-        tcpCheck.put("Interval", seconds(config.checkInterval()));
-        tcpCheck.put("Timeout", seconds(config.checkTimeout()));
-        tcpCheck.put("DeregisterCriticalServiceAfter", seconds(config.deregisterCriticalAfter()));
-        return body;
+        var ready = new CheckOptions().setId(serviceId() + ":ready").setName(serviceName() + " readiness")
+                .setHttp("http://" + config.address() + ":" + httpPort + "/q/health/ready")
+                .setInterval(seconds(config.checkInterval()))
+                .setDeregisterAfter(seconds(config.deregisterCriticalAfter()));
+        var port = new CheckOptions().setId(serviceId() + ":tcp").setName(serviceName() + " port " + servicePort)
+                .setTcp(config.address() + ":" + servicePort).setInterval(seconds(config.checkInterval()))
+                .setDeregisterAfter(seconds(config.deregisterCriticalAfter()));
+        return new ServiceOptions().setId(serviceId()).setName(serviceName()).setAddress(config.address())
+                .setPort(servicePort).setTags(new ArrayList<>(tags)).setMeta(meta)
+                .setCheckListOptions(List.of(ready, port));
     }
 
     private static String seconds(Duration d) {

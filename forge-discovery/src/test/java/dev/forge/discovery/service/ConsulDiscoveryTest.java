@@ -18,11 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.client.ConsulAgent;
 import dev.forge.discovery.testing.ConsulStandIn;
 import dev.forge.discovery.testing.TestConsulConfig;
+import io.vertx.ext.consul.CheckOptions;
+import io.vertx.ext.consul.ServiceOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpServer;
 
@@ -71,8 +71,8 @@ class ConsulDiscoveryTest {
     }
 
     private ServiceRegistration registration(TestConsulConfig config, RegistrationDetails details) {
-        var client = new ConsulClient(config, new ObjectMapper(), vertx);
-        var registration = new ServiceRegistration(config, client, instances(details), new ObjectMapper(), vertx);
+        var client = new ConsulAgent(config, vertx.getDelegate());
+        var registration = new ServiceRegistration(config, client, instances(details), vertx);
         registration.onStart(null);
         stops.add(() -> registration.onStop(null));
         return registration;
@@ -149,7 +149,7 @@ class ConsulDiscoveryTest {
     @Test
     void flagsAreAppliedLiveAndSurviveAnAgentRestart() {
         var config = config("gateway-service");
-        var flags = new FeatureFlags(config, new ConsulClient(config, new ObjectMapper(), vertx), vertx);
+        var flags = new FeatureFlags(config, new ConsulAgent(config, vertx.getDelegate()), vertx);
         var seen = new CopyOnWriteArrayList<FeatureFlags.FlagChange>();
         flags.changes().subscribe().with(seen::add);
         flags.onStart(null);
@@ -182,18 +182,19 @@ class ConsulDiscoveryTest {
     @Test
     void capacityByExecutorTypeCountsOnlyHealthyWorkers() throws Exception {
         var config = config("worker-service");
-        var client = new ConsulClient(config, new ObjectMapper(), vertx);
+        var client = new ConsulAgent(config, vertx.getDelegate());
         // two workers announced through the agent's API directly: one healthy, one whose readiness endpoint is gone
-        client.register((com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree("""
-                {"ID":"w1","Name":"worker-service","Address":"127.0.0.1","Port":%d,
-                 "Tags":["executor:llm","executor:tool","model:claude-*","gpu:true"],"Meta":{"slots":"16"},
-                 "Checks":[{"CheckID":"w1:ready","HTTP":"http://127.0.0.1:%d/q/health/ready","Interval":"200ms"}]}
-                """.formatted(service.actualPort(), service.actualPort()))).await().atMost(FAST);
-        client.register((com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree("""
-                {"ID":"w2","Name":"worker-service","Address":"127.0.0.1","Port":1,
-                 "Tags":["executor:llm"],"Meta":{"slots":"8"},
-                 "Checks":[{"CheckID":"w2:ready","HTTP":"http://127.0.0.1:%d/missing","Interval":"200ms"}]}
-                """.formatted(service.actualPort()))).await().atMost(FAST);
+        client.register(new ServiceOptions().setId("w1").setName("worker-service").setAddress("127.0.0.1")
+                .setPort(service.actualPort()).setTags(List.of("executor:llm", "executor:tool", "model:claude-*",
+                        "gpu:true")).setMeta(Map.of("slots", "16"))
+                .setCheckListOptions(List.of(new CheckOptions().setId("w1:ready").setInterval("200ms")
+                        .setHttp("http://127.0.0.1:" + service.actualPort() + "/q/health/ready"))))
+                .await().atMost(FAST);
+        client.register(new ServiceOptions().setId("w2").setName("worker-service").setAddress("127.0.0.1")
+                .setPort(1).setTags(List.of("executor:llm")).setMeta(Map.of("slots", "8"))
+                .setCheckListOptions(List.of(new CheckOptions().setId("w2:ready").setInterval("200ms")
+                        .setHttp("http://127.0.0.1:" + service.actualPort() + "/missing"))))
+                .await().atMost(FAST);
         var capacity = new ExecutorCapacity(config, client, vertx);
         capacity.onStart(null);
         stops.add(() -> capacity.onStop(null));

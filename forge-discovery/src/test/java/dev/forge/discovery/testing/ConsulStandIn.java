@@ -101,14 +101,17 @@ public final class ConsulStandIn implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Stops and starts again on the same port with nothing registered and an empty KV store. */
+    /**
+     * Stops and starts again on the same port with nothing registered, an empty KV store and its index starting over
+     * (as a cluster rebuilt from nothing does): a watcher holding the old index must ask afresh.
+     */
     public synchronized void restart() {
         int port = port();
         closeServer();
         services.clear();
         synchronized (changed) {
             kv.clear();
-            index++;
+            index = 1;
             changed.notifyAll();
         }
         open(port);

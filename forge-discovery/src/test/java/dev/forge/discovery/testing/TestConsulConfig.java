@@ -44,10 +44,6 @@ public record TestConsulConfig(int port, Optional<String> serviceName, Optional<
         return Duration.ofMillis(200);
     }
 
-    @Override
-    public Duration checkTimeout() {
-        return Duration.ofSeconds(1);
-    }
 
     @Override
     public Duration deregisterCriticalAfter() {

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.json.ServiceVersion;
-import dev.forge.discovery.client.ConsulClient;
+import dev.forge.discovery.client.ConsulAgent;
 import dev.forge.discovery.config.ConsulConfig;
 import dev.forge.discovery.service.CatalogTags;
 import dev.forge.monitor.client.GatewayClient;
@@ -45,12 +45,12 @@ public class RegistryService {
     private final GatewayData data;
     private final WorkerCatalogRepository workers;
     private final MonitorConfig config;
-    private final ConsulClient consul;
+    private final ConsulAgent consul;
     private final ConsulConfig consulConfig;
 
     public RegistryService(GatewayRegistry registry, GatewayHealth health, GatewayClient client,
             GrpcReflection reflection, GatewayData data, WorkerCatalogRepository workers, MonitorConfig config,
-            ConsulClient consul, ConsulConfig consulConfig) {
+            ConsulAgent consul, ConsulConfig consulConfig) {
         this.data = data;
         this.consul = consul;
         this.consulConfig = consulConfig;
@@ -95,7 +95,7 @@ public class RegistryService {
                         .put("health", "critical").put("error", "catalog unavailable: " + e.getMessage())));
     }
 
-    private static ObjectNode registered(ConsulClient.ServiceEntry e) {
+    private static ObjectNode registered(ConsulAgent.ServiceEntry e) {
         var n = JsonNodeFactory.instance.objectNode();
         n.put("kind", e.name());
         n.put("id", e.id());
