@@ -3,8 +3,11 @@ package dev.forge.api.repository;
 import java.util.function.Supplier;
 
 import io.quarkus.vertx.VertxContextSupport;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Hibernate Reactive runs only on a Vert.x event loop (HR000068 elsewhere). Callers on the event loop — reactive
@@ -20,6 +23,26 @@ public final class OnVertxContext {
     public static <T> Uni<T> run(Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> Context.isOnEventLoopThread() ? work.get()
                 : Uni.createFrom().item(() -> waitFor(work)));
+    }
+
+    /**
+     * The work on a Vert.x context of its own — a new duplicated context of the caller's event loop, marked safe — so
+     * it opens its own Hibernate Reactive session. For callers that would otherwise share one or have none: periodic
+     * tasks on an event loop's root context, several calls combined at once, messaging consumers. Off the event loop
+     * it behaves as {@link #run}.
+     */
+    public static <T> Uni<T> isolated(Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context current = Vertx.currentContext();
+            if (current == null || !Context.isOnEventLoopThread()) {
+                return run(work);
+            }
+            return Uni.createFrom().emitter(emitter -> {
+                Context own = VertxContext.createNewDuplicatedContext(current);
+                VertxContextSafetyToggle.setContextSafe(own, true);
+                own.runOnContext(x -> work.get().subscribe().with(emitter::complete, emitter::fail));
+            });
+        });
     }
 
     private static <T> T waitFor(Supplier<Uni<T>> work) {

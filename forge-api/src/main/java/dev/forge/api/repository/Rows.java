@@ -32,7 +32,11 @@ public final class Rows {
     }
 
     public static JsonNode json(Row row, String column) {
-        String text = row.getString(column);
+        return json(row.getString(column), column);
+    }
+
+    /** Stored JSON text (a jsonb column read as text, or an entity's JSON field) as a tree; null stays null. */
+    public static JsonNode json(String text, String column) {
         if (text == null) {
             return null;
         }

@@ -336,6 +336,32 @@ class ApiTest {
                 .patch("/v1/assistants/00000000-0000-4000-8000-000000000009").then().statusCode(404);
     }
 
+    /** Changes at once each get a version of their own (the row is locked while it changes), none is lost. */
+    @Test
+    void concurrentChangesOfOneAssistantEachMakeAVersion() throws Exception {
+        String assistant = assistant();
+        var clients = Executors.newFixedThreadPool(8);
+        try {
+            var answers = new ArrayList<Future<Integer>>();
+            for (int i = 0; i < 8; i++) {
+                String body = "{\"description\": \"change " + i + "\"}";
+                answers.add(clients.submit(() -> given().auth().oauth2(TestAuth.ADMIN_KEY)
+                        .contentType(ContentType.JSON).body(body).patch("/v1/assistants/" + assistant).then()
+                        .statusCode(200).extract().<Integer>path("version")));
+            }
+            var versions = new HashSet<Integer>();
+            for (var answer : answers) {
+                versions.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(versions).containsExactlyInAnyOrder(2, 3, 4, 5, 6, 7, 8, 9);
+        } finally {
+            clients.shutdownNow();
+        }
+        given().get("/v1/assistants/" + assistant + "/versions").then().statusCode(200)
+                .body("version", Matchers.contains(9, 8, 7, 6, 5, 4, 3, 2, 1));
+        given().get("/v1/assistants/" + assistant).then().body("version", equalTo(9));
+    }
+
     @Test
     void searchFiltersAreParametersNotCode() {
         String assistant = assistant();

@@ -1,23 +1,27 @@
 package dev.forge.monitor.repository;
 
-import java.util.Arrays;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import dev.forge.api.repository.Rows;
+import dev.forge.api.repository.OnVertxContext;
+import dev.forge.api.repository.UniqueViolation;
 import dev.forge.core.secret.SecretResealer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Gateways added over the API; the token column holds sealed bytes only. */
+/**
+ * Gateways added over the API, through Hibernate Reactive with Panache; the token column holds sealed bytes only. Each
+ * method is one unit of work on a context of its own ({@link OnVertxContext#isolated}): the health round reloads the
+ * table from a periodic task.
+ */
 @ApplicationScoped
-public class GatewayRepository {
+public class GatewayRepository implements PanacheRepositoryBase<MonitoredGateway, String> {
 
     /** Where gateways' sealed tokens live: the monitor reseals them after a key rotation (SecretResealer). */
     @Produces
@@ -28,50 +32,51 @@ public class GatewayRepository {
     public record StoredGateway(String id, String name, String url, String datacenter, byte[] sealedToken) {
     }
 
-    private final Pool pool;
-
-    public GatewayRepository(Pool pool) {
-        this.pool = pool;
-    }
-
     public Uni<List<StoredGateway>> all() {
-        return pool.query("SELECT id, name, url, datacenter, token FROM monitor_gateways ORDER BY id").execute()
-                .map(rows -> Rows.list(rows, GatewayRepository::row));
+        return OnVertxContext.isolated(() -> Panache.withSession(() -> listAll(Sort.ascending("id"))))
+                .map(all -> all.stream().map(GatewayRepository::stored).toList());
     }
 
-    /** False when the id is taken. */
+    /** False when the id is taken (also when another monitor inserted it a moment before: the key decides). */
     public Uni<Boolean> insert(StoredGateway g) {
-        return pool.preparedQuery("INSERT INTO monitor_gateways (id, name, url, datacenter, token) "
-                + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                .execute(Tuple.from(Arrays.asList(g.id(), g.name(), g.url(), g.datacenter(), buffer(g.sealedToken()))))
-                .map(rows -> rows.rowCount() == 1);
+        var entity = new MonitoredGateway();
+        entity.id = g.id();
+        copy(g, entity);
+        return OnVertxContext.isolated(() -> Panache.withTransaction(() -> findById(g.id())
+                .flatMap(existing -> existing != null ? Uni.createFrom().item(false)
+                        : persist(entity).replaceWith(true))))
+                .onFailure(UniqueViolation::test).recoverWithItem(false);
     }
 
     /** Replaces every field (the caller merged the patch); false when the gateway is gone. */
     public Uni<Boolean> update(StoredGateway g) {
-        return pool.preparedQuery("UPDATE monitor_gateways SET name = $2, url = $3, datacenter = $4, token = $5, "
-                + "updated_at = now() WHERE id = $1")
-                .execute(Tuple.from(Arrays.asList(g.id(), g.name(), g.url(), g.datacenter(), buffer(g.sealedToken()))))
-                .map(rows -> rows.rowCount() == 1);
+        return OnVertxContext.isolated(() -> Panache.withTransaction(() -> findById(g.id()).map(found -> {
+            if (found == null) {
+                return false;
+            }
+            copy(g, found);
+            found.updatedAt = OffsetDateTime.now();
+            return true;
+        })));
     }
 
     public Uni<Boolean> delete(String id) {
-        return pool.preparedQuery("DELETE FROM monitor_gateways WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() == 1);
+        return OnVertxContext.isolated(() -> Panache.withTransaction(() -> deleteById(id)));
     }
 
     public Uni<Optional<StoredGateway>> find(String id) {
-        return pool.preparedQuery("SELECT id, name, url, datacenter, token FROM monitor_gateways WHERE id = $1")
-                .execute(Tuple.of(id)).map(rows -> Rows.first(rows, GatewayRepository::row));
+        return OnVertxContext.isolated(() -> Panache.withSession(() -> findById(id)))
+                .map(found -> Optional.ofNullable(found).map(GatewayRepository::stored));
     }
 
-    private static StoredGateway row(Row r) {
-        var token = r.getBuffer("token");
-        return new StoredGateway(r.getString("id"), r.getString("name"), r.getString("url"),
-                r.getString("datacenter"), token == null ? null : token.getBytes());
+    private static void copy(StoredGateway from, MonitoredGateway to) {
+        to.name = from.name();
+        to.url = from.url();
+        to.datacenter = from.datacenter();
+        to.token = from.sealedToken();
     }
 
-    private static Buffer buffer(byte[] bytes) {
-        return bytes == null ? null : Buffer.buffer(bytes);
+    private static StoredGateway stored(MonitoredGateway g) {
+        return new StoredGateway(g.id, g.name, g.url, g.datacenter, g.token);
     }
 }
