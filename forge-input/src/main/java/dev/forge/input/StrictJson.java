@@ -68,13 +68,7 @@ public final class StrictJson {
 
     /** The document in {@code bytes}; null for an empty (or all-whitespace) body, which callers refuse as missing. */
     public static JsonNode parse(byte[] bytes) throws Malformed, Invalid {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new Malformed("request body is not valid UTF-8");
-        }
+        String text = utf8(bytes);
         if (text.isBlank()) {
             return null;
         }
@@ -90,6 +84,16 @@ public final class StrictJson {
         }
         check(node);
         return node;
+    }
+
+    /** The bytes as UTF-8 text, refused when they are not well-formed UTF-8 (never replaced silently). */
+    public static String utf8(byte[] bytes) throws Malformed {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Malformed("request body is not valid UTF-8");
+        }
     }
 
     /** Like {@link #parse(byte[])} for text already decoded (a query parameter). */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.service.ApiProblem;
 import dev.forge.input.InputRefused;
 
 /** Every error leaves as RFC 9457 application/problem+json with a stable type; no stack traces. */
@@ -27,6 +28,9 @@ public class ProblemMappers {
         if (!p.errors().isEmpty()) {
             var errors = body.putArray("errors");
             p.errors().forEach(errors::add);
+        }
+        if (p instanceof ApiProblem api && api.extensions() != null) {
+            api.extensions().fields().forEachRemaining(f -> body.putIfAbsent(f.getKey(), f.getValue()));
         }
         return Response.status(p.status()).type(PROBLEM_JSON).entity(body).build();
     }

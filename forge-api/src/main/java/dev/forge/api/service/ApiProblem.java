@@ -2,6 +2,8 @@ package dev.forge.api.service;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.forge.input.InputRefused;
 
 /**
@@ -9,8 +11,22 @@ import dev.forge.input.InputRefused;
  */
 public class ApiProblem extends InputRefused {
 
+    private final ObjectNode extensions;
+
     public ApiProblem(int status, String type, String title, String detail, List<String> errors) {
+        this(status, type, title, detail, errors, null);
+    }
+
+    /** With extension members (RFC 9457 §3.2) added to the body, e.g. a flow's problems with their lines. */
+    public ApiProblem(int status, String type, String title, String detail, List<String> errors,
+            ObjectNode extensions) {
         super(status, type, title, detail, errors);
+        this.extensions = extensions;
+    }
+
+    /** Members beside the standard ones, or null. */
+    public ObjectNode extensions() {
+        return extensions;
     }
 
     public static ApiProblem notFound(String what, String id) {

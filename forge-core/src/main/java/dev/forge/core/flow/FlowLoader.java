@@ -17,17 +17,31 @@ public final class FlowLoader {
     private FlowLoader() {
     }
 
-    /** Parses and validates one source; throws with every problem when it is not a valid flow. */
-    public static FlowBlueprint load(String file, String source) {
+    /** What checking a source found: the blueprint when it parsed, and every problem (none: a valid flow). */
+    public record Checked(FlowBlueprint blueprint, List<FlowProblem> problems) {
+
+        public boolean valid() {
+            return blueprint != null && problems.isEmpty();
+        }
+    }
+
+    /** Parses and validates one source and reports every problem, each with its line; never throws for the source. */
+    public static Checked check(String file, String source) {
         var result = FlowParser.parse(file, source);
         var problems = new ArrayList<>(result.problems());
         if (result.blueprint() != null) {
             problems.addAll(FlowValidator.validate(result.blueprint()));
         }
-        if (!problems.isEmpty()) {
-            throw new FlowValidationException(problems);
+        return new Checked(result.blueprint(), List.copyOf(problems));
+    }
+
+    /** Parses and validates one source; throws with every problem when it is not a valid flow. */
+    public static FlowBlueprint load(String file, String source) {
+        var checked = check(file, source);
+        if (!checked.problems().isEmpty()) {
+            throw new FlowValidationException(checked.problems());
         }
-        return result.blueprint();
+        return checked.blueprint();
     }
 
     /** Loads every *.yaml / *.yml in a directory; a missing directory holds no flows. */

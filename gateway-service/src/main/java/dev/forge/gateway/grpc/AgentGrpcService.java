@@ -12,6 +12,7 @@ import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.service.AssistantService;
+import dev.forge.gateway.service.FlowService;
 import dev.forge.gateway.service.RunControls;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
@@ -22,13 +23,25 @@ import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.Assistant;
 import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateFlowRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
 import dev.forge.proto.agent.v1.CreateSessionRequest;
+import dev.forge.proto.agent.v1.DeleteFlowRequest;
+import dev.forge.proto.agent.v1.DeleteFlowResponse;
+import dev.forge.proto.agent.v1.Flow;
+import dev.forge.proto.agent.v1.FlowSource;
+import dev.forge.proto.agent.v1.FlowVersion;
 import dev.forge.proto.agent.v1.GetAssistantRequest;
+import dev.forge.proto.agent.v1.GetFlowRequest;
+import dev.forge.proto.agent.v1.GetFlowSourceRequest;
 import dev.forge.proto.agent.v1.GetRunRequest;
 import dev.forge.proto.agent.v1.GetSessionRequest;
 import dev.forge.proto.agent.v1.ListAssistantsRequest;
 import dev.forge.proto.agent.v1.ListAssistantsResponse;
+import dev.forge.proto.agent.v1.ListFlowVersionsRequest;
+import dev.forge.proto.agent.v1.ListFlowVersionsResponse;
+import dev.forge.proto.agent.v1.ListFlowsRequest;
+import dev.forge.proto.agent.v1.ListFlowsResponse;
 import dev.forge.proto.agent.v1.ListRunsRequest;
 import dev.forge.proto.agent.v1.ListRunsResponse;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
@@ -37,6 +50,8 @@ import dev.forge.proto.agent.v1.Run;
 import dev.forge.proto.agent.v1.RunEvent;
 import dev.forge.proto.agent.v1.Session;
 import dev.forge.proto.agent.v1.StreamRunEventsRequest;
+import dev.forge.proto.agent.v1.UpdateFlowRequest;
+import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -63,11 +78,13 @@ public class AgentGrpcService implements AgentService {
     private final RunControls controls;
     private final RunStreamService streams;
     private final GatewayConfig config;
+    private final FlowService flows;
 
     public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions,
             RunCreation creation, RunQueries queries, RunControls controls, RunStreamService streams,
-            GatewayConfig config) {
+            GatewayConfig config, FlowService flows) {
         this.config = config;
+        this.flows = flows;
         this.auth = auth;
         this.assistants = assistants;
         this.sessions = sessions;
@@ -208,6 +225,59 @@ public class AgentGrpcService implements AgentService {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    @Override
+    public Uni<ListFlowsResponse> listFlows(ListFlowsRequest request) {
+        return call("ListFlows", READ, c -> flows.list(c.workspace())).map(list -> ListFlowsResponse.newBuilder()
+                .addAllFlows(list.stream().map(AgentGrpcService::flow).toList()).build());
+    }
+
+    @Override
+    public Uni<Flow> getFlow(GetFlowRequest request) {
+        return call("GetFlow", READ, c -> flows.get(c.workspace(), request.getName())).map(AgentGrpcService::flow);
+    }
+
+    @Override
+    public Uni<Flow> createFlow(CreateFlowRequest request) {
+        return call("CreateFlow", BUILD, c -> flows.create(c.workspace(), request.getSource()))
+                .map(AgentGrpcService::flow);
+    }
+
+    @Override
+    public Uni<Flow> updateFlow(UpdateFlowRequest request) {
+        return call("UpdateFlow", BUILD, c -> flows.update(c.workspace(), request.getName(), request.getSource()))
+                .map(AgentGrpcService::flow);
+    }
+
+    @Override
+    public Uni<Flow> validateFlow(ValidateFlowRequest request) {
+        return call("ValidateFlow", READ, c -> Uni.createFrom().item(() -> flows.validate(request.getSource())))
+                .map(AgentGrpcService::flow);
+    }
+
+    @Override
+    public Uni<DeleteFlowResponse> deleteFlow(DeleteFlowRequest request) {
+        return call("DeleteFlow", BUILD, c -> flows.delete(c.workspace(), request.getName()))
+                .map(x -> DeleteFlowResponse.getDefaultInstance());
+    }
+
+    @Override
+    public Uni<ListFlowVersionsResponse> listFlowVersions(ListFlowVersionsRequest request) {
+        return call("ListFlowVersions", READ, c -> flows.versions(c.workspace(), request.getName()))
+                .map(list -> ListFlowVersionsResponse.newBuilder().addAllVersions(list.stream()
+                        .map(v -> ProtoJson.fill(v, FlowVersion.newBuilder()).build()).toList()).build());
+    }
+
+    @Override
+    public Uni<FlowSource> getFlowSource(GetFlowSourceRequest request) {
+        return call("GetFlowSource", READ, c -> flows.source(c.workspace(), request.getName(), request.getVersion()))
+                .map(source -> FlowSource.newBuilder().setName(request.getName()).setVersion(request.getVersion())
+                        .setSource(source).build());
+    }
+
+    static Flow flow(ObjectNode json) {
+        return ProtoJson.fill(json, Flow.newBuilder()).build();
     }
 
     static Assistant assistant(ObjectNode json) {

@@ -14,7 +14,6 @@ import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
 import dev.forge.core.config.LlmRoutingConfig;
 import dev.forge.core.flow.FlowBlueprint;
-import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.ModelRoutes;
 import dev.forge.gateway.repository.AssistantRepository;
 import io.smallrye.mutiny.Uni;
@@ -26,11 +25,11 @@ public class AssistantService {
     private static final Set<String> FIELDS = Set.of("name", "description", "flow", "config", "metadata");
 
     private final AssistantRepository assistants;
-    private final FlowCatalog flows;
+    private final FlowService flows;
     private final Deleter deleter;
     private final ModelRoutes models;
 
-    public AssistantService(AssistantRepository assistants, FlowCatalog flows, Deleter deleter,
+    public AssistantService(AssistantRepository assistants, FlowService flows, Deleter deleter,
             LlmRoutingConfig routing) {
         this.assistants = assistants;
         this.flows = flows;
@@ -45,28 +44,32 @@ public class AssistantService {
         var flowName = req.text("flow", true, 200);
         var config = req.object("config");
         var metadata = req.object("metadata");
-        FlowBlueprint flow = loadedFlow(req, flowName);
-        req.check();
-        return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null), flow.name(),
-                flow.version(), config, metadata);
+        return pinnedFlow(workspace, req, flowName).flatMap(flow -> {
+            req.check();
+            return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null), flow.name(),
+                    flow.version(), config, metadata);
+        });
     }
 
     /**
-     * The loaded flow a request names (its current version), or a validation error naming the known ones — or naming
-     * each model of the flow that no provider serves.
+     * The flow a request names at its current version — a system flow or one of the workspace's own — or a
+     * validation error naming the known ones, or each model of the flow that no provider serves. Null without a name.
      */
-    private FlowBlueprint loadedFlow(Requests req, Optional<String> flowName) {
+    private Uni<FlowBlueprint> pinnedFlow(String workspace, Requests req, Optional<String> flowName) {
         if (flowName.isEmpty()) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
-        var flow = flows.current(flowName.get()).orElse(null);
-        if (flow == null) {
-            req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
-                    + flows.all().stream().map(FlowBlueprint::name).toList() + ")");
-        } else {
-            models.unroutable(flow).forEach(req::error);
-        }
-        return flow;
+        return flows.resolveCurrent(workspace, flowName.get()).flatMap(found -> {
+            if (found.isPresent()) {
+                models.unroutable(found.get()).forEach(req::error);
+                return Uni.createFrom().item(found.get());
+            }
+            return flows.list(workspace).map(known -> {
+                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
+                        + known.stream().map(f -> f.get("name").asText()).toList() + ")");
+                return null;
+            });
+        });
     }
 
     public Uni<ObjectNode> get(String workspace, String id) {
@@ -88,15 +91,15 @@ public class AssistantService {
         var flowName = req.text("flow", false, 200);
         JsonNode config = body.has("config") ? req.object("config") : null;
         JsonNode metadata = body.has("metadata") ? req.object("metadata") : null;
-        FlowBlueprint flow = loadedFlow(req, flowName);
         if (body.size() == 0) {
             req.error("nothing to update: give at least one of " + FIELDS.stream().sorted().toList());
         }
-        req.check();
-        var pinned = flow;
-        return assistants.update(workspace, assistantId, name.orElse(null), description.orElse(null),
-                pinned == null ? null : pinned.name(), pinned == null ? null : pinned.version(), config, metadata)
-                .map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
+        return pinnedFlow(workspace, req, flowName).flatMap(pinned -> {
+            req.check();
+            return assistants.update(workspace, assistantId, name.orElse(null), description.orElse(null),
+                    pinned == null ? null : pinned.name(), pinned == null ? null : pinned.version(), config,
+                    metadata);
+        }).map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
     }
 
     public Uni<List<ObjectNode>> versions(String workspace, String id, int limit, int offset) {

@@ -23,14 +23,21 @@ import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.AgentServiceGrpc;
 import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
+import dev.forge.proto.agent.v1.CreateFlowRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
 import dev.forge.proto.agent.v1.CreateSessionRequest;
+import dev.forge.proto.agent.v1.DeleteFlowRequest;
 import dev.forge.proto.agent.v1.GetAssistantRequest;
+import dev.forge.proto.agent.v1.GetFlowRequest;
+import dev.forge.proto.agent.v1.GetFlowSourceRequest;
 import dev.forge.proto.agent.v1.GetRunRequest;
 import dev.forge.proto.agent.v1.GetSessionRequest;
 import dev.forge.proto.agent.v1.ListAssistantsRequest;
+import dev.forge.proto.agent.v1.ListFlowsRequest;
 import dev.forge.proto.agent.v1.ListRunsRequest;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
+import dev.forge.proto.agent.v1.UpdateFlowRequest;
+import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
@@ -168,6 +175,33 @@ class AgentGrpcServiceTest {
                 .await().atMost(WAIT);
         assertThat(next.getRunsList()).extracting(r -> r.getId())
                 .doesNotContainAnyElementsOf(page.getRunsList().stream().map(r -> r.getId()).toList());
+    }
+
+    @Test
+    void flowsThroughGrpcShareTheRestRules() {
+        String name = "grpc-flow-" + UUID.randomUUID().toString().substring(0, 8);
+        String source = "name: " + name + "\nexecutors:\n  - id: only\n    type: llm\n    model: claude-haiku-4-5\n"
+                + "    prompt: hi\n";
+        var created = admin.createFlow(CreateFlowRequest.newBuilder().setSource(source).build()).await().atMost(WAIT);
+        assertThat(created.getOrigin()).isEqualTo("workspace");
+        assertThat(created.getVersionNumber()).isEqualTo(1);
+        assertThat(admin.listFlows(ListFlowsRequest.getDefaultInstance()).await().atMost(WAIT).getFlowsList())
+                .extracting(f -> f.getName()).contains(name, "support-triage");
+        assertThat(admin.getFlowSource(GetFlowSourceRequest.newBuilder().setName(name)
+                .setVersion(created.getVersion()).build()).await().atMost(WAIT).getSource()).isEqualTo(source);
+        // the same problems, with their lines, as INVALID_ARGUMENT; a system flow is not the API's to change
+        var invalid = assertThatThrownBy(() -> admin.validateFlow(ValidateFlowRequest.newBuilder()
+                .setSource("name: x\nexecutors:\n  - id: a\n    type: teleport\n").build()).await().atMost(WAIT));
+        invalid.isInstanceOf(StatusRuntimeException.class).hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("line 4");
+        assertThat(code(() -> admin.updateFlow(UpdateFlowRequest.newBuilder().setName("support-triage")
+                .setSource(source.replace(name, "support-triage")).build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(code(() -> withKey(TestAuth.key("viewer", "default")).createFlow(CreateFlowRequest.newBuilder()
+                .setSource(source).build()).await().atMost(WAIT))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        admin.deleteFlow(DeleteFlowRequest.newBuilder().setName(name).build()).await().atMost(WAIT);
+        assertThat(code(() -> admin.getFlow(GetFlowRequest.newBuilder().setName(name).build()).await()
+                .atMost(WAIT))).isEqualTo(Status.Code.NOT_FOUND);
     }
 
     @Test

@@ -102,6 +102,12 @@ class AuthTest {
                 new Endpoint("POST", "/v1/runs/" + run + "/cancel", null, RUN),
                 new Endpoint("GET", "/v1/flows", null, ALL),
                 new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
+                new Endpoint("POST", "/v1/flows", "{}", BUILD),
+                new Endpoint("POST", "/v1/flows/validate", "{}", ALL),
+                new Endpoint("PUT", "/v1/flows/support-triage", "{}", BUILD),
+                new Endpoint("DELETE", "/v1/flows/support-triage", null, BUILD),
+                new Endpoint("GET", "/v1/flows/support-triage/versions", null, ALL),
+                new Endpoint("GET", "/v1/flows/support-triage/versions/v0/source", null, ALL),
                 new Endpoint("GET", "/v1/artifacts", null, ALL),
                 new Endpoint("GET", "/v1/artifacts/00000000-0000-4000-8000-00000000000e", null, ALL),
                 new Endpoint("DELETE", "/v1/artifacts/00000000-0000-4000-8000-00000000000f", null, RUN),
@@ -143,7 +149,8 @@ class AuthTest {
         String path = e.path().replaceFirst("\\?.*$", "")
                 .replace(run, "{id}").replace(session, "{id}").replace(assistant, "{id}")
                 .replaceAll("00000000-0000-4000-8000-0000000000[0-9a-f]{2}", "{id}")
-                .replace("/checkpoints/0", "/checkpoints/{step}").replace("/flows/support-triage", "/flows/{name}");
+                .replace("/checkpoints/0", "/checkpoints/{step}").replace("/flows/support-triage", "/flows/{name}")
+                .replace("/versions/v0/", "/versions/{version}/");
         return e.method().toLowerCase() + " " + path;
     }
 

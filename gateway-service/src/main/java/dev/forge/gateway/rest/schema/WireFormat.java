@@ -122,9 +122,16 @@ public final class WireFormat {
             List<String> targets) {
     }
 
-    public record Flow(String name, String version, String description,
-            @Schema(enumeration = { "message_driven", "sequential" }) String routingPolicy, Integer timeoutS,
-            List<FlowExecutor> executors) {
+    public record Flow(String name,
+            @Schema(enumeration = { "system", "workspace" },
+                    description = "system: config/flows/, changed by deployments; workspace: made through the API")
+            String origin, @Schema(description = "Content hash of the source; runs and assistants pin it") String version,
+            @Schema(description = "1, 2, … in the order a workspace flow's versions were saved") Integer versionNumber,
+            String description, @Schema(enumeration = { "message_driven", "sequential" }) String routingPolicy,
+            Integer timeoutS, List<FlowExecutor> executors, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record FlowVersion(String version, int number, boolean current, Instant createdAt) {
     }
 
     public record ApiKey(UUID id, String workspaceId, String name,
