@@ -32,7 +32,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AssistantRepository implements PanacheRepositoryBase<StoredAssistant, UUID> {
 
     private static final String COLUMNS = "id, workspace_id, name, description, flow_name, flow_version, "
-            + "config::text AS config, metadata::text AS metadata, version, created_at, updated_at";
+            + "flow_follows_latest, config::text AS config, metadata::text AS metadata, version, created_at, updated_at";
 
     private final Pool pool;
     private final AssistantVersionRepository versions;
@@ -44,7 +44,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
 
     /** The assistant at version 1, recorded in its versions, in one transaction. */
     public Uni<ObjectNode> insert(UUID id, String workspace, String name, String description, String flowName,
-            String flowVersion, JsonNode config, JsonNode metadata) {
+            String flowVersion, boolean followsLatest, JsonNode config, JsonNode metadata) {
         var a = new StoredAssistant();
         a.id = id;
         a.workspaceId = workspace;
@@ -52,6 +52,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         a.description = description == null ? "" : description;
         a.flowName = flowName;
         a.flowVersion = flowVersion;
+        a.flowFollowsLatest = followsLatest;
         a.config = config.toString();
         a.metadata = metadata.toString();
         a.version = 1;
@@ -68,7 +69,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
      * their own. Runs already created keep the version they pinned.
      */
     public Uni<Optional<ObjectNode>> update(String workspace, UUID id, String name, String description,
-            String flowName, String flowVersion, JsonNode config, JsonNode metadata) {
+            String flowName, String flowVersion, Boolean followsLatest, JsonNode config, JsonNode metadata) {
         return OnVertxContext.isolated(() -> Panache.withTransaction(() -> find("id = ?1 and workspaceId = ?2", id,
                 workspace).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult().flatMap(a -> {
                     if (a == null) {
@@ -78,6 +79,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
                     a.description = description != null ? description : a.description;
                     a.flowName = flowName != null ? flowName : a.flowName;
                     a.flowVersion = flowVersion != null ? flowVersion : a.flowVersion;
+                    a.flowFollowsLatest = followsLatest != null ? followsLatest : a.flowFollowsLatest;
                     a.config = config != null ? config.toString() : a.config;
                     a.metadata = metadata != null ? metadata.toString() : a.metadata;
                     a.version++;
@@ -127,7 +129,8 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         node.put("workspace_id", a.workspaceId);
         node.put("name", a.name);
         node.put("description", a.description);
-        node.putObject("flow").put("name", a.flowName).put("version", a.flowVersion);
+        node.putObject("flow").put("name", a.flowName).put("version", a.flowVersion)
+                .put("follows_latest", a.flowFollowsLatest);
         node.set("config", Rows.json(a.config, "config"));
         node.set("metadata", Rows.json(a.metadata, "metadata"));
         node.put("version", a.version);
@@ -142,7 +145,8 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         node.put("version", v.version);
         node.put("name", v.name);
         node.put("description", v.description);
-        node.putObject("flow").put("name", v.flowName).put("version", v.flowVersion);
+        node.putObject("flow").put("name", v.flowName).put("version", v.flowVersion)
+                .put("follows_latest", v.flowFollowsLatest);
         node.set("config", Rows.json(v.config, "config"));
         node.set("metadata", Rows.json(v.metadata, "metadata"));
         Rows.time(node, "created_at", v.createdAt);
@@ -155,7 +159,8 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         node.put("workspace_id", r.getString("workspace_id"));
         node.put("name", r.getString("name"));
         node.put("description", r.getString("description"));
-        node.putObject("flow").put("name", r.getString("flow_name")).put("version", r.getString("flow_version"));
+        node.putObject("flow").put("name", r.getString("flow_name")).put("version", r.getString("flow_version"))
+                .put("follows_latest", r.getBoolean("flow_follows_latest"));
         node.set("config", Rows.json(r, "config"));
         node.set("metadata", Rows.json(r, "metadata"));
         node.put("version", r.getInteger("version"));

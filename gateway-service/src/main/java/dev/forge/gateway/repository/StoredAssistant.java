@@ -36,6 +36,10 @@ public class StoredAssistant {
     @Column(name = "flow_version", nullable = false)
     public String flowVersion;
 
+    /** Runs take the flow's version current when they are created, not {@link #flowVersion}. */
+    @Column(name = "flow_follows_latest", nullable = false)
+    public boolean flowFollowsLatest;
+
     /** JSON text of a {@code jsonb} column. */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, columnDefinition = "jsonb")

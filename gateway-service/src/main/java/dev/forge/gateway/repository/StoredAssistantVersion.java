@@ -41,6 +41,10 @@ public class StoredAssistantVersion {
     @Column(name = "flow_version", nullable = false)
     public String flowVersion;
 
+    /** Runs take the flow's version current when they are created, not {@link #flowVersion}. */
+    @Column(name = "flow_follows_latest", nullable = false)
+    public boolean flowFollowsLatest;
+
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, columnDefinition = "jsonb")
     public String config;
@@ -61,6 +65,7 @@ public class StoredAssistantVersion {
         v.description = a.description;
         v.flowName = a.flowName;
         v.flowVersion = a.flowVersion;
+        v.flowFollowsLatest = a.flowFollowsLatest;
         v.config = a.config;
         v.metadata = a.metadata;
         return v;

@@ -22,7 +22,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AssistantService {
 
-    private static final Set<String> FIELDS = Set.of("name", "description", "flow", "config", "metadata");
+    private static final Set<String> FIELDS = Set.of("name", "description", "flow", "flow_version", "config",
+            "metadata");
+    /** {@code flow_version} that makes runs take the flow's version current when they are created. */
+    private static final String LATEST = "latest";
 
     private final AssistantRepository assistants;
     private final FlowService flows;
@@ -42,27 +45,49 @@ public class AssistantService {
         var name = req.text("name", true, 200);
         var description = req.text("description", false, 2000);
         var flowName = req.text("flow", true, 200);
+        var flowVersion = req.text("flow_version", false, 200);
         var config = req.object("config");
         var metadata = req.object("metadata");
-        return pinnedFlow(workspace, req, flowName).flatMap(flow -> {
+        return pinnedFlow(workspace, req, flowName, flowVersion).flatMap(pin -> {
             req.check();
-            return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null), flow.name(),
-                    flow.version(), config, metadata);
+            return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null),
+                    pin.flow().name(), pin.flow().version(), pin.followsLatest(), config, metadata);
         });
     }
 
+    /** The flow an assistant runs: a version pinned, or the latest one at each run's creation. */
+    private record Pin(FlowBlueprint flow, boolean followsLatest) {
+    }
+
     /**
-     * The flow a request names at its current version — a system flow or one of the workspace's own — or a
-     * validation error naming the known ones, or each model of the flow that no provider serves. Null without a name.
+     * The flow a request names — a system flow or one of the workspace's own — at the version {@code flow_version}
+     * asks for: absent, its current version, pinned; {@code latest}, its current version, followed; a version hash,
+     * that version, pinned. A validation error names the known flows, an unknown version, or each model of the flow
+     * that no provider serves. Null without a flow name.
      */
-    private Uni<FlowBlueprint> pinnedFlow(String workspace, Requests req, Optional<String> flowName) {
+    private Uni<Pin> pinnedFlow(String workspace, Requests req, Optional<String> flowName,
+            Optional<String> flowVersion) {
         if (flowName.isEmpty()) {
+            if (flowVersion.isPresent()) {
+                req.error("'flow_version' needs 'flow': name the flow it is a version of");
+            }
             return Uni.createFrom().nullItem();
         }
-        return flows.resolveCurrent(workspace, flowName.get()).flatMap(found -> {
-            if (found.isPresent()) {
-                models.unroutable(found.get()).forEach(req::error);
-                return Uni.createFrom().item(found.get());
+        boolean latest = flowVersion.isEmpty() || flowVersion.get().equals(LATEST);
+        Uni<Optional<FlowBlueprint>> found = latest ? flows.resolveCurrent(workspace, flowName.get())
+                : flows.resolveVersion(workspace, flowName.get(), flowVersion.get());
+        return found.flatMap(flow -> {
+            if (flow.isPresent()) {
+                models.unroutable(flow.get()).forEach(req::error);
+                return Uni.createFrom().item(new Pin(flow.get(), flowVersion.map(LATEST::equals).orElse(false)));
+            }
+            if (!latest) {
+                return flows.resolveCurrent(workspace, flowName.get()).map(current -> {
+                    req.error(current.isPresent() ? "'flow_version' " + flowVersion.get() + " is not a version of flow '"
+                            + flowName.get() + "' (GET /v1/flows/" + flowName.get() + "/versions lists them; or 'latest')"
+                            : "'flow' names unknown flow '" + flowName.get() + "'");
+                    return null;
+                });
             }
             return flows.list(workspace).map(known -> {
                 req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
@@ -89,16 +114,17 @@ public class AssistantService {
         var name = req.text("name", false, 200);
         var description = req.text("description", false, 2000);
         var flowName = req.text("flow", false, 200);
+        var flowVersion = req.text("flow_version", false, 200);
         JsonNode config = body.has("config") ? req.object("config") : null;
         JsonNode metadata = body.has("metadata") ? req.object("metadata") : null;
         if (body.size() == 0) {
             req.error("nothing to update: give at least one of " + FIELDS.stream().sorted().toList());
         }
-        return pinnedFlow(workspace, req, flowName).flatMap(pinned -> {
+        return pinnedFlow(workspace, req, flowName, flowVersion).flatMap(pin -> {
             req.check();
             return assistants.update(workspace, assistantId, name.orElse(null), description.orElse(null),
-                    pinned == null ? null : pinned.name(), pinned == null ? null : pinned.version(), config,
-                    metadata);
+                    pin == null ? null : pin.flow().name(), pin == null ? null : pin.flow().version(),
+                    pin == null ? null : pin.followsLatest(), config, metadata);
         }).map(found -> found.orElseThrow(() -> ApiProblem.notFound("assistant", id)));
     }
 

@@ -108,6 +108,20 @@ public class FlowService {
                 : catalog.resolve(name, stored.get().currentVersion).map(Optional::of));
     }
 
+    /**
+     * One version of a flow the workspace may use: a version a system flow had (its file, now or in an earlier
+     * deployment) or one the workspace saved of its own flow — never another workspace's.
+     */
+    public Uni<Optional<FlowBlueprint>> resolveVersion(String workspace, String name, String version) {
+        if (catalog.current(name).isPresent()) {
+            return catalog.resolve(name, version).map(Optional::of)
+                    .onFailure(IllegalStateException.class).recoverWithItem(Optional.empty());
+        }
+        return flows.versions(workspace, name).flatMap(list -> list.stream().anyMatch(v -> v.version.equals(version))
+                ? catalog.resolve(name, version).map(Optional::of)
+                : Uni.createFrom().item(Optional.<FlowBlueprint>empty()));
+    }
+
     private Uni<Optional<ObjectNode>> current(String workspace, String name) {
         var system = catalog.current(name);
         if (system.isPresent()) {

@@ -61,6 +61,7 @@ public class RunCreation {
     private final QueueStore queue;
     private final JobWakeup wakeup;
     private final FlowCatalog flows;
+    private final FlowService flowService;
     private final GatewayConfig config;
     private final OutboxRelay relay;
     private final ControlMessages control;
@@ -77,8 +78,9 @@ public class RunCreation {
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config,
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, RunQueries queries,
             SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig,
-            NewRunCommits newRuns) {
+            NewRunCommits newRuns, FlowService flowService) {
         this.newRuns = newRuns;
+        this.flowService = flowService;
         this.promptBudget = artifactsConfig.promptBudgetBytes();
         this.models = ModelRoutes.of(routing);
         this.skills = skills;
@@ -235,11 +237,18 @@ public class RunCreation {
 
     private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
             JsonNode overrides, String multitask, List<UUID> artifactIds) {
-        return assistants.find(workspace, assistantId).map(found -> {
+        return assistants.find(workspace, assistantId).flatMap(found -> {
             var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
-            return new Plan(assistantId, a.get("version").asInt(), a.get("flow").get("name").asText(),
-                    a.get("flow").get("version").asText(), sessionId, newSession, input, overrides, multitask,
-                    artifactIds);
+            var flow = a.get("flow");
+            String name = flow.get("name").asText();
+            // an assistant that follows its flow's latest version: the run pins the version current now (one read
+            // for a workspace flow; none for a system flow or a pinned assistant)
+            Uni<String> version = flow.path("follows_latest").asBoolean(false)
+                    ? flowService.resolveCurrent(workspace, name)
+                            .map(current -> current.map(FlowBlueprint::version).orElse(flow.get("version").asText()))
+                    : Uni.createFrom().item(flow.get("version").asText());
+            return version.map(v -> new Plan(assistantId, a.get("version").asInt(), name, v, sessionId, newSession,
+                    input, overrides, multitask, artifactIds));
         });
     }
 

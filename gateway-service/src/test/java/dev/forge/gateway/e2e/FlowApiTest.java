@@ -112,6 +112,33 @@ class FlowApiTest {
     }
 
     @Test
+    void anAssistantFollowsTheLatestVersionOrPinsOne() {
+        String name = "versioned-" + UUID.randomUUID().toString().substring(0, 8);
+        String v1 = given().contentType(YAML).body(flow(name, "One:")).post("/v1/flows").then().statusCode(201)
+                .extract().path("version");
+        String following = given().contentType(ContentType.JSON).body("{\"name\": \"follows\", \"flow\": \"" + name
+                + "\", \"flow_version\": \"latest\"}").post("/v1/assistants").then().statusCode(201)
+                .body("flow.follows_latest", equalTo(true)).extract().path("id");
+        String v2 = given().contentType(YAML).body(flow(name, "Two:")).put("/v1/flows/" + name).then()
+                .statusCode(200).extract().path("version");
+        String pinned = given().contentType(ContentType.JSON).body("{\"name\": \"pins\", \"flow\": \"" + name
+                + "\", \"flow_version\": \"" + v1 + "\"}").post("/v1/assistants").then().statusCode(201)
+                .body("flow.version", equalTo(v1)).body("flow.follows_latest", equalTo(false)).extract().path("id");
+        // each run pins what its assistant says: the version current now, or the one pinned
+        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + following + "\"}").post("/v1/runs")
+                .then().statusCode(202).body("flow.version", equalTo(v2));
+        given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + pinned + "\"}").post("/v1/runs")
+                .then().statusCode(202).body("flow.version", equalTo(v1));
+        // a version that is not this flow's, and another workspace's flow version, are refused
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"flow\": \"" + name
+                + "\", \"flow_version\": \"nope\"}").post("/v1/assistants").then().statusCode(422);
+        var other = TestAuth.as(TestAuth.key("developer", "flows-versions-elsewhere"));
+        given().spec(other).contentType(YAML).body(flow(name, "Theirs:")).post("/v1/flows").then().statusCode(201);
+        given().spec(other).contentType(ContentType.JSON).body("{\"name\": \"x\", \"flow\": \"" + name
+                + "\", \"flow_version\": \"" + v1 + "\"}").post("/v1/assistants").then().statusCode(422);
+    }
+
+    @Test
     void everyProblemComesWithItsLineAndNothingIsSaved() {
         long before = rows("workspace_flows");
         String broken = """

@@ -22,7 +22,9 @@ public final class WireFormat {
     }
 
     @Schema(description = "A flow and the version (content hash) a resource is pinned to")
-    public record FlowRef(String name, @Schema(description = "Content hash of the flow's source") String version) {
+    public record FlowRef(String name, @Schema(description = "Content hash of the flow's source") String version,
+            @Schema(description = "An assistant's runs take the flow's version current when they are created")
+            Boolean followsLatest) {
     }
 
     public record Assistant(UUID id, String workspaceId, String name, String description, FlowRef flow,
@@ -36,14 +38,17 @@ public final class WireFormat {
     @Schema(additionalProperties = Schema.False.class)
     public record AssistantCreate(@Schema(required = true, maxLength = 200) String name,
             @Schema(maxLength = 2000) String description,
-            @Schema(required = true, description = "Name of a loaded flow; pins its current version") String flow,
+            @Schema(required = true, description = "A system flow or one of the workspace's") String flow,
+            @Schema(description = "Absent: the flow's current version, pinned; 'latest': each run takes the version "
+                    + "current at its creation; a version hash: that version, pinned") String flowVersion,
             ObjectNode config, ObjectNode metadata) {
     }
 
     @Schema(additionalProperties = Schema.False.class, minProperties = 1,
             description = "A new version of the assistant; runs keep the version they started with")
     public record AssistantUpdate(@Schema(maxLength = 200) String name, @Schema(maxLength = 2000) String description,
-            @Schema(description = "Re-pins to this flow's current version") String flow, ObjectNode config,
+            @Schema(description = "Re-pins to this flow's current version") String flow,
+            @Schema(description = "As on create; needs flow") String flowVersion, ObjectNode config,
             ObjectNode metadata) {
     }
 
