@@ -156,7 +156,7 @@ class DashboardTest {
                 + "services just started, %d ms from page load to first view on the warm stack%n", loaded,
                 firstView, warmView);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Debug", "Registry",
-                "MCP servers", "Webapps", "Runs");
+                "MCP servers", "Webapps", "Runs", "Flows");
         assertThat(visible("[data-count='connected']").getText()).isEqualTo("1");
         screenshot("gateways");
 
@@ -314,6 +314,29 @@ class DashboardTest {
         screenshot("mcp");
     }
 
+    /** The Flows view: the editor checks as one types (every problem with its line), saves, and draws the flow. */
+    @Test
+    @Order(7)
+    void aFlowIsWrittenCheckedAndSavedInTheEditor() throws Exception {
+        open("flows");
+        visible("#flow-rows tr[data-name='document-review']");
+        String name = "e2e-flow-" + System.currentTimeMillis() % 100000;
+        var editor = visible("#flow-source");
+        editor.sendKeys("name: " + name + "\nexecutors:\n  - id: first\n    type: teleport\n");
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("flow-check"), "line 4"));
+        editor.clear();
+        editor.sendKeys("name: " + name + "\nrouting_policy: sequential\nexecutors:\n  - id: draft\n    type: llm\n"
+                + "    model: claude-haiku-4-5\n    prompt: hi\n  - id: polish\n    type: llm\n"
+                + "    model: claude-haiku-4-5\n    prompt: again\n");
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("flow-check"), "Valid: " + name));
+        click("#flow-save");
+        visible("#flow-rows tr[data-name='" + name + "']");
+        visible("#flow-graph g.node[data-executor='polish']");
+        assertThat(visible("#flow-versions").getText()).contains("v1");
+        assertThat(visible("#flow-source-view").getText()).contains("id: draft");
+        screenshot("flows");
+    }
+
     @Test
     @Order(8)
     void theRunExplorerTravelsThroughCheckpointsForksAndCancels() throws Exception {
@@ -431,21 +454,22 @@ class DashboardTest {
         String developer = stack.key("developer");
 
         signIn(viewer);
-        assertThat(nav()).containsExactly("Runs");
+        assertThat(nav()).containsExactly("Runs", "Flows");
         open("gateways");
         waiting(10).until(ExpectedConditions.urlContains("#/runs"));
         visible("#run-rows tr");
         assertThat(all("#run-fork")).isEmpty();
 
         signIn(operator);
-        assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs");
+        assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs",
+                "Flows");
         visible("#gw-rows tr[data-id='local']");
         assertThat(all("#gw-form")).isEmpty();
         assertThat(all("#gw-rows button[data-act='edit'], #gw-rows button[data-act='delete']")).isEmpty();
         assertThat(all("#gw-rows button[data-act='test']")).isNotEmpty();
 
         signIn(developer);
-        assertThat(nav()).containsExactly("Debug", "Runs");
+        assertThat(nav()).containsExactly("Debug", "Runs", "Flows");
         open("runs");
         new Select(visible("#gateway-select")).getOptions().forEach(o -> assertThat(o.getAttribute("value"))
                 .isEqualTo("local"));

@@ -28,17 +28,19 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, { method = 'GET', body } = {}) {
+async function api(path, { method = 'GET', body, text, type = 'application/json' } = {}) {
   const headers = { Authorization: `Bearer ${state.key}`, Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // a JSON value, or text sent as it is (a flow's YAML) with its own media type
+  const payload = text !== undefined ? text : body === undefined ? undefined : JSON.stringify(body);
+  if (payload !== undefined) headers['Content-Type'] = type;
+  const res = await fetch(path, { method, headers, body: payload });
   if (res.status === 401) {
     signOut('Your key was not accepted.');
     throw new ApiError(401, null);
   }
-  const text = await res.text();
-  const data = text && (res.headers.get('content-type') || '').includes('json') ? JSON.parse(text) : text;
-  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { detail: text });
+  const answer = await res.text();
+  const data = answer && (res.headers.get('content-type') || '').includes('json') ? JSON.parse(answer) : answer;
+  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { detail: answer });
   return { data, next: res.headers.get('Forge-Next-Cursor'), link: res.headers.get('Link') };
 }
 const get = async (path) => (await api(path)).data;
@@ -143,6 +145,7 @@ const VIEWS = {
   mcp: { title: 'MCP servers', roles: ['admin'], gateway: true, render: mcpView },
   webapps: { title: 'Webapps', roles: INFRA, render: webappsView },
   runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
+  flows: { title: 'Flows', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: flowsView },
 };
 const can = (view) => VIEWS[view].roles.includes(state.me?.role);
 const isAdmin = () => state.me?.role === 'admin';
@@ -815,9 +818,9 @@ async function webappsView(el) {
 
 // ---- Runs explorer ----------------------------------------------------------------------------------------------------
 
-function graphSvg(edges) {
-  if (!edges.length) return '<p class="muted">No messages between executors.</p>';
-  const names = [];
+function graphSvg(edges, { id = 'run-graph', label = 'Communication graph', showCounts = true, nodes: only = [] } = {}) {
+  if (!edges.length && !only.length) return '<p class="muted">No messages between executors.</p>';
+  const names = [...only];
   edges.forEach((e) => [e.from, e.to].forEach((n) => { if (n && !names.includes(n)) names.push(n); }));
   const w = 640;
   const h = Math.max(160, 60 * Math.ceil(names.length / 2) + 60);
@@ -836,13 +839,109 @@ function graphSvg(edges) {
     const ex = x2 - ((x2 - x1) / len) * 34;
     const ey = y2 - ((y2 - y1) / len) * 18;
     return `<line x1="${x1}" y1="${y1}" x2="${ex}" y2="${ey}" stroke="#64748b" stroke-width="1.5" marker-end="url(#arrow)"/>
-      <text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" fill="#475467">${n}</text>`;
+      ${showCounts ? `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" fill="#475467">${n}</text>` : ''}`;
   }).join('');
   const nodes = names.map((n) => `<g class="node" data-executor="${esc(n)}"><rect x="${pos[n][0] - 56}" y="${pos[n][1] - 14}" width="112" height="28" rx="8" fill="#eef3ff" stroke="#2f5bd3"/>
     <text x="${pos[n][0]}" y="${pos[n][1] + 4}" text-anchor="middle">${esc(n.length > 16 ? `${n.slice(0, 15)}…` : n)}</text></g>`).join('');
-  return `<svg id="run-graph" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" class="chart" role="img" aria-label="Communication graph">
+  return `<svg id="${id}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" class="chart" role="img" aria-label="${esc(label)}">
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#64748b"/></marker></defs>
     ${lines}${nodes}</svg>`;
+}
+
+// ---- Flows ------------------------------------------------------------------------------------------------------------
+
+/** A flow's executors and how they connect: targets for message_driven flows, the listed order for sequential ones. */
+function flowEdges(flow) {
+  const ex = flow.executors || [];
+  if (flow.routing_policy === 'sequential') return ex.slice(1).map((e, i) => ({ from: ex[i].id, to: e.id }));
+  return ex.flatMap((e) => (e.targets || []).map((t) => ({ from: e.id, to: t })));
+}
+
+async function flowsView(el, params) {
+  const base = `/v1/gateways/${encodeURIComponent(state.gateway)}/api/v1/flows`;
+  const writer = ['admin', 'developer'].includes(state.me?.role);
+  el.innerHTML = `<table><thead><tr><th>Flow</th><th>Origin</th><th>Version</th><th>Executors</th><th>Updated</th></tr></thead>
+      <tbody id="flow-rows"></tbody></table>
+    <div id="flow-detail"></div>
+    ${writer ? `<h3 id="flow-editor-title">New flow</h3>
+    <form id="flow-editor"><textarea id="flow-source" rows="16" spellcheck="false" aria-label="Flow YAML"
+      placeholder="name: my-flow&#10;executors:&#10;  - id: answer&#10;    type: llm&#10;    model: claude-haiku-4-5"></textarea>
+      <div id="flow-check" role="status" class="muted">Type a flow's YAML; it is checked as you type.</div>
+      <div id="flow-problem"></div>
+      <button class="primary" id="flow-save">Save</button></form>` : ''}`;
+  let flows = [];
+  const refresh = async () => {
+    flows = await get(base);
+    $('#flow-rows', el).innerHTML = flows.map((f) => `<tr data-name="${esc(f.name)}" class="clickable"><td>${esc(f.name)}</td>
+      <td>${badge(f.origin)}</td><td><code>${esc((f.version || '').slice(0, 12))}</code>${f.version_number ? ` (v${f.version_number})` : ''}</td>
+      <td>${(f.executors || []).length}</td><td>${stamp(f.updated_at)}</td></tr>`).join('')
+      || '<tr><td colspan="5" class="muted">No flows.</td></tr>';
+  };
+  const show = async (name) => {
+    const out = $('#flow-detail', el);
+    try {
+      const path = `${base}/${encodeURIComponent(name)}`;
+      const [flow, versions] = await Promise.all([get(path), get(`${path}/versions`)]);
+      const current = versions.find((v) => v.current) || versions[0];
+      const source = current ? await get(`${path}/versions/${encodeURIComponent(current.version)}/source`) : '';
+      out.innerHTML = `<h3>${esc(flow.name)} ${badge(flow.origin)}</h3><p class="muted">${esc(flow.description || '')}</p>
+        ${graphSvg(flowEdges(flow), { id: 'flow-graph', label: `Flow ${flow.name}`, showCounts: false, nodes: (flow.executors || []).map((e) => e.id) })}
+        <table id="flow-versions"><thead><tr><th>Version</th><th>Hash</th><th>Saved</th><th></th></tr></thead><tbody>
+        ${versions.map((v) => `<tr><td>v${v.number}</td><td><code>${esc(v.version.slice(0, 12))}</code></td><td>${stamp(v.created_at)}</td><td>${v.current ? badge('current') : ''}</td></tr>`).join('')}</tbody></table>
+        <details open><summary>Source of the current version</summary><pre id="flow-source-view">${esc(source)}</pre></details>`;
+      if (writer && flow.origin === 'workspace') {
+        $('#flow-source', el).value = source;
+        $('#flow-editor-title', el).textContent = `Edit ${flow.name} (saving makes a new version)`;
+        check();
+      }
+    } catch (e) {
+      showProblem(out, e);
+    }
+  };
+  const check = debounce(400, async () => {
+    const text = $('#flow-source', el)?.value ?? '';
+    const out = $('#flow-check', el);
+    if (!text.trim()) {
+      out.className = 'muted';
+      out.textContent = 'Type a flow\'s YAML; it is checked as you type.';
+      return;
+    }
+    try {
+      const flow = (await api(`${base}/validate`, { method: 'POST', text, type: 'application/yaml' })).data;
+      out.className = 'ok';
+      out.textContent = `Valid: ${flow.name}, ${(flow.executors || []).length} executor(s).`;
+    } catch (e) {
+      out.className = 'problem';
+      const problems = e.problem?.problems || [];
+      out.innerHTML = problems.length
+        ? `<ul id="flow-problems">${problems.map((p) => `<li data-line="${p.line}">line ${p.line}${p.executor ? ` · ${esc(p.executor)}` : ''}: ${esc(p.message)}</li>`).join('')}</ul>`
+        : esc(e.message);
+    }
+  });
+  await refresh();
+  $('#flow-rows', el).addEventListener('click', (ev) => {
+    const name = ev.target.closest('tr')?.dataset.name;
+    if (name) show(name);
+  });
+  if (writer) {
+    $('#flow-source', el).addEventListener('input', check);
+    $('#flow-editor', el).addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const text = $('#flow-source', el).value;
+      const name = (text.match(/^name:\s*["']?([a-z0-9][a-z0-9_-]*)/m) || [])[1];
+      const own = flows.find((f) => f.name === name && f.origin === 'workspace');
+      try {
+        const saved = (await api(own ? `${base}/${encodeURIComponent(name)}` : base,
+          { method: own ? 'PUT' : 'POST', text, type: 'application/yaml' })).data;
+        $('#flow-problem', el).innerHTML = '';
+        await refresh();
+        await show(saved.name);
+      } catch (e) {
+        showProblem($('#flow-problem', el), e);
+      }
+    });
+  }
+  if (params.get('flow')) await show(params.get('flow'));
 }
 
 async function runsView(el, params) {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -551,6 +552,20 @@ class InfraMonitorTest {
                 .statusCode(422);
         given().get("/v1/gateways/offline/api/v1/runs").then().statusCode(503);
         given().get("/v1/gateways/nope/api/v1/runs").then().statusCode(404);
+        // a flow made and changed through the monitor (the dashboard's editor), its YAML read back
+        String flowName = "proxied-" + System.nanoTime() % 100000;
+        String yaml = "name: " + flowName + "\nexecutors:\n  - id: only\n    type: llm\n    model: claude-haiku-4-5\n"
+                + "    prompt: hi\n";
+        given().spec(as(keys.get("developer"))).contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .post("/v1/gateways/a/api/v1/flows").then().statusCode(201);
+        String version = given().spec(as(keys.get("developer"))).contentType("application/yaml")
+                .body(yaml.replace("hi", "hello").getBytes(StandardCharsets.UTF_8))
+                .put("/v1/gateways/a/api/v1/flows/" + flowName).then().statusCode(200)
+                .body("version_number", Matchers.equalTo(2)).extract().path("version");
+        given().spec(as(keys.get("viewer"))).get("/v1/gateways/a/api/v1/flows/" + flowName + "/versions/" + version
+                + "/source").then().statusCode(200).contentType(Matchers.startsWith("application/yaml"))
+                .body(Matchers.containsString("prompt: hello"));
 
         given().spec(as("not-a-key-at-all-0000")).get("/v1/gateways").then().statusCode(401)
                 .header("WWW-Authenticate", "Bearer");

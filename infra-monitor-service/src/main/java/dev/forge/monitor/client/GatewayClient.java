@@ -85,7 +85,8 @@ public class GatewayClient {
     public Uni<Forwarded> forward(GatewayTarget gateway, String method, String pathAndQuery, byte[] body,
             String contentType, String authorization) {
         var request = HttpRequest.newBuilder(URI.create(gateway.url() + pathAndQuery)).timeout(timeout)
-                .header("Accept", "application/json")
+                // JSON where the gateway has it; a flow's source is YAML only
+                .header("Accept", "application/json, */*;q=0.5")
                 .method(method, body == null || body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null && body != null && body.length > 0) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
@@ -58,6 +59,14 @@ public class GatewayProxyResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         return forward(id, "POST", path, uri, body, contentType, authorization);
+    }
+
+    @Operation(operationId = "proxyGatewayPut", summary = "PUT to a watched gateway's API with its stored token")
+    @PUT
+    public Uni<Response> put(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        return forward(id, "PUT", path, uri, body, contentType, authorization);
     }
 
     @Operation(operationId = "proxyGatewayDelete", summary = "DELETE on a watched gateway's API with its stored token")
