@@ -40,7 +40,13 @@ public final class OnVertxContext {
             return Uni.createFrom().emitter(emitter -> {
                 Context own = VertxContext.createNewDuplicatedContext(current);
                 VertxContextSafetyToggle.setContextSafe(own, true);
-                own.runOnContext(x -> work.get().subscribe().with(emitter::complete, emitter::fail));
+                own.runOnContext(x -> {
+                    try {
+                        work.get().subscribe().with(emitter::complete, emitter::fail);
+                    } catch (RuntimeException e) {
+                        emitter.fail(e);
+                    }
+                });
             });
         });
     }

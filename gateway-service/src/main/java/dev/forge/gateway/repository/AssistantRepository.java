@@ -127,12 +127,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         var node = JsonNodeFactory.instance.objectNode();
         node.put("id", a.id.toString());
         node.put("workspace_id", a.workspaceId);
-        node.put("name", a.name);
-        node.put("description", a.description);
-        node.putObject("flow").put("name", a.flowName).put("version", a.flowVersion)
-                .put("follows_latest", a.flowFollowsLatest);
-        node.set("config", Rows.json(a.config, "config"));
-        node.set("metadata", Rows.json(a.metadata, "metadata"));
+        a.writeTo(node);
         node.put("version", a.version);
         Rows.time(node, "created_at", a.createdAt);
         Rows.time(node, "updated_at", a.updatedAt);
@@ -143,12 +138,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         var node = JsonNodeFactory.instance.objectNode();
         node.put("assistant_id", v.assistantId.toString());
         node.put("version", v.version);
-        node.put("name", v.name);
-        node.put("description", v.description);
-        node.putObject("flow").put("name", v.flowName).put("version", v.flowVersion)
-                .put("follows_latest", v.flowFollowsLatest);
-        node.set("config", Rows.json(v.config, "config"));
-        node.set("metadata", Rows.json(v.metadata, "metadata"));
+        v.writeTo(node);
         Rows.time(node, "created_at", v.createdAt);
         return node;
     }
