@@ -56,10 +56,11 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
         a.config = config.toString();
         a.metadata = metadata.toString();
         a.version = 1;
-        // refreshed after the insert for the database's created_at and updated_at: Hibernate Reactive 3 fails to read
-        // generated columns back from INSERT … RETURNING (ArrayIndexOutOfBoundsException in ReactiveValuesResultSet)
-        return OnVertxContext.isolated(() -> Panache.withTransaction(() -> persistAndFlush(a)
-                .flatMap(x -> Panache.getSession().flatMap(session -> session.refresh(a)))
+        // the timestamps are set here, not by the columns' defaults: Hibernate Reactive 3 fails to read generated
+        // columns back from INSERT … RETURNING (ArrayIndexOutOfBoundsException in ReactiveValuesResultSet)
+        a.createdAt = OffsetDateTime.now();
+        a.updatedAt = a.createdAt;
+        return OnVertxContext.isolated(() -> Panache.withTransaction(() -> persist(a)
                 .flatMap(x -> versions.record(a)).replaceWith(a))).map(AssistantRepository::view);
     }
 

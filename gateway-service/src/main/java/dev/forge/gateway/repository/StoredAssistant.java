@@ -25,10 +25,10 @@ public class StoredAssistant extends AssistantDefinition {
     @Column(nullable = false)
     public int version;
 
-    // the database's clock, set on insert
-    @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
+    // set by the repository when it writes the row (an insert does not read generated columns back)
+    @Column(name = "created_at", nullable = false, updatable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "updated_at", nullable = false, insertable = false)
+    @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 }

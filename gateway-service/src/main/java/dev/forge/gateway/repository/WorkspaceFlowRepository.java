@@ -65,9 +65,9 @@ public class WorkspaceFlowRepository implements PanacheRepositoryBase<StoredFlow
                                 flow.workspaceId = workspace;
                                 flow.name = name;
                                 flow.currentVersion = version;
-                                // flushed and read back for the database's timestamps
+                                flow.createdAt = OffsetDateTime.now();
+                                flow.updatedAt = flow.createdAt;
                                 return persist(flow).flatMap(x -> addVersion(session, flow, version, 1))
-                                        .flatMap(v -> session.flush()).flatMap(x -> session.refresh(flow))
                                         .map(x -> Optional.of(new Saved(flow, 1, true)));
                             }
                             if (existing == null) {
