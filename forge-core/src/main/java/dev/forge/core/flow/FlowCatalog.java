@@ -5,11 +5,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.forge.core.config.FlowsConfig;
 import io.quarkus.runtime.Startup;
@@ -30,13 +33,18 @@ public class FlowCatalog {
 
     private final Pool pool;
     private final Map<String, FlowBlueprint> current;
-    private final Map<String, FlowBlueprint> byVersion = new ConcurrentHashMap<>();
+    /** System flows by version: always here. */
+    private final Map<String, FlowBlueprint> systemByVersion;
+    /** Other versions loaded on demand, bounded: workspaces may save any number of versions. */
+    private final Cache<String, FlowBlueprint> loaded;
 
     public FlowCatalog(Pool pool, FlowsConfig config) {
         this.pool = pool;
         var dirs = config.dirs().stream().map(d -> Path.of(d).toAbsolutePath().normalize()).toList();
         this.current = Map.copyOf(FlowLoader.loadDirectories(dirs));
-        current.values().forEach(f -> byVersion.put(key(f.name(), f.version()), f));
+        this.systemByVersion = current.values().stream().collect(Collectors.toUnmodifiableMap(
+                f -> key(f.name(), f.version()), f -> f));
+        this.loaded = Caffeine.newBuilder().maximumSize(config.versionCacheSize()).build();
         LOG.infof("Loaded %d flow(s) from %s: %s", current.size(), dirs, current.keySet());
     }
 
@@ -61,7 +69,10 @@ public class FlowCatalog {
 
     /** A pinned version: from memory, else from {@code flow_versions} (a version an earlier deployment loaded). */
     public Uni<FlowBlueprint> resolve(String name, String version) {
-        var cached = byVersion.get(key(name, version));
+        var cached = systemByVersion.get(key(name, version));
+        if (cached == null) {
+            cached = loaded.getIfPresent(key(name, version));
+        }
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
@@ -73,9 +84,15 @@ public class FlowCatalog {
                     }
                     var flow = FlowLoader.load("flow_versions:" + name + "@" + version,
                             rows.iterator().next().getString("source"));
-                    byVersion.put(key(name, version), flow);
+                    loaded.put(key(name, version), flow);
                     return flow;
                 });
+    }
+
+    /** How many versions loaded on demand are held now (at most {@code forge.flows.version-cache-size}). */
+    public long loadedVersions() {
+        loaded.cleanUp();
+        return loaded.estimatedSize();
     }
 
     private static String key(String name, String version) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.forge.core.flow.FlowCatalog;
 import dev.forge.gateway.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -34,6 +36,9 @@ class FlowApiTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    FlowCatalog catalog;
 
     @BeforeEach
     void auth() {
@@ -136,6 +141,25 @@ class FlowApiTest {
         given().spec(other).contentType(YAML).body(flow(name, "Theirs:")).post("/v1/flows").then().statusCode(201);
         given().spec(other).contentType(ContentType.JSON).body("{\"name\": \"x\", \"flow\": \"" + name
                 + "\", \"flow_version\": \"" + v1 + "\"}").post("/v1/assistants").then().statusCode(422);
+    }
+
+    /** Versions loaded from PostgreSQL stay parsed in memory up to a bound; older ones are parsed again on demand. */
+    @Test
+    void loadedVersionsStayBoundedAndEvictedOnesLoadAgain() {
+        String name = "many-versions-" + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(YAML).body(flow(name, "Version 0:")).post("/v1/flows").then().statusCode(201);
+        var versions = new ArrayList<String>();
+        for (int i = 1; i <= 12; i++) {
+            versions.add(given().contentType(YAML).body(flow(name, "Version " + i + ":")).put("/v1/flows/" + name)
+                    .then().statusCode(200).extract().path("version"));
+        }
+        // each source read resolves its version through the catalog, as a run pinning it would
+        for (String version : versions) {
+            given().get("/v1/flows/" + name + "/versions/" + version + "/source").then().statusCode(200);
+        }
+        assertThat(catalog.loadedVersions()).isLessThanOrEqualTo(8);
+        given().get("/v1/flows/" + name + "/versions/" + versions.get(0) + "/source").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("Version 1:"));
     }
 
     @Test
