@@ -46,6 +46,13 @@ public class WorkspaceFlowRepository implements PanacheRepositoryBase<StoredFlow
                 .setParameter(1, workspace).setParameter(2, name).getResultList())));
     }
 
+    /** Whether the workspace saved this version of its flow. */
+    public Uni<Boolean> hasVersion(String workspace, String name, String version) {
+        return OnVertxContext.isolated(() -> Panache.withSession(() -> Panache.getSession().flatMap(session -> session
+                .find(StoredFlowVersion.class, new StoredFlowVersion.Key(workspace, name, version)))))
+                .map(found -> found != null);
+    }
+
     /**
      * Makes {@code version} the flow's current one, recording its source; creates the flow when {@code create}, else
      * the flow must exist (empty answer otherwise). A source saved before becomes current again under its number. The

@@ -89,9 +89,8 @@ public class AssistantService {
                     return null;
                 });
             }
-            return flows.list(workspace).map(known -> {
-                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: "
-                        + known.stream().map(f -> f.get("name").asText()).toList() + ")");
+            return flows.names(workspace).map(known -> {
+                req.error("'flow' names unknown flow '" + flowName.get() + "' (known: " + known + ")");
                 return null;
             });
         });

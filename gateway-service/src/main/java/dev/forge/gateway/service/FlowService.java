@@ -18,6 +18,7 @@ import dev.forge.core.flow.FlowCatalog;
 import dev.forge.core.flow.FlowLoader;
 import dev.forge.core.flow.FlowProblem;
 import dev.forge.core.flow.ModelRoutes;
+import dev.forge.gateway.repository.StoredFlow;
 import dev.forge.gateway.repository.WorkspaceFlowRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -99,13 +100,7 @@ public class FlowService {
      * Assistants pin what this answers.
      */
     public Uni<Optional<FlowBlueprint>> resolveCurrent(String workspace, String name) {
-        var system = catalog.current(name);
-        if (system.isPresent()) {
-            return Uni.createFrom().item(system);
-        }
-        return flows.find(workspace, name).flatMap(stored -> stored.isEmpty()
-                ? Uni.createFrom().item(Optional.<FlowBlueprint>empty())
-                : catalog.resolve(name, stored.get().currentVersion).map(Optional::of));
+        return lookup(workspace, name).map(found -> found.map(Found::flow));
     }
 
     /**
@@ -117,20 +112,39 @@ public class FlowService {
             return catalog.resolve(name, version).map(Optional::of)
                     .onFailure(IllegalStateException.class).recoverWithItem(Optional.empty());
         }
-        return flows.versions(workspace, name).flatMap(list -> list.stream().anyMatch(v -> v.version.equals(version))
+        return flows.hasVersion(workspace, name, version).flatMap(saved -> saved
                 ? catalog.resolve(name, version).map(Optional::of)
                 : Uni.createFrom().item(Optional.<FlowBlueprint>empty()));
     }
 
-    private Uni<Optional<ObjectNode>> current(String workspace, String name) {
+    /** The names a workspace can use: the system flows' and its own, sorted. */
+    public Uni<List<String>> names(String workspace) {
+        return flows.all(workspace).map(own -> {
+            var names = new ArrayList<String>();
+            catalog.all().forEach(f -> names.add(f.name()));
+            own.forEach(f -> names.add(f.name));
+            return names.stream().sorted().toList();
+        });
+    }
+
+    /** A flow at its current version, with the workspace's row when it is the workspace's own. */
+    private record Found(FlowBlueprint flow, StoredFlow stored) {
+    }
+
+    private Uni<Optional<Found>> lookup(String workspace, String name) {
         var system = catalog.current(name);
         if (system.isPresent()) {
-            return Uni.createFrom().item(Optional.of(FlowViews.flow(system.get(), "system", null, null)));
+            return Uni.createFrom().item(Optional.of(new Found(system.get(), null)));
         }
         return flows.find(workspace, name).flatMap(stored -> stored.isEmpty()
-                ? Uni.createFrom().item(Optional.<ObjectNode>empty())
+                ? Uni.createFrom().item(Optional.<Found>empty())
                 : catalog.resolve(name, stored.get().currentVersion)
-                        .map(f -> Optional.of(FlowViews.flow(f, "workspace", stored.get(), null))));
+                        .map(f -> Optional.of(new Found(f, stored.get()))));
+    }
+
+    private Uni<Optional<ObjectNode>> current(String workspace, String name) {
+        return lookup(workspace, name).map(found -> found.map(f -> FlowViews.flow(f.flow(),
+                f.stored() == null ? "system" : "workspace", f.stored(), null)));
     }
 
     /** Newest first; a system flow has the one version loaded from its file. */
@@ -162,12 +176,8 @@ public class FlowService {
             }
             return Uni.createFrom().item(system.get().source());
         }
-        return flows.versions(workspace, name).flatMap(list -> {
-            if (list.stream().noneMatch(v -> v.version.equals(version))) {
-                throw ApiProblem.notFound("flow version", name + "@" + version);
-            }
-            return catalog.resolve(name, version).map(FlowBlueprint::source);
-        });
+        return resolveVersion(workspace, name, version).map(found -> found
+                .orElseThrow(() -> ApiProblem.notFound("flow version", name + "@" + version)).source());
     }
 
     /** Deletes the workspace's flow; 409 while an assistant or an unfinished run of the workspace uses it. */
