@@ -250,13 +250,13 @@ public final class ReliabilitySuite {
                 + "ANY($1) GROUP BY run_id HAVING count(*) <> 4 OR count(DISTINCT step_index) <> 4) x", (Object) ids)
                 .getLong(0);
         long resumed = one("SELECT count(DISTINCT run_id) FROM events WHERE run_id = ANY($1) AND type = "
-                + "'run.resumed'", (Object) ids).getLong(0);
+                + "'run.recovered'", (Object) ids).getLong(0);
         // a step that started twice: allowed only in a resumed run, and at most one step per resumed run
         long repeatedSteps = one("SELECT count(*) FROM (SELECT run_id, payload->>'step' FROM events WHERE run_id = "
                 + "ANY($1) AND type = 'step.started' GROUP BY 1, 2 HAVING count(*) > 1) x", (Object) ids).getLong(0);
         long repeatedOutsideResumed = one("SELECT count(*) FROM (SELECT e.run_id FROM events e WHERE e.run_id = "
                 + "ANY($1) AND e.type = 'step.started' GROUP BY e.run_id, e.payload->>'step' HAVING count(*) > 1) x "
-                + "WHERE NOT EXISTS (SELECT 1 FROM events r WHERE r.run_id = x.run_id AND r.type = 'run.resumed')",
+                + "WHERE NOT EXISTS (SELECT 1 FROM events r WHERE r.run_id = x.run_id AND r.type = 'run.recovered')",
                 (Object) ids).getLong(0);
         long ok = succeeded(runs);
         survivor.destroy();

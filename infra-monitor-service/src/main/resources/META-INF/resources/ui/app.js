@@ -145,6 +145,7 @@ const VIEWS = {
   mcp: { title: 'MCP servers', roles: ['admin'], gateway: true, render: mcpView },
   webapps: { title: 'Webapps', roles: INFRA, render: webappsView },
   runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
+  waiting: { title: 'Waiting for input', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: waitingView },
   flows: { title: 'Flows', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: flowsView },
 };
 const can = (view) => VIEWS[view].roles.includes(state.me?.role);
@@ -986,8 +987,9 @@ async function runsView(el, params) {
           ${canAct() && at ? `<button id="run-fork" class="primary">Fork from step ${at.step_index}</button>` : ''}
           ${state.me.role === 'admin' || state.me.role === 'developer' ? `<a href="#/debug?run=${esc(run.id)}">Debug context</a>` : ''}</div>
         <div id="run-problem"></div>
+        ${run.status === 'interrupted' && run.interrupt ? questionPanel(run.interrupt, canAct()) : ''}
         <h3>Timeline</h3><ol class="timeline" id="run-timeline">${checkpoints.map((c) => `<li data-step="${c.step_index}" class="clickable ${c.step_index === selected ? 'selected' : ''}">
-          <strong>${c.step_index}</strong> ${esc(c.metadata?.executor ?? 'start')} <span class="muted">${esc(c.metadata?.type ?? '')}
+          <strong>${c.step_index}</strong> ${esc(checkpointLabel(c.metadata))} <span class="muted">${esc(c.metadata?.type ?? '')}
           ${c.metadata?.duration_ms != null ? `· ${c.metadata.duration_ms} ms` : ''} · ${time(c.created_at)}</span></li>`).join('') || '<li class="muted">No checkpoints yet.</li>'}</ol>
         <h3>State at step ${esc(selected ?? '–')}</h3><div id="run-state">${at ? json(at.state) : '<p class="muted">–</p>'}</div>
         <h3>Communication graph</h3>${graphSvg(graph)}
@@ -996,6 +998,20 @@ async function runsView(el, params) {
       $('#run-timeline', out).addEventListener('click', (ev) => {
         const li = ev.target.closest('li[data-step]');
         if (li) detail(id, Number(li.dataset.step));
+      });
+      $('#answer-form', out)?.addEventListener('submit', async (ev) => {
+        ev.preventDefault();
+        const submitter = ev.submitter?.id;
+        try {
+          if (submitter === 'answer-reject') {
+            const reason = $('#answer-reason', out).value.trim();
+            await api(`${base}/runs/${id}/reject`, { method: 'POST', body: reason ? { reason } : {} });
+          } else {
+            await api(`${base}/runs/${id}/resume`, { method: 'POST', body: answerBody(run.interrupt, ev.target) });
+          }
+          await detail(id);
+          await list(false);
+        } catch (e) { showProblem($('#answer-problem', out), e); }
       });
       $('#run-cancel', out)?.addEventListener('click', async () => {
         try {
@@ -1032,6 +1048,84 @@ async function runsView(el, params) {
   });
   await list(false);
   if (params.get('run')) await detail(params.get('run'));
+}
+
+// ---- Human in the loop ---------------------------------------------------------------------------------------------------
+
+function checkpointLabel(m) {
+  if (m?.executor) return m.executor;
+  if (m?.kind === 'interrupt') return `waiting at ${m.waiting_on} (${m.interrupt})`;
+  if (m?.kind === 'resume') return `answered at ${m.waited_on}${m.goto ? ` → ${m.goto}` : ''}`;
+  if (m?.kind === 'interrupt_timeout') return `no answer at ${m.waited_on}: timed out`;
+  return m?.kind === 'fork' ? 'fork' : 'start';
+}
+
+// one field per property of an object schema (boolean, enum, number, string); anything else is answered as JSON
+function schemaFields(schema) {
+  const props = schema?.type === 'object' && schema.properties ? Object.entries(schema.properties) : null;
+  if (!props || props.some(([, p]) => !['boolean', 'string', 'number', 'integer'].includes(p.type))) {
+    return `<label>Answer (JSON) <textarea name="__json" rows="4" spellcheck="false">${schema ? '' : 'null'}</textarea></label>`;
+  }
+  const required = schema.required || [];
+  return props.map(([name, p]) => {
+    const label = `${esc(name)}${required.includes(name) ? ' *' : ''}${p.description ? ` <span class="muted">${esc(p.description)}</span>` : ''}`;
+    if (p.type === 'boolean') return `<label class="check"><input type="checkbox" name="${esc(name)}" data-type="boolean"> ${label}</label>`;
+    if (p.enum) return `<label>${label} <select name="${esc(name)}" data-type="${esc(p.type)}"><option value=""></option>${p.enum.map((v) => `<option>${esc(v)}</option>`).join('')}</select></label>`;
+    if (p.type !== 'string') return `<label>${label} <input type="number" name="${esc(name)}" data-type="${esc(p.type)}" ${p.type === 'integer' ? 'step="1"' : 'step="any"'}></label>`;
+    return `<label>${label} <textarea name="${esc(name)}" data-type="string" rows="2" ${p.maxLength ? `maxlength="${p.maxLength}"` : ''}></textarea></label>`;
+  }).join('');
+}
+
+function questionPanel(q, act) {
+  const human = q.kind === 'human';
+  return `<section class="panel question" id="run-question"><h3>Waiting for input at ${esc(q.executor)}</h3>
+    <p id="question-text">${esc(q.question)}</p>
+    <p class="muted">Since ${stamp(q.since)}${q.deadline ? ` · answer by ${stamp(q.deadline)} (then ${esc(q.on_timeout || 'fail')})` : ' · no deadline'}</p>
+    ${act ? `<form id="answer-form">${human ? schemaFields(q.schema) : ''}
+      <details><summary>Edit state before going on</summary>
+        <label>State edit (JSON: {"input": {…}, "outputs": {"executor": …}}) <textarea name="__state" rows="4" spellcheck="false"></textarea></label></details>
+      <label>Reason (for reject) <input id="answer-reason" maxlength="2000"></label>
+      <div class="toolbar"><button class="primary" id="answer-send">${human ? 'Send answer' : 'Approve and continue'}</button>
+        <button class="danger" id="answer-reject">Reject</button></div>
+      <div id="answer-problem"></div></form>` : '<p class="muted">Your role can read the question but not answer it.</p>'}</section>`;
+}
+
+function answerBody(q, form) {
+  const body = {};
+  if (q.kind === 'human') {
+    if (form.__json) {
+      body.value = JSON.parse(form.__json.value || 'null');
+    } else {
+      body.value = {};
+      form.querySelectorAll('[data-type]').forEach((f) => {
+        if (f.dataset.type === 'boolean') body.value[f.name] = f.checked;
+        else if (f.value !== '') body.value[f.name] = f.dataset.type === 'string' ? f.value : Number(f.value);
+      });
+    }
+  }
+  if (form.__state.value.trim()) body.state = JSON.parse(form.__state.value);
+  return body;
+}
+
+async function waitingView(el) {
+  const base = `/v1/gateways/${encodeURIComponent(state.gateway)}/api/v1`;
+  el.innerHTML = `<p class="muted">Runs that stopped for a person. They hold no worker slot while they wait.</p>
+    <table><thead><tr><th>Run</th><th>Flow</th><th>At</th><th>Question</th><th>Since</th><th>Answer by</th></tr></thead>
+    <tbody id="waiting-rows"></tbody></table><p class="muted" id="waiting-count"></p>`;
+  const load = async () => {
+    const runs = await get(`${base}/runs?status=interrupted&limit=200`);
+    $('#waiting-rows', el).innerHTML = runs.map((r) => `<tr class="clickable" data-run="${esc(r.id)}"><td>${esc(r.id.slice(0, 8))}</td>
+      <td>${esc(r.flow?.name)}</td><td>${esc(r.interrupt?.executor)} <span class="muted">${esc(r.interrupt?.kind)}</span></td>
+      <td>${esc(r.interrupt?.question)}</td><td>${stamp(r.interrupt?.since)}</td><td>${stamp(r.interrupt?.deadline)}</td></tr>`).join('')
+      || '<tr><td colspan="6" class="muted">Nothing is waiting.</td></tr>';
+    $('#waiting-count', el).textContent = `${runs.length} run(s) waiting`;
+  };
+  $('#waiting-rows', el).addEventListener('click', (ev) => {
+    const row = ev.target.closest('tr[data-run]');
+    if (row) location.hash = `#/runs?run=${row.dataset.run}`;
+  });
+  await load();
+  every(el, 5000, () => load().catch(() => {}));
 }
 
 // ---- start -------------------------------------------------------------------------------------------------------------

@@ -33,6 +33,12 @@ public final class BlueprintFactory {
                         + byId.keySet() + ")");
             }
         });
+        for (var list : List.of(overrides.interruptBefore(), overrides.interruptAfter())) {
+            list.stream().filter(id -> !id.equals(RunOverrides.EVERY) && !byId.containsKey(id)).forEach(id ->
+                    problems.add((list == overrides.interruptBefore() ? "interrupt_before" : "interrupt_after")
+                            + " names unknown executor '" + id + "' (flow " + flow.name() + " has " + byId.keySet()
+                            + ")"));
+        }
         return problems;
     }
 
@@ -77,6 +83,12 @@ public final class BlueprintFactory {
             if (tools != null) {
                 copy = copy.withTools(tools);
             }
+            boolean before = named(overrides.interruptBefore(), e.id());
+            boolean after = named(overrides.interruptAfter(), e.id());
+            if (before || after) {
+                copy = copy.withInterrupts(new ExecutorSpec.Interrupts(before || e.interrupts().before(),
+                        after || e.interrupts().after()));
+            }
             // run parameters are model parameters; a tool executor's are its arguments, checked against a schema
             if (!overrides.parameters().isEmpty() && e.type() != ExecutorType.TOOL) {
                 var params = new LinkedHashMap<>(copy.parameters());
@@ -91,5 +103,9 @@ public final class BlueprintFactory {
                     overrides.maxTokens() != null ? overrides.maxTokens() : base.maxTokens());
         }
         return flow;
+    }
+
+    private static boolean named(List<String> ids, String id) {
+        return ids.contains(id) || ids.contains(RunOverrides.EVERY);
     }
 }

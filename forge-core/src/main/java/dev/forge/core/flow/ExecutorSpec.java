@@ -13,6 +13,8 @@ import java.util.Map;
  * toSession and message).
  *
  * @param memory long-term memory use of an llm executor, or null
+ * @param human the question a human executor asks, or null
+ * @param interrupts whether the run stops for a person before and/or after this executor
  * @param line 1-based line of the executor in its YAML file, for error messages
  */
 public record ExecutorSpec(
@@ -33,7 +35,14 @@ public record ExecutorSpec(
         String toSession,
         String message,
         MemorySpec memory,
+        HumanSpec human,
+        Interrupts interrupts,
         int line) {
+
+    /** {@code interrupt_before} / {@code interrupt_after}: the run waits for a person's go-ahead there. */
+    public record Interrupts(boolean before, boolean after) {
+        public static final Interrupts NONE = new Interrupts(false, false);
+    }
 
     public ExecutorSpec {
         tools = tools == null ? List.of() : List.copyOf(tools);
@@ -42,6 +51,7 @@ public record ExecutorSpec(
         // free-form values: null is allowed (Map.copyOf would refuse it)
         parameters = parameters == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        interrupts = interrupts == null ? Interrupts.NONE : interrupts;
     }
 
     /** Every executor this one can send a message to. */
@@ -54,26 +64,37 @@ public record ExecutorSpec(
             }
             return all.stream().distinct().toList();
         }
+        if (type == ExecutorType.HUMAN && human != null && human.onTimeoutTarget() != null) {
+            var all = new ArrayList<>(outputTo);
+            all.add(human.onTimeoutTarget());
+            return all.stream().distinct().toList();
+        }
         return outputTo;
     }
 
     public ExecutorSpec withModel(String newModel) {
         return new ExecutorSpec(id, type, newModel, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, channel, toSession, message, memory, line);
+                timeout, retries, parameters, channel, toSession, message, memory, human, interrupts, line);
     }
 
     public ExecutorSpec withTools(List<String> newTools) {
         return new ExecutorSpec(id, type, model, prompt, newTools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, parameters, channel, toSession, message, memory, line);
+                timeout, retries, parameters, channel, toSession, message, memory, human, interrupts, line);
     }
 
     public ExecutorSpec withLimits(Integer newMaxTokens, Duration newTimeout) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy,
-                newMaxTokens, newTimeout, retries, parameters, channel, toSession, message, memory, line);
+                newMaxTokens, newTimeout, retries, parameters, channel, toSession, message, memory, human,
+                interrupts, line);
     }
 
     public ExecutorSpec withParameters(Map<String, Object> newParameters) {
         return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
-                timeout, retries, newParameters, channel, toSession, message, memory, line);
+                timeout, retries, newParameters, channel, toSession, message, memory, human, interrupts, line);
+    }
+
+    public ExecutorSpec withInterrupts(Interrupts newInterrupts) {
+        return new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget, strategy, maxTokens,
+                timeout, retries, parameters, channel, toSession, message, memory, human, newInterrupts, line);
     }
 }

@@ -14,7 +14,9 @@ public enum ExecutorType {
     /** Waits for a message on a channel, up to its timeout. */
     WAIT("wait"),
     /** Calls one tool with templated arguments; its result is the output. */
-    TOOL("tool");
+    TOOL("tool"),
+    /** Asks a person a question and parks the run until the answer (or its timeout); the answer is the output. */
+    HUMAN("human");
 
     private final String yamlName;
 

@@ -27,6 +27,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.forge.core.json.JsonValues;
 import dev.forge.core.tool.BuiltinTools;
 
 /**
@@ -40,7 +43,8 @@ public final class FlowParser {
             "timeout", "max_tokens", "max_state_bytes");
     private static final Set<String> EXECUTOR_KEYS = Set.of("id", "type", "model", "prompt", "tools", "output_to",
             "routes", "strategy", "max_tokens", "timeout", "retries", "parameters", "description", "channel",
-            "to_session", "message", "tool", "arguments", "memory");
+            "to_session", "message", "tool", "arguments", "memory", "interrupt_before", "interrupt_after", "question",
+            "schema", "on_timeout");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)?$");
 
     private final String file;
@@ -260,8 +264,47 @@ public final class FlowParser {
             problem(line(map), id, "only tool executors take 'tool' and 'arguments' (an llm executor lists 'tools')");
         }
         MemorySpec memory = memory(fields.get("memory"), type, id);
+        HumanSpec human = human(fields, type, id);
+        var interrupts = new ExecutorSpec.Interrupts(flag(fields, "interrupt_before", id),
+                flag(fields, "interrupt_after", id));
         return Optional.of(new ExecutorSpec(id, type, model, prompt, tools, outputTo, routes, defaultTarget,
-                strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, memory, line(map)));
+                strategy, maxTokens, timeout, retries, parameters, channel, toSession, message, memory, human,
+                interrupts, line(map)));
+    }
+
+    /** {@code question}, {@code schema} and {@code on_timeout}, which only a human executor takes. */
+    private HumanSpec human(Map<String, Node> fields, ExecutorType type, String id) {
+        if (type != ExecutorType.HUMAN) {
+            for (String key : List.of("question", "schema", "on_timeout")) {
+                if (fields.containsKey(key)) {
+                    problem(line(fields.get(key)), id, "only human executors take '" + key + "'");
+                }
+            }
+            return null;
+        }
+        String question = string(fields, "question", id).orElse(null);
+        JsonNode schema = null;
+        if (fields.containsKey("schema")) {
+            if (fields.get("schema") instanceof MappingNode sm) {
+                schema = JsonValues.MAPPER.valueToTree(plainMap(sm));
+            } else {
+                problem(line(fields.get("schema")), id, "'schema' must be a mapping (a JSON Schema for the answer)");
+            }
+        }
+        String onTimeout = string(fields, "on_timeout", id).orElse(null);
+        return new HumanSpec(question, schema, onTimeout);
+    }
+
+    private boolean flag(Map<String, Node> fields, String key, String executorId) {
+        Node n = fields.get(key);
+        if (n == null) {
+            return false;
+        }
+        if (n instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
+            return (Boolean) typed(s);
+        }
+        problem(line(n), executorId, "'" + key + "' must be true or false");
+        return false;
     }
 
     /** {@code memory: {recall: k, store: output | none, scope: assistant | session | workspace}} on llm executors. */

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.forge.core.mcp.McpToolNames;
 import dev.forge.core.tool.BuiltinTools;
+import dev.forge.core.tool.JsonSchemas;
 
 /**
  * Graph and semantic rules of a flow: unique ids, targets exist, no cycles, every executor reachable from the
@@ -111,6 +112,7 @@ public final class FlowValidator {
                 forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
                 forbid(file, e, e.strategy() != null, "strategy", problems);
             }
+            case HUMAN -> checkHuman(flow, e, byId, problems);
             case WAIT -> {
                 forbid(file, e, e.model() != null, "model", problems);
                 forbid(file, e, e.toSession() != null, "to_session", problems);
@@ -127,6 +129,46 @@ public final class FlowValidator {
             forbid(file, e, e.toSession() != null, "to_session", problems);
             forbid(file, e, e.message() != null, "message", problems);
         }
+    }
+
+    private static void checkHuman(FlowBlueprint flow, ExecutorSpec e, Map<String, ExecutorSpec> byId,
+            List<FlowProblem> problems) {
+        String file = flow.file();
+        var human = e.human();
+        if (human == null || human.question() == null) {
+            problems.add(new FlowProblem(file, e.line(), e.id(), "human executor needs a 'question' (a template "
+                    + "such as \"Approve {{input.title}}?\")"));
+        }
+        if (human != null && human.answerSchema() != null) {
+            if (!human.answerSchema().isObject()) {
+                problems.add(new FlowProblem(file, e.line(), e.id(), "'schema' must be a JSON Schema object"));
+            } else {
+                JsonSchemas.unusable(human.answerSchema()).ifPresent(why -> problems.add(new FlowProblem(file,
+                        e.line(), e.id(), "'schema' is not a usable JSON Schema: " + why)));
+            }
+        }
+        if (human != null && human.onTimeout() != null) {
+            if (e.timeout() == null) {
+                problems.add(new FlowProblem(file, e.line(), e.id(), "'on_timeout' needs a 'timeout' (how long to "
+                        + "wait for the answer)"));
+            }
+            String target = human.onTimeoutTarget();
+            if (target != null && !byId.containsKey(target)) {
+                problems.add(new FlowProblem(file, e.line(), e.id(), "on_timeout target '" + target
+                        + "' is neither 'fail' nor an executor of this flow"));
+            } else if (target != null && target.equals(e.id())) {
+                problems.add(new FlowProblem(file, e.line(), e.id(), "on_timeout names itself"));
+            } else if (target != null && flow.routingPolicy() == RoutingPolicy.SEQUENTIAL) {
+                problems.add(new FlowProblem(file, e.line(), e.id(), "a sequential flow cannot branch: on_timeout "
+                        + "may only be 'fail' (use routing_policy: message_driven to route a timeout)"));
+            }
+        }
+        forbid(file, e, e.model() != null, "model", problems);
+        forbid(file, e, e.prompt() != null, "prompt", problems);
+        forbid(file, e, !e.tools().isEmpty(), "tools", problems);
+        forbid(file, e, !e.routes().isEmpty() || e.defaultTarget() != null, "routes", problems);
+        forbid(file, e, e.strategy() != null, "strategy", problems);
+        forbid(file, e, e.retries() != null, "retries", problems);
     }
 
     private static void forbid(String file, ExecutorSpec e, boolean present, String what, List<FlowProblem> problems) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param maxTokens max_tokens for every llm executor
  * @param timeout run timeout
  * @param parameters extra parameters merged into every executor's parameters (prompt templates see them)
+ * @param interruptBefore executor ids the run stops before for a person's go-ahead ({@code *}: every one)
+ * @param interruptAfter executor ids the run stops after ({@code *}: every one)
  */
 public record RunOverrides(
         String model,
@@ -22,9 +24,15 @@ public record RunOverrides(
         Map<String, List<String>> tools,
         Integer maxTokens,
         Duration timeout,
-        Map<String, Object> parameters) {
+        Map<String, Object> parameters,
+        List<String> interruptBefore,
+        List<String> interruptAfter) {
 
-    public static final RunOverrides NONE = new RunOverrides(null, Map.of(), Map.of(), null, null, Map.of());
+    /** In an interrupt list: every executor. */
+    public static final String EVERY = "*";
+
+    public static final RunOverrides NONE = new RunOverrides(null, Map.of(), Map.of(), null, null, Map.of(), List.of(),
+            List.of());
 
     public RunOverrides {
         models = models == null ? Map.of() : Map.copyOf(models);
@@ -32,10 +40,12 @@ public record RunOverrides(
         // parameters are free JSON: a null value is allowed (Map.copyOf would refuse it)
         parameters = parameters == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        interruptBefore = interruptBefore == null ? List.of() : List.copyOf(interruptBefore);
+        interruptAfter = interruptAfter == null ? List.of() : List.copyOf(interruptAfter);
     }
 
     public boolean isEmpty() {
         return model == null && models.isEmpty() && tools.isEmpty() && maxTokens == null && timeout == null
-                && parameters.isEmpty();
+                && parameters.isEmpty() && interruptBefore.isEmpty() && interruptAfter.isEmpty();
     }
 }

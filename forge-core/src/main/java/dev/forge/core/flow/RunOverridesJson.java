@@ -15,11 +15,12 @@ import dev.forge.core.json.JsonValues;
 /**
  * Reads run overrides from their JSON form:
  * {@code {"model": "...", "models": {"exec": "..."}, "tools": {"exec": ["t"]}, "max_tokens": 512,
- * "timeout": "60s", "parameters": {...}}}.
+ * "timeout": "60s", "parameters": {...}, "interrupt_before": ["exec"], "interrupt_after": "*"}}.
  */
 public final class RunOverridesJson {
 
-    private static final Set<String> KEYS = Set.of("model", "models", "tools", "max_tokens", "timeout", "parameters");
+    private static final Set<String> KEYS = Set.of("model", "models", "tools", "max_tokens", "timeout", "parameters",
+            "interrupt_before", "interrupt_after");
 
     private RunOverridesJson() {
     }
@@ -118,6 +119,33 @@ public final class RunOverridesJson {
                 problems.add("overrides.parameters must be an object");
             }
         }
-        return new Parsed(new RunOverrides(model, models, tools, maxTokens, timeout, parameters), problems);
+        var before = interruptList(node, "interrupt_before", problems);
+        var after = interruptList(node, "interrupt_after", problems);
+        return new Parsed(new RunOverrides(model, models, tools, maxTokens, timeout, parameters, before, after),
+                problems);
+    }
+
+    /** A list of executor ids, or {@code "*"} (every executor), as LangGraph clients send them. */
+    private static List<String> interruptList(JsonNode node, String key, List<String> problems) {
+        var value = node.get(key);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (value.isTextual() && value.asText().equals(RunOverrides.EVERY)) {
+            return List.of(RunOverrides.EVERY);
+        }
+        var ids = new ArrayList<String>();
+        if (value.isArray() && value.size() <= 1000) {
+            value.forEach(v -> {
+                if (v.isTextual() && !v.asText().isBlank()) {
+                    ids.add(v.asText());
+                }
+            });
+        }
+        if (!value.isArray() || ids.size() != value.size()) {
+            problems.add("overrides." + key + " must be \"*\" or a list of executor ids");
+            return List.of();
+        }
+        return ids;
     }
 }

@@ -5,12 +5,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
@@ -43,6 +46,11 @@ public final class JsonSchemas {
 
     /** Every way {@code value} breaks {@code schema}; empty when it conforms (or no schema is declared). */
     public static List<String> problems(JsonNode schema, JsonNode value) {
+        return problems(schema, value, "arguments");
+    }
+
+    /** The same, with paths named from {@code root} ({@code value.amount: …}). */
+    public static List<String> problems(JsonNode schema, JsonNode value, String root) {
         if (schema == null || schema.isMissingNode() || schema.isNull()) {
             return List.of();
         }
@@ -54,10 +62,40 @@ public final class JsonSchemas {
         }
         var out = new ArrayList<String>();
         for (var error : compiled.validate(value)) {
-            out.add(path(error.getInstanceLocation().toString()) + ": " + error.getMessage());
+            out.add(path(root, error.getInstanceLocation().toString()) + ": " + error.getMessage());
         }
         return out;
     }
+
+    /**
+     * Why a schema cannot be used — it breaks the 2020-12 meta-schema (bundled with the validator, never fetched),
+     * does not compile, or names a reference it cannot resolve; empty if it can.
+     */
+    public static Optional<String> unusable(JsonNode schema) {
+        var broken = META_SCHEMA.get().validate(schema);
+        if (!broken.isEmpty()) {
+            var first = broken.get(0);
+            return Optional.of(first.getInstanceLocation() + ": " + first.getMessage());
+        }
+        try {
+            compile(schema);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private static final Supplier<Schema> META_SCHEMA = new Supplier<>() {
+        private volatile Schema loaded;
+
+        @Override
+        public Schema get() {
+            if (loaded == null) {
+                loaded = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+            }
+            return loaded;
+        }
+    };
 
     private static Schema compile(JsonNode schema) {
         String key = schema.toString();
@@ -72,8 +110,8 @@ public final class JsonSchemas {
     }
 
     /** A JSON pointer ({@code /items/2/name}) as a path a reader follows ({@code arguments.items[2].name}). */
-    private static String path(String pointer) {
-        var out = new StringBuilder("arguments");
+    private static String path(String root, String pointer) {
+        var out = new StringBuilder(root);
         if (pointer.isEmpty() || pointer.equals("/")) {
             return out.toString();
         }

@@ -18,7 +18,8 @@ class BlueprintFactoryTest {
     @Test
     void overridesApplyToACloneNeverTheSharedCopy() {
         var overrides = new RunOverrides("gpt-4o", Map.of("legal_reviewer", "claude-opus-4-6-special"),
-                Map.of("classifier", List.of("other_tool")), 256, Duration.ofSeconds(30), Map.of("temperature", 0.1));
+                Map.of("classifier", List.of("other_tool")), 256, Duration.ofSeconds(30), Map.of("temperature", 0.1),
+                List.of(), List.of());
         var run = BlueprintFactory.apply(base, overrides);
 
         assertThat(run.executor("classifier").orElseThrow().model()).isEqualTo("gpt-4o");
@@ -67,8 +68,9 @@ class BlueprintFactoryTest {
     @Test
     void checkNamesUnknownAndWrongTypedExecutors() {
         var overrides = new RunOverrides(null, Map.of("router", "m", "ghost", "m"), Map.of("nobody", List.of()), null,
-                null, Map.of());
-        assertThat(BlueprintFactory.check(base, overrides)).hasSize(3)
+                null, Map.of(), List.of("ghost"), List.of());
+        assertThat(BlueprintFactory.check(base, overrides)).hasSize(4)
+                .anySatisfy(p -> assertThat(p).startsWith("interrupt_before names unknown executor 'ghost'"))
                 .anySatisfy(p -> assertThat(p).contains("executor 'router' is conditional, not llm"))
                 .anySatisfy(p -> assertThat(p).contains("unknown executor 'ghost'"))
                 .anySatisfy(p -> assertThat(p).contains("overrides.tools names unknown executor 'nobody'"));
@@ -93,7 +95,7 @@ class BlueprintFactoryTest {
         assertThat(routes.providerFor("llama3")).isEmpty();
         assertThat(routes.unroutable(base)).isEmpty();
         var overridden = BlueprintFactory.apply(base, new RunOverrides("llama3", Map.of(), Map.of(), null, null,
-                Map.of()));
+                Map.of(), List.of(), List.of()));
         assertThat(routes.unroutable(overridden)).hasSize(4).first().asString()
                 .startsWith("executor 'classifier' uses model 'llama3', which no provider serves");
         assertThat(new ModelRoutes(Map.of(), "scripted").providerFor("anything")).contains("scripted");

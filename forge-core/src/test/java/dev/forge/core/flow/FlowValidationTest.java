@@ -338,4 +338,62 @@ class FlowValidationTest {
                     tool: calculator
                 """).message()).contains("only tool executors take 'tool' and 'arguments'");
     }
+
+    @Test
+    void aHumanExecutorParsesItsQuestionSchemaTimeoutAndRoute() throws Exception {
+        var flow = FlowLoader.load("hitl.yaml", """
+                name: hitl
+                routing_policy: message_driven
+                executors:
+                  - id: ask
+                    type: human
+                    question: "Ship {{input.title}}?"
+                    schema: {type: object, properties: {ok: {type: boolean}}, required: [ok]}
+                    timeout: 10m
+                    on_timeout: nobody
+                    output_to: [ship]
+                  - id: ship
+                    type: llm
+                    model: m
+                    interrupt_before: true
+                  - id: nobody
+                    type: llm
+                    model: m
+                    interrupt_after: yes
+                """);
+        var ask = flow.executor("ask").orElseThrow();
+        assertThat(ask.human().question()).isEqualTo("Ship {{input.title}}?");
+        assertThat(ask.human().answerSchema().get("required").get(0).asText()).isEqualTo("ok");
+        assertThat(ask.human().onTimeoutTarget()).isEqualTo("nobody");
+        // the timeout route is an edge of the graph (nobody is reachable), the answer goes to output_to
+        assertThat(ask.targets()).containsExactly("ship", "nobody");
+        assertThat(flow.executor("ship").orElseThrow().interrupts().before()).isTrue();
+        assertThat(flow.executor("nobody").orElseThrow().interrupts().after()).isTrue();
+    }
+
+    @Test
+    void humanExecutorsAndInterruptFlagsAreCheckedWithTheirLines() {
+        var all = problems("""
+                name: bad-hitl
+                routing_policy: message_driven
+                executors:
+                  - id: ask
+                    type: human
+                    schema: {type: 12}
+                    on_timeout: ghost
+                    model: m
+                  - id: next
+                    type: llm
+                    model: m
+                    question: "why?"
+                    interrupt_before: sometimes
+                """).stream().map(FlowProblem::toString).toList();
+        assertThat(all).anySatisfy(p -> assertThat(p).contains(":4: executor 'ask': human executor needs a 'question'"))
+                .anySatisfy(p -> assertThat(p).contains("executor 'ask': 'schema' is not a usable JSON Schema"))
+                .anySatisfy(p -> assertThat(p).contains("executor 'ask': 'on_timeout' needs a 'timeout'"))
+                .anySatisfy(p -> assertThat(p).contains("on_timeout target 'ghost' is neither 'fail' nor an executor"))
+                .anySatisfy(p -> assertThat(p).contains("executor 'ask': human executor does not take model"))
+                .anySatisfy(p -> assertThat(p).contains(":12: executor 'next': only human executors take 'question'"))
+                .anySatisfy(p -> assertThat(p).contains(":13: executor 'next': 'interrupt_before' must be true or false"));
+    }
 }

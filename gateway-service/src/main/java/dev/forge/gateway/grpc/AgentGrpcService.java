@@ -17,6 +17,7 @@ import dev.forge.gateway.service.RunControls;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.RunStreamService;
+import dev.forge.gateway.service.WaitingRuns;
 import dev.forge.gateway.service.SessionService;
 import dev.forge.input.InputRefused;
 import dev.forge.proto.agent.v1.AgentService;
@@ -46,6 +47,8 @@ import dev.forge.proto.agent.v1.ListRunsRequest;
 import dev.forge.proto.agent.v1.ListRunsResponse;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
 import dev.forge.proto.agent.v1.ListSessionsResponse;
+import dev.forge.proto.agent.v1.RejectRunRequest;
+import dev.forge.proto.agent.v1.ResumeRunRequest;
 import dev.forge.proto.agent.v1.Run;
 import dev.forge.proto.agent.v1.RunEvent;
 import dev.forge.proto.agent.v1.Session;
@@ -79,10 +82,12 @@ public class AgentGrpcService implements AgentService {
     private final RunStreamService streams;
     private final GatewayConfig config;
     private final FlowService flows;
+    private final WaitingRuns waiting;
 
     public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions,
             RunCreation creation, RunQueries queries, RunControls controls, RunStreamService streams,
-            GatewayConfig config, FlowService flows) {
+            GatewayConfig config, FlowService flows, WaitingRuns waiting) {
+        this.waiting = waiting;
         this.config = config;
         this.flows = flows;
         this.auth = auth;
@@ -168,6 +173,26 @@ public class AgentGrpcService implements AgentService {
     @Override
     public Uni<Run> cancelRun(CancelRunRequest request) {
         return call("CancelRun", RUN, c -> controls.cancel(c.workspace(), request.getId())).map(AgentGrpcService::run);
+    }
+
+    @Override
+    public Uni<Run> resumeRun(ResumeRunRequest request) {
+        String key = blankToNull(request.getIdempotencyKey());
+        return call("ResumeRun", RUN, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("id");
+            body.remove("idempotency_key");
+            return waiting.resume(c, request.getId(), body, key);
+        }).map(answered -> run(answered.run()));
+    }
+
+    @Override
+    public Uni<Run> rejectRun(RejectRunRequest request) {
+        return call("RejectRun", RUN, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("id");
+            return waiting.reject(c, request.getId(), body);
+        }).map(AgentGrpcService::run);
     }
 
     @Override

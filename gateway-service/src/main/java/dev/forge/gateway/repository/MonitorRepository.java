@@ -26,14 +26,16 @@ public class MonitorRepository {
 
     /**
      * A run's job as the queue wants it: held by a worker under a lease epoch (each claim raises it, and a write
-     * from an older epoch is refused), or waiting (phase queued).
+     * from an older epoch is refused), waiting for a worker (phase queued), or parked while its run waits for a
+     * person (phase parked: no worker, no slot).
      */
     public record Assignment(UUID runId, long epoch, String phase, UUID worker, OffsetDateTime leaseExpiresAt,
             int attempt) {
     }
 
     /** Queue and run counts. */
-    public record Load(long queued, long leased, long runsRunning, long runsPending, long dbConnections) {
+    public record Load(long queued, long leased, long runsRunning, long runsPending, long runsWaiting,
+            long dbConnections) {
     }
 
     private final Pool pool;
@@ -62,14 +64,16 @@ public class MonitorRepository {
 
     /** Unfinished jobs, newest epochs first, at most {@code limit}. */
     public Uni<List<Assignment>> assignments(int limit) {
-        return pool.preparedQuery("SELECT run_id, lease_epoch, locked_by, lease_expires_at, attempt FROM jobs "
-                + "ORDER BY lease_epoch DESC, id LIMIT $1").execute(Tuple.of(limit))
+        return pool.preparedQuery("SELECT j.run_id, j.lease_epoch, j.locked_by, j.lease_expires_at, j.attempt, "
+                + "r.status = 'interrupted' AS parked FROM jobs j JOIN runs r ON r.id = j.run_id "
+                + "ORDER BY j.lease_epoch DESC, j.id LIMIT $1").execute(Tuple.of(limit))
                 .map(rows -> {
                     var out = new ArrayList<Assignment>();
                     for (Row r : rows) {
                         UUID worker = r.getUUID("locked_by");
                         out.add(new Assignment(r.getUUID("run_id"), r.getLong("lease_epoch"),
-                                worker == null ? "queued" : "leased", worker, r.getOffsetDateTime("lease_expires_at"),
+                                worker != null ? "leased" : r.getBoolean("parked") ? "parked" : "queued", worker,
+                                r.getOffsetDateTime("lease_expires_at"),
                                 r.getInteger("attempt")));
                     }
                     return out;
@@ -77,15 +81,18 @@ public class MonitorRepository {
     }
 
     public Uni<Load> load() {
-        return pool.query("SELECT (SELECT count(*) FROM jobs WHERE locked_by IS NULL) AS queued, "
+        // a parked job (its run waits for a person) is not queue depth: no worker can take it until it is answered
+        return pool.query("SELECT (SELECT count(*) FROM jobs j WHERE j.locked_by IS NULL AND NOT EXISTS ("
+                + "SELECT 1 FROM runs r WHERE r.id = j.run_id AND r.status = 'interrupted')) AS queued, "
                 + "(SELECT count(*) FROM jobs WHERE locked_by IS NOT NULL) AS leased, "
                 + "(SELECT count(*) FROM runs WHERE status = 'running') AS running, "
                 + "(SELECT count(*) FROM runs WHERE status = 'pending') AS pending, "
+                + "(SELECT count(*) FROM runs WHERE status = 'interrupted') AS waiting, "
                 + "(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()) AS connections")
                 .execute().map(rows -> {
                     var r = rows.iterator().next();
                     return new Load(r.getLong("queued"), r.getLong("leased"), r.getLong("running"),
-                            r.getLong("pending"), r.getLong("connections"));
+                            r.getLong("pending"), r.getLong("waiting"), r.getLong("connections"));
                 });
     }
 }

@@ -34,7 +34,7 @@ public class RunRepository {
             + "r.flow_name, r.flow_version, r.status, r.input::text AS input, r.overrides::text AS overrides, "
             + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, "
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
-            + "r.parent_run_id, r.forked_from_step, "
+            + "r.parent_run_id, r.forked_from_step, r.interrupt::text AS interrupt, "
             + "(SELECT jsonb_build_object('step', c.step_index, 'executor', c.metadata->'executor') "
             + " FROM workflow_checkpoints c WHERE c.run_id = r.id "
             + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS progress, "
@@ -210,7 +210,8 @@ public class RunRepository {
 
     /** Runs of the session that have not finished, oldest first. */
     public Uni<List<UUID>> unfinished(SqlClient tx, UUID sessionId) {
-        return tx.preparedQuery("SELECT id FROM runs WHERE session_id = $1 AND status IN ('pending', 'running') "
+        return tx.preparedQuery("SELECT id FROM runs WHERE session_id = $1 "
+                + "AND status IN ('pending', 'running', 'interrupted') "
                 + "ORDER BY created_at, id").execute(Tuple.of(sessionId))
                 .map(rows -> Rows.list(rows, r -> r.getUUID(0)));
     }
@@ -234,7 +235,7 @@ public class RunRepository {
                     }
                     var row = rows.iterator().next();
                     var status = row.getString("status");
-                    if (!status.equals("pending") && !status.equals("running")) {
+                    if (!status.equals("pending") && !status.equals("running") && !status.equals("interrupted")) {
                         return Uni.createFrom().item(new Cancel(CancelOutcome.ALREADY_FINISHED, null));
                     }
                     UUID session = row.getUUID("session_id");
@@ -242,10 +243,11 @@ public class RunRepository {
                             .execute(Tuple.of(runId))
                             .flatMap(deleted -> deleted.rowCount() == 1
                                     ? tx.preparedQuery("UPDATE runs SET status = 'cancelled', finished_at = now(), "
-                                            + "updated_at = now(), cancel_requested_at = now(), error = "
+                                            + "updated_at = now(), cancel_requested_at = now(), interrupt = NULL, "
+                                            + "resume = NULL, error = "
                                             + "'{\"type\": \"cancelled\", \"message\": \"the run was cancelled before it "
                                             + "finished\"}'::jsonb WHERE id = $1").execute(Tuple.of(runId))
-                                            .flatMap(x -> status.equals("running")
+                                            .flatMap(x -> !status.equals("pending")
                                                     ? tx.preparedQuery("UPDATE sessions SET status = 'idle', "
                                                             + "updated_at = now() WHERE id = $1")
                                                             .execute(Tuple.of(session)).replaceWithVoid()
@@ -263,6 +265,44 @@ public class RunRepository {
                                             .map(holder -> new Cancel(CancelOutcome.REQUESTED,
                                                     Rows.first(holder, r -> r.getUUID(0)).orElse(null))));
                 });
+    }
+
+    /** A run that may be waiting for a person, locked for the rest of the transaction. */
+    public record WaitingRun(String status, UUID sessionId, JsonNode interrupt, String flowName, String flowVersion,
+            boolean expired) {
+    }
+
+    public Uni<Optional<WaitingRun>> lockWaiting(SqlClient tx, String workspace, UUID runId) {
+        return tx.preparedQuery("SELECT status, session_id, interrupt::text AS interrupt, flow_name, flow_version, "
+                + "COALESCE((interrupt->>'deadline')::timestamptz <= now(), false) AS expired FROM runs "
+                + "WHERE id = $1 AND workspace_id = $2 FOR UPDATE")
+                .execute(Tuple.of(runId, workspace))
+                .map(rows -> Rows.first(rows, r -> new WaitingRun(r.getString("status"), r.getUUID("session_id"),
+                        Rows.json(r, "interrupt"), r.getString("flow_name"), r.getString("flow_version"),
+                        r.getBoolean("expired"))));
+    }
+
+    /**
+     * Hands a person's answer to the waiting run: it is running again, the answer waits on the row for the worker
+     * (which clears it with its next checkpoint), and the parked job is runnable now.
+     */
+    public Uni<Void> resume(SqlClient tx, UUID runId, JsonNode command) {
+        return tx.preparedQuery("UPDATE runs SET status = 'running', resume = $2::text::jsonb, updated_at = now() "
+                + "WHERE id = $1").execute(Tuple.of(runId, command.toString()))
+                .flatMap(x -> tx.preparedQuery("UPDATE jobs SET run_at = now() WHERE run_id = $1 AND locked_by IS NULL")
+                        .execute(Tuple.of(runId)))
+                .replaceWithVoid();
+    }
+
+    /** Ends a waiting run cancelled with the person's reason; its parked job leaves the queue. */
+    public Uni<Void> reject(SqlClient tx, UUID runId, UUID sessionId, JsonNode error) {
+        return tx.preparedQuery("UPDATE runs SET status = 'cancelled', finished_at = now(), updated_at = now(), "
+                + "interrupt = NULL, resume = NULL, error = $2::text::jsonb WHERE id = $1")
+                .execute(Tuple.of(runId, error.toString()))
+                .flatMap(x -> tx.preparedQuery("DELETE FROM jobs WHERE run_id = $1").execute(Tuple.of(runId)))
+                .flatMap(x -> tx.preparedQuery("UPDATE sessions SET status = 'idle', updated_at = now() WHERE id = $1")
+                        .execute(Tuple.of(sessionId)))
+                .replaceWithVoid();
     }
 
     /** Records an idempotency key for a run created in this transaction; false when the key is already taken. */
@@ -391,6 +431,8 @@ public class RunRepository {
         var parent = r.getUUID("parent_run_id");
         node.put("parent_run_id", parent == null ? null : parent.toString());
         node.put("forked_from_step", r.getInteger("forked_from_step"));
+        // what the run waits on while interrupted (executor, kind, question, answer schema, deadline), else null
+        node.set("interrupt", Rows.json(r, "interrupt"));
         var started = r.getOffsetDateTime("started_at");
         var finished = r.getOffsetDateTime("finished_at");
         if (started != null && finished != null) {

@@ -38,12 +38,15 @@ import dev.forge.gateway.config.GatewayConfig;
 import dev.forge.gateway.rest.schema.WireFormat.Checkpoint;
 import dev.forge.gateway.rest.schema.WireFormat.ForkRequest;
 import dev.forge.gateway.rest.schema.WireFormat.Message;
+import dev.forge.gateway.rest.schema.WireFormat.RejectRequest;
 import dev.forge.gateway.rest.schema.WireFormat.ReplayRequest;
+import dev.forge.gateway.rest.schema.WireFormat.ResumeRequest;
 import dev.forge.gateway.rest.schema.WireFormat.Run;
 import dev.forge.gateway.rest.schema.WireFormat.RunCreate;
 import dev.forge.gateway.service.RunControls;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
+import dev.forge.gateway.service.WaitingRuns;
 import io.smallrye.mutiny.Uni;
 
 @Tag(name = "runs")
@@ -57,10 +60,12 @@ public class RunResource {
     private final RunControls controls;
     private final GatewayConfig config;
     private final CallerContext caller;
+    private final WaitingRuns waiting;
 
     public RunResource(RunCreation creation, RunQueries queries, RunControls controls, GatewayConfig config,
-            CallerContext caller) {
+            CallerContext caller, WaitingRuns waiting) {
         this.caller = caller;
+        this.waiting = waiting;
         this.creation = creation;
         this.queries = queries;
         this.controls = controls;
@@ -118,7 +123,7 @@ public class RunResource {
                 .map(run -> {
                     var status = run.get("status").asText();
                     var location = URI.create("/v1/runs/" + run.get("id").asText());
-                    if (status.equals("pending") || status.equals("running")) {
+                    if (status.equals("pending") || status.equals("running")) { // interrupted: answered now
                         return Response.accepted(run).location(location).header("Forge-Wait-Timed-Out", "true")
                                 .build();
                     }
@@ -142,6 +147,42 @@ public class RunResource {
         return controls.cancel(caller.workspace(), id).flatMap(run -> wait
                 ? queries.awaitTerminal(caller.workspace(), id, Duration.ofSeconds(10))
                 : Uni.createFrom().item(run));
+    }
+
+    /**
+     * Answers a run that waits for a person: {@code {"value": …, "state": {"input", "outputs"}, "goto": "<executor>"}}.
+     * A human executor's value is checked against its question's schema (422); a run that is not waiting is 409. With
+     * an Idempotency-Key a retry answers the run again (200, Idempotent-Replayed: true).
+     */
+    @Operation(operationId = "resumeRun", summary = "Answer a waiting (interrupted) run and let it go on")
+    @RequestBodySchema(ResumeRequest.class)
+    @APIResponse(responseCode = "202", description = "Answered; the run goes on",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "200", description = "An idempotent retry (Idempotent-Replayed: true)",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/{id}/resume")
+    public Uni<Response> resume(@PathParam("id") String id, JsonNode body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return waiting.resume(caller.caller(), id, body, idempotencyKey).map(answered -> answered.replayed()
+                ? Response.ok(answered.run()).header("Idempotent-Replayed", "true").build()
+                : Response.accepted(answered.run()).build());
+    }
+
+    /** Rejects a waiting run: it ends cancelled with the reason ({@code {"reason": "…"}}, optional). */
+    @Operation(operationId = "rejectRun", summary = "Reject a waiting (interrupted) run; it ends cancelled")
+    @RequestBodySchema(RejectRequest.class)
+    @APIResponse(responseCode = "200", description = "The cancelled run",
+            content = @Content(schema = @Schema(implementation = Run.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
+    @POST
+    @Path("/{id}/reject")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<ObjectNode> reject(@PathParam("id") String id, JsonNode body) {
+        return waiting.reject(caller.caller(), id, body);
     }
 
     @Operation(operationId = "listRuns",

@@ -254,6 +254,7 @@ public class MonitorService {
             var runs = out.putObject("runs");
             runs.put("running", load.runsRunning());
             runs.put("pending", load.runsPending());
+            runs.put("waiting_for_input", load.runsWaiting());
             var pool = out.putObject("database");
             pool.put("connections", load.dbConnections());
             // the bus as infra-monitor shows it per gateway: the shared backlog and this process's relay

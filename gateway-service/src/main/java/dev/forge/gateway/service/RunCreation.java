@@ -50,7 +50,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class RunCreation {
 
     private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides",
-            "multitask_strategy", "artifacts");
+            "multitask_strategy", "artifacts", "interrupt_before", "interrupt_after");
+    /** Create fields kept in the run's overrides (so forks inherit them), as LangGraph clients send them. */
+    private static final List<String> INTERRUPT_LISTS = List.of("interrupt_before", "interrupt_after");
     private static final int MAX_ARTIFACTS = 50;
     private static final Set<String> MULTITASK = Set.of("enqueue", "reject", "interrupt");
 
@@ -139,10 +141,7 @@ public class RunCreation {
             throw new ApiProblem(503, "runs-paused", "Run creation paused", "new runs are not accepted while the "
                     + RUNS_PAUSED_FLAG + " feature flag is set; existing runs go on", null);
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255
-                || !idempotencyKey.chars().allMatch(c -> c >= 0x21 && c <= 0x7e))) {
-            throw ApiProblem.invalid("Idempotency-Key must be 1-255 printable ASCII characters without spaces");
-        }
+        IdempotencyKeys.check(idempotencyKey);
         var req = Requests.of(body, FIELDS);
         var assistantId = req.uuid("assistant_id", false);
         var sessionId = sessionIdFromPath != null ? Optional.of(Requests.pathId("session",
@@ -151,8 +150,8 @@ public class RunCreation {
             req.error("'session_id' is given by the path; leave it out of the body");
         }
         var input = req.object("input");
-        JsonNode overridesJson = body.has("overrides") && !body.get("overrides").isNull() ? body.get("overrides")
-                : JsonNodeFactory.instance.objectNode();
+        JsonNode overridesJson = withInterruptLists(body, body.has("overrides") && !body.get("overrides").isNull()
+                ? body.get("overrides") : JsonNodeFactory.instance.objectNode(), req);
         var overrides = RunOverridesJson.parse(overridesJson);
         overrides.problems().forEach(req::error);
         var multitask = req.text("multitask_strategy", false, 20).orElse("enqueue");
@@ -197,6 +196,23 @@ public class RunCreation {
                     .map(run -> new Created(run, false))
                     .onFailure(KeyTaken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
         });
+    }
+
+    /** The run's overrides with the request's interrupt lists in them; a list given in both places is refused. */
+    private static JsonNode withInterruptLists(JsonNode body, JsonNode overrides, Requests req) {
+        if (INTERRUPT_LISTS.stream().noneMatch(body::hasNonNull) || !overrides.isObject()) {
+            return overrides;
+        }
+        var merged = ((ObjectNode) overrides).deepCopy();
+        for (String list : INTERRUPT_LISTS) {
+            if (body.hasNonNull(list)) {
+                if (merged.has(list)) {
+                    req.error("'" + list + "' is given twice (in the request and in its overrides)");
+                }
+                merged.set(list, body.get(list));
+            }
+        }
+        return merged;
     }
 
     private Uni<Created> replay(String workspace, String key, String requestHash) {

@@ -26,8 +26,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RunQueries {
 
-    private static final Set<String> STATUSES = Set.of("pending", "running", "succeeded", "failed", "cancelled",
-            "timed_out");
+    private static final Set<String> STATUSES = Set.of("pending", "running", "interrupted", "succeeded", "failed",
+            "cancelled", "timed_out");
 
     private final RunRepository runs;
     private final FlowCatalog flows;
@@ -39,7 +39,10 @@ public class RunQueries {
         this.views = views;
     }
 
-    /** Polls until the run is terminal or the time is up; answers the run as it is then. */
+    /**
+     * Polls until the run has ended or waits for a person (interrupted), or the time is up; answers the run as it
+     * is then.
+     */
     public Uni<ObjectNode> awaitTerminal(String workspace, String id, Duration timeout) {
         var deadline = Instant.now().plus(timeout);
         return get(workspace, id).flatMap(run -> {

@@ -193,7 +193,9 @@ public class RunStreamService {
     }
 
     private Uni<Boolean> finished(UUID runId) {
-        return pool.preparedQuery("SELECT status NOT IN ('pending', 'running') FROM runs WHERE id = $1")
+        // a run waiting for a person is not finished: its stream stays open for run.resumed and what follows
+        return pool.preparedQuery("SELECT status NOT IN ('pending', 'running', 'interrupted') FROM runs "
+                + "WHERE id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> !rows.iterator().hasNext() || rows.iterator().next().getBoolean(0));
     }

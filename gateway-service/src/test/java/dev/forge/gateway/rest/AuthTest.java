@@ -100,6 +100,9 @@ class AuthTest {
                 new Endpoint("POST", "/v1/runs/" + run + "/replay", "{\"step\": 0}", RUN),
                 new Endpoint("POST", "/v1/runs/wait?timeout=1", newRun, RUN),
                 new Endpoint("POST", "/v1/runs/" + run + "/cancel", null, RUN),
+                // allowed roles reach the check (409: the run is not waiting); others are refused before it
+                new Endpoint("POST", "/v1/runs/" + run + "/resume", "{\"value\": 1}", RUN),
+                new Endpoint("POST", "/v1/runs/" + run + "/reject", "{}", RUN),
                 new Endpoint("GET", "/v1/flows", null, ALL),
                 new Endpoint("GET", "/v1/flows/support-triage", null, ALL),
                 new Endpoint("POST", "/v1/flows", "{}", BUILD),

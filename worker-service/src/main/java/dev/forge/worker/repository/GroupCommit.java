@@ -1,5 +1,7 @@
 package dev.forge.worker.repository;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,18 +40,34 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class GroupCommit {
 
+    // a run continuing after a wait for a person also drops its question and the answer it applied
     private static final String MARK_RUNNING = """
             UPDATE runs r SET status = 'running', attempt = u.attempt, started_at = COALESCE(r.started_at, now()),
-                   updated_at = now()
-            FROM unnest($1::uuid[], $2::int[]) AS u(id, attempt)
-            WHERE r.id = u.id AND r.status IN ('pending', 'running')""";
+                   updated_at = now(),
+                   interrupt = CASE WHEN u.clear THEN NULL ELSE r.interrupt END,
+                   resume = CASE WHEN u.clear THEN NULL ELSE r.resume END
+            FROM unnest($1::uuid[], $2::int[], $3::bool[]) AS u(id, attempt, clear)
+            WHERE r.id = u.id AND r.status IN ('pending', 'running', 'interrupted')""";
+
+    private static final String INTERRUPT_RUNS = """
+            UPDATE runs r SET status = 'interrupted', interrupt = u.interrupt::jsonb, resume = NULL, updated_at = now()
+            FROM unnest($1::uuid[], $2::text[]) AS u(id, interrupt)
+            WHERE r.id = u.id AND r.status IN ('pending', 'running', 'interrupted')""";
+
+    // parked: no lease, so no slot; runnable again at the question's deadline or when a person answers. The claim's
+    // attempt is handed back: waiting is not a failed attempt.
+    private static final String PARK_JOBS = """
+            UPDATE jobs j SET locked_by = NULL, lease_expires_at = NULL, attempt = j.attempt - 1,
+                   run_at = COALESCE(u.until, 'infinity'::timestamptz)
+            FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, until)
+            WHERE j.id = u.id""";
 
     // one terminal status per run: only a still-live run changes, and the answer says which did
     private static final String FINISH = """
             UPDATE runs r SET status = u.status, output = u.output::jsonb, error = u.error::jsonb,
-                   finished_at = now(), updated_at = now()
+                   finished_at = now(), updated_at = now(), interrupt = NULL, resume = NULL
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, status, output, error)
-            WHERE r.id = u.id AND r.status IN ('pending', 'running')
+            WHERE r.id = u.id AND r.status IN ('pending', 'running', 'interrupted')
             RETURNING r.id""";
 
     private static final String CHECKPOINTS = """
@@ -133,7 +151,7 @@ public class GroupCommit {
                                 .toList();
                         return Uni.combine().all().unis(signals(tx, held), sessions(tx, live), events(tx, live),
                                 queue.completeFenced(tx, held.stream().filter(JobWrite::completeJob)
-                                        .map(w -> w.job().jobId()).toList())).discardItems();
+                                        .map(w -> w.job().jobId()).toList()), park(tx, held)).discardItems();
                     })
                     .replaceWith(heldIds);
         })).invoke(heldIds -> {
@@ -150,7 +168,24 @@ public class GroupCommit {
         }
         return tx.preparedQuery(MARK_RUNNING).execute(Tuple.of(
                 starting.stream().map(w -> w.run().id()).toArray(UUID[]::new),
-                starting.stream().map(JobWrite::runningAttempt).toArray(Integer[]::new))).replaceWithVoid();
+                starting.stream().map(JobWrite::runningAttempt).toArray(Integer[]::new),
+                starting.stream().map(JobWrite::clearWait).toArray(Boolean[]::new))).replaceWithVoid();
+    }
+
+    /** Runs that now wait for a person: interrupted with their question, their jobs unleased (after the fence). */
+    private static Uni<Void> park(SqlConnection tx, List<JobWrite> writes) {
+        var parking = writes.stream().filter(w -> w.park() != null).toList();
+        if (parking.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery(INTERRUPT_RUNS).execute(Tuple.of(
+                parking.stream().map(w -> w.run().id()).toArray(UUID[]::new),
+                parking.stream().map(w -> w.park().interrupt().toString()).toArray(String[]::new)))
+                .flatMap(x -> tx.preparedQuery(PARK_JOBS).execute(Tuple.of(
+                        parking.stream().map(w -> w.job().jobId()).toArray(Long[]::new),
+                        parking.stream().map(w -> w.park().until() == null ? null
+                                : w.park().until().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new))))
+                .replaceWithVoid();
     }
 
     private static Uni<Set<UUID>> finishRuns(SqlConnection tx, List<JobWrite> writes) {

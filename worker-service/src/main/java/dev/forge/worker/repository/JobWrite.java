@@ -15,11 +15,13 @@ import dev.forge.core.queue.ClaimedJob;
  * @param runningAttempt mark the run running with this attempt (start and resume)
  * @param terminal finish the run; its session status and events then apply only if the run was still live
  * @param completeJob the job leaves the queue in this transaction
+ * @param park the run waits for a person: interrupted, its job unleased until the question's deadline
+ * @param clearWait the run continues after a wait: its pending question and the applied answer are cleared
  */
 record JobWrite(ClaimedJob job, UUID workerId, RunRecord run, Integer runningAttempt, Terminal terminal,
         Checkpoint checkpoint, List<StepWrite.Edge> edges, List<Message> messages,
         List<StepWrite.OutgoingSignal> signals, String signalsFrom, Long consumedSignal, String sessionStatus,
-        List<Event> events, boolean completeJob) {
+        List<Event> events, boolean completeJob, Waiting park, boolean clearWait) {
 
     /** A checkpoint row: the whole state or, when {@code delta}, what the step changed. */
     record Checkpoint(int stepIndex, JsonNode state, boolean delta, Map<String, Object> metadata) {
@@ -57,6 +59,8 @@ record JobWrite(ClaimedJob job, UUID workerId, RunRecord run, Integer runningAtt
         private String sessionStatus;
         private List<Event> events = List.of();
         private boolean completeJob;
+        private Waiting park;
+        private boolean clearWait;
 
         private Builder(ClaimedJob job, UUID workerId, RunRecord run) {
             this.job = job;
@@ -111,9 +115,19 @@ record JobWrite(ClaimedJob job, UUID workerId, RunRecord run, Integer runningAtt
             return this;
         }
 
+        Builder park(Waiting waiting) {
+            this.park = waiting;
+            return this;
+        }
+
+        Builder clearWait() {
+            this.clearWait = true;
+            return this;
+        }
+
         JobWrite build() {
             return new JobWrite(job, workerId, run, runningAttempt, terminal, checkpoint, edges, messages, signals,
-                    signalsFrom, consumedSignal, sessionStatus, events, completeJob);
+                    signalsFrom, consumedSignal, sessionStatus, events, completeJob, park, clearWait);
         }
     }
 }

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.telemetry.logging.RunLogs;
 
-/** The parts of a run row the Coordinator needs ({@code traceParent}: the creating request's W3C trace, if any). */
+/**
+ * The parts of a run row the Coordinator needs ({@code traceParent}: the creating request's W3C trace, if any;
+ * {@code resume}: a person's answer to the question the run waits on, not yet applied).
+ */
 public record RunRecord(UUID id, UUID sessionId, UUID assistantId, String workspaceId, String status, JsonNode input,
         JsonNode overrides, String flowName, String flowVersion, OffsetDateTime startedAt, boolean cancelRequested,
-        List<Artifact> artifacts, String traceParent) {
+        List<Artifact> artifacts, String traceParent, JsonNode resume) {
 
     /** An artifact the run's request referenced: metadata, and where its bytes are. */
     public record Artifact(String id, String name, String contentType, long sizeBytes, String sha256,
@@ -24,6 +27,6 @@ public record RunRecord(UUID id, UUID sessionId, UUID assistantId, String worksp
     }
 
     public boolean terminal() {
-        return !status.equals("pending") && !status.equals("running");
+        return !status.equals("pending") && !status.equals("running") && !status.equals("interrupted");
     }
 }

@@ -40,7 +40,7 @@ public class RunStore {
     public Uni<Optional<RunRecord>> load(UUID runId) {
         return pool.preparedQuery("SELECT id, session_id, assistant_id, workspace_id, status, input::text AS input, "
                 + "overrides::text AS overrides, flow_name, flow_version, started_at, trace_parent, "
-                + "cancel_requested_at IS NOT NULL AS cancel_requested, "
+                + "cancel_requested_at IS NOT NULL AS cancel_requested, resume::text AS resume, "
                 + "(SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'content_type', a.content_type, "
                 + " 'size_bytes', a.size_bytes, 'sha256', a.sha256, 'storage_key', a.storage_key) ORDER BY l.position) "
                 + " FROM run_artifacts l JOIN artifacts a ON a.id = l.artifact_id WHERE l.run_id = runs.id)::text "
@@ -55,7 +55,8 @@ public class RunStore {
                             r.getUUID("assistant_id"), r.getString("workspace_id"), r.getString("status"), json(r.getString("input")),
                             json(r.getString("overrides")), r.getString("flow_name"), r.getString("flow_version"),
                             r.getOffsetDateTime("started_at"), r.getBoolean("cancel_requested"),
-                            artifacts(json(r.getString("artifacts"))), r.getString("trace_parent")));
+                            artifacts(json(r.getString("artifacts"))), r.getString("trace_parent"),
+                            json(r.getString("resume"))));
                 });
     }
 
@@ -105,8 +106,9 @@ public class RunStore {
     }
 
     /**
-     * Continuing from an existing checkpoint: after another worker lost the run, or the first start of a fork (whose
-     * first checkpoint is the parent's state). Records the attempt and tells streams which step runs next.
+     * Continuing from an existing checkpoint: after another worker lost the run (run.recovered), or the first start of
+     * a fork (whose first checkpoint is the parent's state). Records the attempt and tells streams which step runs
+     * next.
      */
     public Uni<Boolean> resume(ClaimedJob job, UUID workerId, RunRecord run, int fromStep, String nextExecutor) {
         boolean firstStart = run.startedAt() == null;
@@ -114,7 +116,7 @@ public class RunStore {
         events.add(firstStart
                 ? new Event("run.started", "info", Map.of("worker", workerId.toString(), "attempt", job.attempt(),
                         "from_step", fromStep))
-                : new Event("run.resumed", "warning", Map.of("worker", workerId.toString(), "attempt",
+                : new Event("run.recovered", "warning", Map.of("worker", workerId.toString(), "attempt",
                         job.attempt(), "from_step", fromStep)));
         if (nextExecutor != null) {
             events.add(new Event("step.started", "info", Map.of("step", fromStep + 1, "executor", nextExecutor)));
@@ -137,7 +139,51 @@ public class RunStore {
             write.messages(List.of(new JobWrite.Message(step.messageSeq(), "assistant", step.executorId(),
                     step.messageContent())));
         }
+        if (step.waiting() != null) {
+            write.park(step.waiting());
+        }
         return commits.submit(write.build());
+    }
+
+    /**
+     * The run stops to wait for a person: its question (in a new checkpoint when {@code checkpoint} is given; a fork
+     * of a waiting checkpoint already has it), status interrupted, the job parked so no slot is held, and a
+     * run.interrupted event, in one fenced transaction.
+     */
+    public Uni<Boolean> interrupt(ClaimedJob job, UUID workerId, RunRecord run, Checkpoint checkpoint,
+            Waiting waiting) {
+        var write = JobWrite.of(job, workerId, run).park(waiting)
+                .events(List.of(new Event("run.interrupted", "info", JsonValues.MAPPER.convertValue(
+                        waiting.interrupt(), Map.class))));
+        if (checkpoint != null) {
+            write.checkpoint(checkpoint.stepIndex(), checkpoint.state(), checkpoint.delta(), checkpoint.metadata());
+        }
+        return commits.submit(write.build());
+    }
+
+    /**
+     * The run continues after its wait (a person's answer, or the question's timeout): the checkpoint with the
+     * answer applied, status running, the question and answer cleared, and the events, in one fenced transaction —
+     * a crash before it commits leaves the answer to be applied again.
+     */
+    public Uni<Boolean> continueAfterWait(ClaimedJob job, UUID workerId, RunRecord run, Checkpoint checkpoint,
+            boolean timedOut, String waitedOn, String nextExecutor) {
+        var events = new ArrayList<Event>();
+        if (timedOut) {
+            // an answer's run.resumed is recorded by the gateway when the person answers
+            events.add(new Event("run.resumed", "warning", Map.of("reason", "timeout", "executor", waitedOn)));
+        }
+        if (nextExecutor != null) {
+            events.add(new Event("step.started", "info", Map.of("step", checkpoint.stepIndex() + 1, "executor",
+                    nextExecutor)));
+        }
+        return commits.submit(JobWrite.of(job, workerId, run).running(job.attempt()).clearWait().session("busy")
+                .checkpoint(checkpoint.stepIndex(), checkpoint.state(), checkpoint.delta(), checkpoint.metadata())
+                .events(events).build());
+    }
+
+    /** A checkpoint row to write: the whole state or, when {@code delta}, what changed since the previous one. */
+    public record Checkpoint(int stepIndex, JsonNode state, boolean delta, Map<String, Object> metadata) {
     }
 
     private static List<Event> stepEvents(StepWrite step) {

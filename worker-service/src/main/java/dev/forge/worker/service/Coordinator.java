@@ -24,6 +24,7 @@ import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.ExecutorType;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.FlowCatalog;
+import dev.forge.core.flow.HumanSpec;
 import dev.forge.core.flow.RunOverridesJson;
 import dev.forge.core.flow.SkillBinding;
 import dev.forge.core.flow.SlashCommands;
@@ -41,6 +42,7 @@ import dev.forge.worker.repository.RunRecord;
 import dev.forge.worker.repository.RunStore;
 import dev.forge.worker.repository.SignalStore;
 import dev.forge.worker.repository.StepWrite;
+import dev.forge.worker.repository.Waiting;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 
@@ -148,8 +150,11 @@ public class Coordinator {
         flow = BlueprintFactory.withSkill(flow, state.skill);
         OffsetDateTime started = run.startedAt() == null ? OffsetDateTime.now() : run.startedAt();
         var ctx = new Context(job, workerId, control, run, flow, topology,
-                DataflowRules.deadline(flow, started.toInstant()),
+                DataflowRules.deadline(flow, started.toInstant().plusMillis(state.waitedMillis)),
                 offloaded.offloader(run.workspaceId()), new AtomicReference<>(stored));
+        if (state.interrupt != null) {
+            return afterWait(ctx, state, started.toInstant());
+        }
         RunLogs.log(LOG, Logger.Level.INFO, run.logContext(),
                 "Run %s resumes at step %d on worker %s (attempt %d)", run.id(), state.stepIndex, workerId,
                 job.attempt());
@@ -194,6 +199,9 @@ public class Coordinator {
     }
 
     private Uni<Void> loop(Context ctx, RunState state) {
+        if (state.interrupt != null) {
+            return parked(ctx, state);
+        }
         if (ctx.control().stopped()) {
             RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(),
                     "Run %s stops on this worker: %s", ctx.run().id(), ctx.control().stopReason());
@@ -211,6 +219,9 @@ public class Coordinator {
             return finish(ctx, "succeeded", DataflowRules.runOutput(state, ctx.topology()), null);
         }
         var inbox = List.copyOf(state.inbox.getOrDefault(next.id(), List.of()));
+        if (WaitRules.stopsBefore(next, state)) {
+            return interrupt(ctx, state, next, inbox);
+        }
         Instant stepStarted = Instant.now();
         int retryCount = next.retries() != null ? next.retries() : settings.stepRetries();
         // the step races the run's cancellation, so a cancel interrupts it instead of waiting for it
@@ -257,6 +268,10 @@ public class Coordinator {
         state.outputs.put(spec.id(), result.output());
         state.trace.add(spec.id());
         state.inbox.remove(spec.id());
+        state.answers.remove(spec.id());
+        if (spec.id().equals(state.approved)) {
+            state.approved = null;
+        }
         for (var emit : result.emits()) {
             int seq = ++state.edgeSeq;
             state.inbox.computeIfAbsent(emit.to(), k -> new ArrayList<>())
@@ -264,6 +279,10 @@ public class Coordinator {
             edges.add(new StepWrite.Edge(seq, spec.id(), emit.to(), emit.payload()));
         }
         state.stepIndex++;
+        if (spec.interrupts().after()) {
+            // the go-ahead is asked in this step's own checkpoint, so a crash cannot skip it
+            state.interrupt = WaitRules.after(spec, state, Instant.now());
+        }
         state.inputTokens += result.inputTokens();
         state.outputTokens += result.outputTokens();
         DataflowRules.propagateSkips(state, ctx.topology());
@@ -308,13 +327,12 @@ public class Coordinator {
                     + cap, spec.id(), state.stepIndex).replaceWith(false);
         }
         var next = pickNext(state, ctx);
-        // what the checkpoint row keeps: the whole state every KEYFRAME_EVERY steps, else what this step changed
-        JsonNode previous = ctx.lastStored().get();
-        boolean delta = previous != null && !Checkpoints.keyframe(state.stepIndex);
-        JsonNode checkpoint = delta ? StateDelta.diff(previous, stateJson) : stateJson;
+        var checkpoint = checkpointOf(ctx, state.stepIndex, stateJson, metadata);
+        boolean stops = state.interrupt != null || WaitRules.stopsBefore(next, state);
         return runs.commitStep(ctx.job(), ctx.workerId(), ctx.run(), new StepWrite(state.stepIndex, spec.id(),
-                spec.type().yamlName(), result.output(), checkpoint, delta, metadata, edges, messageSeq, content,
-                next == null ? null : next.id(), result.signals(), result.consumedSignal()))
+                spec.type().yamlName(), result.output(), checkpoint.state(), checkpoint.delta(), metadata, edges,
+                messageSeq, content, next == null || stops ? null : next.id(), result.signals(),
+                result.consumedSignal(), state.interrupt == null ? null : waiting(state.interrupt)))
                 .invoke(held -> {
                     if (held) {
                         ctx.lastStored().set(stateJson);
@@ -326,6 +344,98 @@ public class Coordinator {
                         }
                     }
                 });
+    }
+
+    /** What the checkpoint row keeps: the whole state every KEYFRAME_EVERY steps, else what changed since the last. */
+    private static RunStore.Checkpoint checkpointOf(Context ctx, int step, JsonNode stateJson,
+            Map<String, Object> metadata) {
+        JsonNode previous = ctx.lastStored().get();
+        boolean delta = previous != null && !Checkpoints.keyframe(step);
+        return new RunStore.Checkpoint(step, delta ? StateDelta.diff(previous, stateJson) : stateJson, delta,
+                metadata);
+    }
+
+    // --- waiting for a person ---------------------------------------------------------------------------------------
+
+    /** Stops before {@code next} to ask a person: the question checkpointed, the run interrupted, its job parked. */
+    private Uni<Void> interrupt(Context ctx, RunState state, ExecutorSpec next, List<RunState.Message> inbox) {
+        state.interrupt = WaitRules.before(next, inbox, state, Instant.now(), ctx.deadline());
+        state.stepIndex++;
+        var metadata = new LinkedHashMap<String, Object>();
+        metadata.put("kind", "interrupt");
+        metadata.put("interrupt", state.interrupt.kind());
+        metadata.put("waiting_on", next.id());
+        metadata.put("worker", ctx.workerId().toString());
+        return stored(ctx, state).flatMap(stateJson -> runs.interrupt(ctx.job(), ctx.workerId(), ctx.run(),
+                checkpointOf(ctx, state.stepIndex, stateJson, metadata), waiting(state.interrupt)).invoke(held -> {
+                    if (held) {
+                        ctx.lastStored().set(stateJson);
+                        cache.put(ctx.run().id(), state.stepIndex, stateJson.toString());
+                    }
+                }))
+                .flatMap(held -> held ? parked(ctx, state) : lost(ctx));
+    }
+
+    private static Waiting waiting(RunState.Interrupt interrupt) {
+        return new Waiting(WaitRules.view(interrupt), WaitRules.wakeAt(interrupt));
+    }
+
+    /** The run waits for a person; this worker is done with it and its slot is free. */
+    private Uni<Void> parked(Context ctx, RunState state) {
+        RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(), "Run %s waits for a person at '%s' (%s)%s",
+                ctx.run().id(), state.interrupt.executor(), state.interrupt.kind(),
+                state.interrupt.deadline() == null ? "" : " until " + state.interrupt.deadline());
+        metrics.runInterrupted();
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * A waiting run's job was claimed: a person answered (apply it and go on), the question's deadline passed (route
+     * to on_timeout, or end timed out), or neither — a fork of a waiting checkpoint — so it parks again.
+     */
+    private Uni<Void> afterWait(Context waitingCtx, RunState state, Instant started) {
+        var now = Instant.now();
+        var interrupt = state.interrupt;
+        var command = waitingCtx.run().resume();
+        Map<String, Object> record;
+        boolean timedOut = false;
+        if (command != null && command.isObject()) {
+            record = WaitRules.resume(state, command, waitingCtx.topology(), now);
+        } else if (WaitRules.expired(interrupt, now)) {
+            if (HumanSpec.FAIL.equals(interrupt.onTimeout()) || interrupt.onTimeout() == null) {
+                var error = NODES.objectNode().put("type", "interrupt_timeout").put("message", "nobody answered '"
+                        + interrupt.executor() + "' by " + interrupt.deadline()).put("executor", interrupt.executor())
+                        .put("step", interrupt.step());
+                return finish(waitingCtx, "timed_out", null, error);
+            }
+            record = WaitRules.timeOut(state, now);
+            timedOut = true;
+        } else {
+            return runs.interrupt(waitingCtx.job(), waitingCtx.workerId(), waitingCtx.run(), null,
+                    waiting(interrupt)).flatMap(held -> held ? parked(waitingCtx, state) : lost(waitingCtx));
+        }
+        // the flow's own timeout does not count the time spent waiting
+        var ctx = new Context(waitingCtx.job(), waitingCtx.workerId(), waitingCtx.control(), waitingCtx.run(),
+                waitingCtx.flow(), waitingCtx.topology(),
+                DataflowRules.deadline(waitingCtx.flow(), started.plusMillis(state.waitedMillis)),
+                waitingCtx.offloader(), waitingCtx.lastStored());
+        state.stepIndex++;
+        record.put("worker", ctx.workerId().toString());
+        DataflowRules.propagateSkips(state, ctx.topology());
+        var next = pickNext(state, ctx);
+        String nextExecutor = next == null || WaitRules.stopsBefore(next, state) ? null : next.id();
+        boolean routedOnTimeout = timedOut;
+        RunLogs.log(LOG, Logger.Level.INFO, ctx.run().logContext(), "Run %s goes on after waiting at '%s' (%s)",
+                ctx.run().id(), interrupt.executor(), timedOut ? "timed out" : "answered");
+        return stored(ctx, state).flatMap(stateJson -> runs.continueAfterWait(ctx.job(), ctx.workerId(), ctx.run(),
+                checkpointOf(ctx, state.stepIndex, stateJson, record), routedOnTimeout, interrupt.executor(),
+                nextExecutor).invoke(held -> {
+                    if (held) {
+                        ctx.lastStored().set(stateJson);
+                        cache.put(ctx.run().id(), state.stepIndex, stateJson.toString());
+                    }
+                }))
+                .flatMap(held -> held ? loop(ctx, state) : lost(ctx));
     }
 
     private Uni<Void> stepFailed(Context ctx, RunState state, ExecutorSpec spec, Throwable failure) {

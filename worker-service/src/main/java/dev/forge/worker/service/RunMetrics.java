@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** What the Coordinator reports to /q/metrics: finished runs by status, executed steps and their durations. */
+/**
+ * What the Coordinator reports to /q/metrics: finished runs by status, executed steps and their durations, waits for
+ * people.
+ */
 public final class RunMetrics {
 
     private final MeterRegistry registry;
@@ -24,6 +27,11 @@ public final class RunMetrics {
     void stepExecuted(String executorType, Duration duration) {
         Timer.builder("forge.steps").description("Executor steps committed").tag("type", executorType)
                 .register(registry).record(duration);
+    }
+
+    void runInterrupted() {
+        Counter.builder("forge.runs.interrupted").description("Times a run stopped to wait for a person (job parked)")
+                .register(registry).increment();
     }
 
     void leaseLost() {

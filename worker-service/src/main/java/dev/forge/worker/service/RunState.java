@@ -16,7 +16,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * step (time travel) or fork. Plain fields so Jackson round-trips it exactly.
  */
 // the checkpoint state is (de)serialized by Jackson through reflection: registered for native images
-@RegisterForReflection(targets = { RunState.class, RunState.Message.class, RunState.Attachment.class })
+@RegisterForReflection(targets = { RunState.class, RunState.Message.class, RunState.Attachment.class,
+        RunState.Interrupt.class, RunState.Answer.class })
 public final class RunState {
 
     public static final String STATUS_PENDING = "pending";
@@ -52,6 +53,27 @@ public final class RunState {
     /** Text of the textual artifacts by id, read from S3 when the run (re)starts; never checkpointed. */
     @JsonIgnore
     public Map<String, String> artifactTexts = Map.of();
+
+    /** The question the run waits on while it is interrupted; null while it runs. */
+    public Interrupt interrupt;
+    /** An executor a person let through its interrupt_before: it runs once without stopping again. */
+    public String approved;
+    /** Answers for human executors, by id: set when the run resumes, consumed when the executor completes. */
+    public Map<String, Answer> answers = new LinkedHashMap<>();
+    /** Time spent waiting for people, which the flow's own timeout does not count. */
+    public long waitedMillis;
+
+    /**
+     * What a waiting run asks: {@code kind} is before, after (an executor's interrupt flags) or human; times are
+     * ISO-8601 instants; {@code deadline} null waits for ever.
+     */
+    public record Interrupt(String kind, String executor, String question, JsonNode schema, String deadline,
+            String onTimeout, String since, int step) {
+    }
+
+    /** A human executor's answer, or that nobody answered in time. */
+    public record Answer(JsonNode value, boolean timedOut) {
+    }
 
     /** An artifact as executors see it. */
     public record Attachment(String id, String name, String contentType, long sizeBytes, String sha256) {

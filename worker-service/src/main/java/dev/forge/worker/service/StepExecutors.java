@@ -60,6 +60,8 @@ final class StepExecutors {
             case SEND -> send(spec, inbox, state, topology, env);
             case WAIT -> awaitSignal(spec, topology, env, waitDeadline(spec, env));
             case TOOL -> tool(spec, inbox, state, topology, env);
+            // reached only with its answer (or timeout) in the state: the Coordinator parks the run until then
+            case HUMAN -> Uni.createFrom().item(() -> WaitRules.answered(spec, state, topology));
         };
     }
 

@@ -89,7 +89,7 @@ class OffloadTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> runs.status(run).equals("succeeded"));
         await().atMost(Duration.ofSeconds(10)).until(() -> stale.slotsUsed() == 0);
 
-        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.resumed'", run))
+        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.recovered'", run))
                 .isEqualTo(1);
         // the takeover's slow step saw the whole output: the input (40,000 words), the echoed input again, and the
         // sender's label (a reference would have been a handful of words)

@@ -74,10 +74,10 @@ public class TestRuns {
         return one("SELECT status FROM runs WHERE id = $1", run).getString(0);
     }
 
-    /** Waits (20 s at most) until the run is neither pending nor running; its status then. */
+    /** Waits (20 s at most) until the run has ended; its status then. */
     public String awaitTerminal(UUID run) {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !status(run).equals("pending")
-                && !status(run).equals("running"));
+                && !status(run).equals("running") && !status(run).equals("interrupted"));
         return status(run);
     }
 
@@ -115,6 +115,26 @@ public class TestRuns {
     public JsonNode latestState(UUID run) {
         int step = one("SELECT max(step_index) FROM workflow_checkpoints WHERE run_id = $1", run).getInteger(0);
         return state(run, step);
+    }
+
+    /** Waits (20 s at most) until the run waits for a person; its pending question then. */
+    public JsonNode awaitInterrupted(UUID run) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> status(run).equals("interrupted"));
+        return json("SELECT interrupt::text FROM runs WHERE id = $1", run);
+    }
+
+    /** Answers a waiting run as the gateway's resume does: the answer on the run, its parked job runnable now. */
+    public void resume(UUID run, String command) {
+        pool.withTransaction(tx -> tx.preparedQuery("UPDATE runs SET status = 'running', resume = $2::text::jsonb "
+                + "WHERE id = $1 AND status = 'interrupted'").execute(Tuple.of(run, command))
+                .invoke(rows -> {
+                    if (rows.rowCount() != 1) {
+                        throw new IllegalStateException("run " + run + " is not interrupted");
+                    }
+                })
+                .flatMap(x -> tx.preparedQuery("UPDATE jobs SET run_at = now() WHERE run_id = $1").execute(
+                        Tuple.of(run))))
+                .await().atMost(WAIT);
     }
 
     public Pool pool() {

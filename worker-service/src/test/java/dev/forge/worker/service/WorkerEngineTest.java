@@ -80,7 +80,7 @@ class WorkerEngineTest {
         assertThat(runs.count("SELECT count(*) FROM runs WHERE status = 'succeeded'")).isEqualTo(200);
         // one terminal event per run, no run finished twice
         assertThat(runs.count("SELECT count(*) FROM events WHERE type LIKE 'run.%' AND type NOT IN "
-                + "('run.started', 'run.resumed', 'run.created')")).isEqualTo(200);
+                + "('run.started', 'run.recovered', 'run.created')")).isEqualTo(200);
         assertThat(runs.count("SELECT count(*) FROM (SELECT run_id FROM events WHERE type = 'run.succeeded' "
                 + "GROUP BY run_id HAVING count(*) > 1) d")).isZero();
         // each run: its start checkpoint plus one per executor, no step written twice
@@ -163,7 +163,7 @@ class WorkerEngineTest {
         assertThat(staleCounts.calls("finish") + freshCounts.calls("finish")).isEqualTo(1);
         assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.succeeded'", run))
                 .isEqualTo(1);
-        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.resumed'", run))
+        assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1 AND type = 'run.recovered'", run))
                 .isEqualTo(1);
         assertThat(runs.one("SELECT attempt FROM runs WHERE id = $1", run).getInteger(0)).isEqualTo(2);
     }

@@ -67,7 +67,10 @@ public final class WireFormat {
             @Schema(description = "Model per executor id") Map<String, String> models,
             @Schema(description = "Tool names per executor id") Map<String, List<String>> tools,
             @Schema(minimum = "1") Integer maxTokens, @Schema(examples = "60s") String timeout,
-            ObjectNode parameters) {
+            ObjectNode parameters,
+            @Schema(description = "Executor ids to stop before for a person's go-ahead, or \"*\"")
+            List<String> interruptBefore,
+            @Schema(description = "Executor ids to stop after, or \"*\"") List<String> interruptAfter) {
     }
 
     @Schema(additionalProperties = Schema.False.class,
@@ -75,14 +78,44 @@ public final class WireFormat {
     public record RunCreate(UUID assistantId, UUID sessionId, ObjectNode input, Overrides overrides,
             @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue") String multitaskStrategy,
             @Schema(maxItems = 50, description = "Artifacts of the workspace this run reads (textual ones reach its prompts)")
-            List<UUID> artifacts) {
+            List<UUID> artifacts,
+            @Schema(description = "Executor ids this run stops before for a person's go-ahead, or \"*\" "
+                    + "(kept in its overrides)") List<String> interruptBefore,
+            @Schema(description = "Executor ids this run stops after, or \"*\"") List<String> interruptAfter) {
     }
 
     @Schema(additionalProperties = Schema.False.class)
     public record SessionRunCreate(@Schema(description = "Optional; must be the session's") UUID assistantId,
             ObjectNode input, Overrides overrides,
             @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue") String multitaskStrategy,
-            @Schema(maxItems = 50) List<UUID> artifacts) {
+            @Schema(maxItems = 50) List<UUID> artifacts, List<String> interruptBefore, List<String> interruptAfter) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class, description = "A person's answer to the question a run waits on")
+    public record ResumeRequest(
+            @Schema(description = "The answer (any JSON); for a human executor it must meet the question's schema "
+                    + "and is required unless goto is given") JsonNode value,
+            @Schema(description = "A state edit applied before the run goes on, recorded in its checkpoint")
+            StateEdit state,
+            @Schema(name = "goto", description = "Continue at this executor instead (it and what follows it run again)")
+            String goTo) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record StateEdit(@Schema(description = "Fields merged over the run's input") ObjectNode input,
+            @Schema(description = "Outputs replaced by executor id (queued messages from them too)")
+            Map<String, JsonNode> outputs) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record RejectRequest(@Schema(maxLength = 2000) String reason) {
+    }
+
+    public record Interrupt(@Schema(enumeration = { "human", "before", "after" }) String kind, String executor,
+            String question, @Schema(description = "JSON Schema the answer must meet (human executors)")
+            ObjectNode schema, int step, Instant since,
+            @Schema(description = "When the question times out; null: it waits for ever") Instant deadline,
+            @Schema(description = "Where a timeout goes: an executor id or fail") String onTimeout) {
     }
 
     @Schema(additionalProperties = Schema.False.class)
@@ -100,13 +133,15 @@ public final class WireFormat {
 
     public record Run(UUID id, String workspaceId, UUID sessionId, UUID assistantId, int assistantVersion,
             FlowRef flow,
-            @Schema(enumeration = { "pending", "running", "succeeded", "failed", "cancelled", "timed_out" }) String status,
+            @Schema(enumeration = { "pending", "running", "interrupted", "succeeded", "failed", "cancelled",
+                    "timed_out" }) String status,
             ObjectNode input, ObjectNode overrides,
             @Schema(description = "The final output (any JSON), once succeeded") JsonNode output, RunError error,
             int attempt, int stepIndex, String currentStep,
             @Schema(description = "Executors in the order they ran") List<String> route, Instant createdAt,
             Instant startedAt, Instant finishedAt, Long durationMs, Instant cancelRequestedAt,
-            String multitaskStrategy, UUID parentRunId, Integer forkedFromStep, List<Artifact> artifacts) {
+            String multitaskStrategy, UUID parentRunId, Integer forkedFromStep, List<Artifact> artifacts,
+            @Schema(description = "What the run waits on while interrupted") Interrupt interrupt) {
     }
 
     public record Artifact(UUID id, String name, String contentType, long sizeBytes,
@@ -123,7 +158,8 @@ public final class WireFormat {
     }
 
     public record FlowExecutor(String id,
-            @Schema(enumeration = { "llm", "conditional", "merge", "send", "wait" }) String type, String model,
+            @Schema(enumeration = { "llm", "conditional", "merge", "send", "wait", "tool", "human" }) String type,
+            String model,
             List<String> targets) {
     }
 
