@@ -156,7 +156,7 @@ class DashboardTest {
                 + "services just started, %d ms from page load to first view on the warm stack%n", loaded,
                 firstView, warmView);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Debug", "Registry",
-                "MCP servers", "Webapps", "Runs", "Flows");
+                "MCP servers", "Webapps", "Runs", "Waiting for input", "Flows");
         assertThat(visible("[data-count='connected']").getText()).isEqualTo("1");
         screenshot("gateways");
 
@@ -366,6 +366,30 @@ class DashboardTest {
     }
 
     @Test
+    @Order(8)
+    void aWaitingRunIsAnsweredFromTheFormItsQuestionsSchemaMade() throws Exception {
+        String run = stack.run("contract-approval", "{\"title\": \"MSA\", \"document\": \"The agreement sets "
+                + "governing law.\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "interrupted".equals(stack.status(run)));
+        open("waiting");
+        click("#waiting-rows tr[data-run='" + run + "']");
+        waiting(10).until(ExpectedConditions.urlContains("#/runs?run=" + run));
+        assertThat(visible("#question-text").getText()).startsWith("Approve the review of 'MSA' for signature?");
+        // the schema's fields: a checkbox for the boolean, a text box for the string
+        var approved = visible("#answer-form input[name='approved'][type='checkbox']");
+        var comment = visible("#answer-form textarea[name='comment']");
+        screenshot("waiting");
+        approved.click();
+        comment.sendKeys("Fine by legal");
+        click("#answer-send");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(stack.status(run)));
+        assertThat(stack.call("GET", "/v1/runs/" + run, null).path("output").asText()).contains("Fine by legal");
+        // the explorer follows the run it shows until it ends
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-timeline"),
+                "answered at approval"));
+    }
+
+    @Test
     @Order(9)
     void aWebappIsDeployedFromTheBrowserAndItsHistoryAndOutputShown() throws Exception {
         // a git repository with a page, made with the git CLI
@@ -454,7 +478,7 @@ class DashboardTest {
         String developer = stack.key("developer");
 
         signIn(viewer);
-        assertThat(nav()).containsExactly("Runs", "Flows");
+        assertThat(nav()).containsExactly("Runs", "Waiting for input", "Flows");
         open("gateways");
         waiting(10).until(ExpectedConditions.urlContains("#/runs"));
         visible("#run-rows tr");
@@ -462,14 +486,14 @@ class DashboardTest {
 
         signIn(operator);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs",
-                "Flows");
+                "Waiting for input", "Flows");
         visible("#gw-rows tr[data-id='local']");
         assertThat(all("#gw-form")).isEmpty();
         assertThat(all("#gw-rows button[data-act='edit'], #gw-rows button[data-act='delete']")).isEmpty();
         assertThat(all("#gw-rows button[data-act='test']")).isNotEmpty();
 
         signIn(developer);
-        assertThat(nav()).containsExactly("Debug", "Runs", "Flows");
+        assertThat(nav()).containsExactly("Debug", "Runs", "Waiting for input", "Flows");
         open("runs");
         new Select(visible("#gateway-select")).getOptions().forEach(o -> assertThat(o.getAttribute("value"))
                 .isEqualTo("local"));

@@ -972,7 +972,9 @@ async function runsView(el, params) {
     $('#run-more', el).hidden = !next;
     $('#run-count', el).textContent = `${shown} run(s)`;
   };
+  let shownRun = null;
   const detail = async (id, step) => {
+    shownRun = id;
     el.querySelectorAll('#run-rows tr').forEach((r) => r.classList.toggle('selected', r.dataset.run === id));
     const out = $('#run-detail', el);
     try {
@@ -995,6 +997,11 @@ async function runsView(el, params) {
         <h3>Communication graph</h3>${graphSvg(graph)}
         ${run.error && Object.keys(run.error).length ? `<h3>Error</h3>${json(run.error)}` : ''}
         <h3>Output</h3>${json(run.output)}`;
+      // a pending or running run is followed until it ends or stops for a person (a question form is never redrawn
+      // under the reader's typing); a chosen step holds the view still
+      if (step == null && ['pending', 'running'].includes(run.status)) {
+        setTimeout(() => { if (shownRun === id && out.isConnected) detail(id).catch(() => {}); }, 1500);
+      }
       $('#run-timeline', out).addEventListener('click', (ev) => {
         const li = ev.target.closest('li[data-step]');
         if (li) detail(id, Number(li.dataset.step));
@@ -1067,6 +1074,8 @@ function schemaFields(schema) {
     return `<label>Answer (JSON) <textarea name="__json" rows="4" spellcheck="false">${schema ? '' : 'null'}</textarea></label>`;
   }
   const required = schema.required || [];
+  // required fields first (the stored schema's key order is PostgreSQL's, not the author's)
+  props.sort(([a], [b]) => Number(required.includes(b)) - Number(required.includes(a)));
   return props.map(([name, p]) => {
     const label = `${esc(name)}${required.includes(name) ? ' *' : ''}${p.description ? ` <span class="muted">${esc(p.description)}</span>` : ''}`;
     if (p.type === 'boolean') return `<label class="check"><input type="checkbox" name="${esc(name)}" data-type="boolean"> ${label}</label>`;

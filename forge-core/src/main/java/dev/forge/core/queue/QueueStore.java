@@ -100,7 +100,7 @@ public class QueueStore {
                            'message', 'the run''s worker stopped heartbeating ' || dead.attempt
                                || ' time(s); giving up after the maximum attempts',
                            'attempts', dead.attempt, 'last_worker', dead.locked_by::text)
-                FROM dead WHERE r.id = dead.run_id AND r.status IN ('pending', 'running')
+                FROM dead WHERE r.id = dead.run_id AND r.status IN ('pending', 'running', 'interrupted')
                 RETURNING r.id, r.session_id, r.workspace_id),
             idle AS (
                 UPDATE sessions s SET status = 'error', updated_at = now() FROM failed WHERE s.id = failed.session_id)

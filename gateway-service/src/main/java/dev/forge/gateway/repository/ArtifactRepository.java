@@ -126,7 +126,7 @@ public class ArtifactRepository {
                         return Uni.createFrom().item(new Deletion(Optional.empty(), Optional.empty()));
                     }
                     return tx.preparedQuery("SELECT r.id FROM run_artifacts l JOIN runs r ON r.id = l.run_id "
-                            + "WHERE l.artifact_id = $1 AND r.status IN ('pending', 'running') LIMIT 1")
+                            + "WHERE l.artifact_id = $1 AND r.status IN ('pending', 'running', 'interrupted') LIMIT 1")
                             .execute(Tuple.of(id))
                             .flatMap(active -> active.iterator().hasNext()
                                     ? Uni.createFrom().item(new Deletion(Optional.empty(),

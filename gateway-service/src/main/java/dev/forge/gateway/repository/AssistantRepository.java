@@ -97,7 +97,7 @@ public class AssistantRepository implements PanacheRepositoryBase<StoredAssistan
     /** Unfinished runs of the assistant, which block deleting it. */
     public Uni<Long> unfinishedRuns(String workspace, UUID id) {
         return pool.preparedQuery("SELECT count(*) FROM runs WHERE assistant_id = $1 AND workspace_id = $2 "
-                + "AND status IN ('pending', 'running')").execute(Tuple.of(id, workspace))
+                + "AND status IN ('pending', 'running', 'interrupted')").execute(Tuple.of(id, workspace))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 

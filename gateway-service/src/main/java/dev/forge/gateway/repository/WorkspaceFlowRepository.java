@@ -119,7 +119,7 @@ public class WorkspaceFlowRepository implements PanacheRepositoryBase<StoredFlow
         return OnVertxContext.isolated(() -> Panache.withSession(() -> Panache.getSession().flatMap(session -> session
                 .createNativeQuery("SELECT (SELECT count(*) FROM assistants WHERE workspace_id = ?1 AND flow_name = ?2),"
                         + " (SELECT count(*) FROM runs WHERE workspace_id = ?1 AND flow_name = ?2 "
-                        + "AND status IN ('pending', 'running'))", Object[].class)
+                        + "AND status IN ('pending', 'running', 'interrupted'))", Object[].class)
                 .setParameter(1, workspace).setParameter(2, name).getSingleResult())))
                 .map(row -> new long[] { ((Number) row[0]).longValue(), ((Number) row[1]).longValue() });
     }

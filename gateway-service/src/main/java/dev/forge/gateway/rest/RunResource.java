@@ -180,7 +180,6 @@ public class RunResource {
     @Allow({ Role.ADMIN, Role.OPERATOR, Role.DEVELOPER })
     @POST
     @Path("/{id}/reject")
-    @Consumes(MediaType.WILDCARD)
     public Uni<ObjectNode> reject(@PathParam("id") String id, JsonNode body) {
         return waiting.reject(caller.caller(), id, body);
     }

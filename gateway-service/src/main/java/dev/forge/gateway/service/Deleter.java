@@ -61,7 +61,7 @@ public class Deleter {
         for (Row r : rows) {
             ids.add(r.getUUID("id"));
             var status = r.getString("status");
-            if (status.equals("pending") || status.equals("running")) {
+            if (status.equals("pending") || status.equals("running") || status.equals("interrupted")) {
                 unfinished++;
             }
         }

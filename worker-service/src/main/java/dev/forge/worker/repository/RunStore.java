@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.checkpoint.Checkpoints;
@@ -28,6 +29,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class RunStore {
+
+    private static final TypeReference<Map<String, Object>> PLAIN_OBJECT = new TypeReference<>() {
+    };
 
     private final Pool pool;
     private final GroupCommit commits;
@@ -154,7 +158,7 @@ public class RunStore {
             Waiting waiting) {
         var write = JobWrite.of(job, workerId, run).park(waiting)
                 .events(List.of(new Event("run.interrupted", "info", JsonValues.MAPPER.convertValue(
-                        waiting.interrupt(), Map.class))));
+                        waiting.interrupt(), PLAIN_OBJECT))));
         if (checkpoint != null) {
             write.checkpoint(checkpoint.stepIndex(), checkpoint.state(), checkpoint.delta(), checkpoint.metadata());
         }

@@ -359,7 +359,7 @@ public class Coordinator {
 
     /** Stops before {@code next} to ask a person: the question checkpointed, the run interrupted, its job parked. */
     private Uni<Void> interrupt(Context ctx, RunState state, ExecutorSpec next, List<RunState.Message> inbox) {
-        state.interrupt = WaitRules.before(next, inbox, state, Instant.now(), ctx.deadline());
+        state.interrupt = WaitRules.before(next, inbox, state, Instant.now());
         state.stepIndex++;
         var metadata = new LinkedHashMap<String, Object>();
         metadata.put("kind", "interrupt");

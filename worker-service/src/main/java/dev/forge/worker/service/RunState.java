@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.core.flow.SkillBinding;
@@ -54,13 +55,19 @@ public final class RunState {
     @JsonIgnore
     public Map<String, String> artifactTexts = Map.of();
 
+    // the waiting fields are left out of checkpoints while unused: most runs never wait, and every step stores state
+
     /** The question the run waits on while it is interrupted; null while it runs. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public Interrupt interrupt;
     /** An executor a person let through its interrupt_before: it runs once without stopping again. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public String approved;
     /** Answers for human executors, by id: set when the run resumes, consumed when the executor completes. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public Map<String, Answer> answers = new LinkedHashMap<>();
     /** Time spent waiting for people, which the flow's own timeout does not count. */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     public long waitedMillis;
 
     /**

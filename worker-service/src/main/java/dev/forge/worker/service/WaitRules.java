@@ -47,8 +47,7 @@ final class WaitRules {
     }
 
     /** The question before {@code next} runs (a human executor's, rendered; else a go-ahead). */
-    static RunState.Interrupt before(ExecutorSpec next, List<RunState.Message> inbox, RunState state, Instant now,
-            Instant runDeadline) {
+    static RunState.Interrupt before(ExecutorSpec next, List<RunState.Message> inbox, RunState state, Instant now) {
         if (next.type() != ExecutorType.HUMAN) {
             return new RunState.Interrupt(BEFORE, next.id(), "Run '" + next.id() + "'?", null, null, null,
                     now.toString(), state.stepIndex + 1);
