@@ -89,9 +89,11 @@ public class RunResource {
 
     /** 202 for a new run; 200 with {@code Idempotent-Replayed: true} when a retried request answers the original. */
     static Response accepted(RunCreation.Created created) {
-        var run = created.run();
-        var response = created.replayed() ? Response.ok(run).header("Idempotent-Replayed", "true")
-                : Response.accepted(run);
+        return accepted(created.run(), created.replayed());
+    }
+
+    private static Response accepted(ObjectNode run, boolean replayed) {
+        var response = replayed ? Response.ok(run).header("Idempotent-Replayed", "true") : Response.accepted(run);
         return response.location(URI.create("/v1/runs/" + run.get("id").asText())).build();
     }
 
@@ -166,9 +168,8 @@ public class RunResource {
     @Path("/{id}/resume")
     public Uni<Response> resume(@PathParam("id") String id, JsonNode body,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return waiting.resume(caller.caller(), id, body, idempotencyKey).map(answered -> answered.replayed()
-                ? Response.ok(answered.run()).header("Idempotent-Replayed", "true").build()
-                : Response.accepted(answered.run()).build());
+        return waiting.resume(caller.caller(), id, body, idempotencyKey)
+                .map(answered -> accepted(answered.run(), answered.replayed()));
     }
 
     /** Rejects a waiting run: it ends cancelled with the reason ({@code {"reason": "…"}}, optional). */

@@ -2,7 +2,11 @@ package dev.forge.gateway.service;
 
 import dev.forge.api.service.ApiProblem;
 
-/** The one rule for an Idempotency-Key header, for every request that takes one (run creation, resume). */
+/**
+ * The rules an Idempotency-Key follows on every request that takes one (run creation, resume): its form, the
+ * signal that rolls a transaction back when the key was used before, and the refusal when it was used for another
+ * request.
+ */
 final class IdempotencyKeys {
 
     private IdempotencyKeys() {
@@ -14,5 +18,18 @@ final class IdempotencyKeys {
                 && c <= 0x7e))) {
             throw ApiProblem.invalid("Idempotency-Key must be 1-255 printable ASCII characters without spaces");
         }
+    }
+
+    /** The key was used before: rolls the transaction back so the earlier answer can be given instead. */
+    static final class Taken extends RuntimeException {
+        Taken() {
+            super("idempotency key taken", null, false, false);
+        }
+    }
+
+    /** 409: the key stands for a different request. */
+    static ApiProblem reused(String key, String what) {
+        return new ApiProblem(409, "idempotency-key-reused", "Idempotency key reused",
+                "Idempotency-Key '" + key + "' was used for a different request (" + what + ")", null);
     }
 }

@@ -121,13 +121,6 @@ public class RunCreation {
         return problems.isEmpty() ? models.unroutable(BlueprintFactory.apply(flow, overrides)) : problems;
     }
 
-    /** The key was used before: rolls the transaction back so the original run can be answered. */
-    private static final class KeyTaken extends RuntimeException {
-        KeyTaken() {
-            super("idempotency key taken", null, false, false);
-        }
-    }
-
     public Uni<ObjectNode> create(String workspace, JsonNode body, String sessionIdFromPath) {
         return create(workspace, body, sessionIdFromPath, null).map(Created::run);
     }
@@ -194,7 +187,7 @@ public class RunCreation {
             String requestHash = JsonValues.canonicalHash(identity);
             return insert(workspace, p, idempotencyKey, requestHash)
                     .map(run -> new Created(run, false))
-                    .onFailure(KeyTaken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
+                    .onFailure(IdempotencyKeys.Taken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
         });
     }
 
@@ -219,9 +212,7 @@ public class RunCreation {
         return runs.findIdempotencyKey(workspace, key).flatMap(found -> {
             var original = found.orElseThrow(() -> new IllegalStateException("idempotency key vanished: " + key));
             if (!original.requestHash().equals(requestHash)) {
-                throw new ApiProblem(409, "idempotency-key-reused", "Idempotency key reused",
-                        "Idempotency-Key '" + key + "' was used for a different request (run "
-                                + original.runId() + ")", null);
+                throw IdempotencyKeys.reused(key, "run " + original.runId());
             }
             return queries.get(workspace, original.runId().toString()).map(run -> new Created(run, true));
         });
@@ -296,7 +287,7 @@ public class RunCreation {
                         : runs.claimIdempotencyKey(tx, workspace, idempotencyKey, requestHash, runId)
                                 .invoke(claimed -> {
                                     if (!claimed) {
-                                        throw new KeyTaken();
+                                        throw new IdempotencyKeys.Taken();
                                     }
                                 }).replaceWithVoid()))
                 .invoke(() -> {

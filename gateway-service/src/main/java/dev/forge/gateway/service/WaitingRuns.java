@@ -55,13 +55,6 @@ public class WaitingRuns {
         this.relay = relay;
     }
 
-    /** A resume that was answered before under the same Idempotency-Key: the transaction rolls back. */
-    private static final class KeyTaken extends RuntimeException {
-        KeyTaken() {
-            super("idempotency key taken", null, false, false);
-        }
-    }
-
     /** What a resume or reject produced: the run, and whether it is an idempotent repeat of an earlier answer. */
     public record Answered(ObjectNode run, boolean replayed) {
     }
@@ -85,7 +78,7 @@ public class WaitingRuns {
             var run = found.orElseThrow(() -> ApiProblem.notFound("run", id));
             if (idempotencyKey != null && !run.status().equals("interrupted")) {
                 // a retry of an answer that already applied: answered from the key below
-                throw new KeyTaken();
+                throw new IdempotencyKeys.Taken();
             }
             requireWaiting(id, run);
             return flows.resolve(run.flowName(), run.flowVersion()).flatMap(flow -> {
@@ -105,7 +98,7 @@ public class WaitingRuns {
                                 : runs.claimIdempotencyKey(tx, workspace, idempotencyKey, requestHash, runId)
                                         .invoke(claimed -> {
                                             if (!claimed) {
-                                                throw new KeyTaken();
+                                                throw new IdempotencyKeys.Taken();
                                             }
                                         }).replaceWithVoid());
             });
@@ -113,7 +106,7 @@ public class WaitingRuns {
             wakeup.jobsCommitted();
             relay.wake();
         }).flatMap(x -> queries.get(workspace, id)).map(run -> new Answered(run, false))
-                .onFailure(KeyTaken.class).recoverWithUni(() -> replay(workspace, id, idempotencyKey, requestHash));
+                .onFailure(IdempotencyKeys.Taken.class).recoverWithUni(() -> replay(workspace, id, idempotencyKey, requestHash));
     }
 
     /** Rejects a waiting run: it ends cancelled with the reason; 409 when it is not waiting. */
@@ -191,8 +184,7 @@ public class WaitingRuns {
             }
             var original = found.get();
             if (!original.requestHash().equals(requestHash)) {
-                throw new ApiProblem(409, "idempotency-key-reused", "Idempotency key reused", "Idempotency-Key '"
-                        + key + "' was used for a different request", null);
+                throw IdempotencyKeys.reused(key, "an answer to run " + original.runId());
             }
             return queries.get(workspace, id).map(run -> new Answered(run, true));
         });

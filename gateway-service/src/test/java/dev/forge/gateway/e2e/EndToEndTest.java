@@ -44,7 +44,7 @@ class EndToEndTest {
         TestAuth.actAsAdmin();
     }
 
-    private static String assistant(String flow) {
+    static String assistant(String flow) {
         return given().contentType(ContentType.JSON).body("{\"name\": \"e2e\", \"flow\": \"" + flow + "\"}")
                 .post("/v1/assistants").then().statusCode(201).extract().path("id");
     }

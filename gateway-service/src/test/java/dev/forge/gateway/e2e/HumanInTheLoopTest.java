@@ -21,15 +21,13 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import dev.forge.gateway.GrpcCalls;
 import dev.forge.gateway.SseClient;
 import dev.forge.gateway.TestAuth;
 import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.ResumeRunRequest;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -57,11 +55,6 @@ class HumanInTheLoopTest {
         TestAuth.actAsAdmin();
     }
 
-    private static String assistant(String flow) {
-        return given().contentType(ContentType.JSON).body("{\"name\": \"hitl\", \"flow\": \"" + flow + "\"}")
-                .post("/v1/assistants").then().statusCode(201).extract().path("id");
-    }
-
     private static String createRun(String body) {
         return given().contentType(ContentType.JSON).body(body).post("/v1/runs").then().statusCode(202)
                 .extract().path("id");
@@ -85,7 +78,7 @@ class HumanInTheLoopTest {
 
     @Test
     void aRunWaitsForItsReviewerWithoutASlotSurvivesItsWorkerAndGoesOnOnceAnswered() throws Exception {
-        String assistant = assistant("contract-approval");
+        String assistant = EndToEndTest.assistant("contract-approval");
         String run;
         Future<SseClient.Received> stream;
         var background = Executors.newSingleThreadExecutor();
@@ -127,10 +120,10 @@ class HumanInTheLoopTest {
         given().contentType(ContentType.JSON).body("{\"value\": 1, \"extra\": 2}")
                 .post("/v1/runs/" + run + "/resume").then().statusCode(422);
         // gRPC shares the check
-        var admin = withKey(TestAuth.ADMIN_KEY);
+        var admin = GrpcCalls.withKey(grpc, TestAuth.ADMIN_KEY);
         var bad = ResumeRunRequest.newBuilder().setId(run).setValue(Value.newBuilder().setStructValue(
                 Struct.newBuilder().putFields("approved", Value.newBuilder().setNumberValue(3).build()))).build();
-        assertThat(code(() -> admin.resumeRun(bad).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.code(() -> admin.resumeRun(bad).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         given().get("/v1/runs/" + run).then().body("status", equalTo("interrupted"));
 
         // answered (with an Idempotency-Key) while no worker runs; a new worker takes it from there
@@ -169,7 +162,7 @@ class HumanInTheLoopTest {
 
     @Test
     void aRunsOwnInterruptListStopsItAndItCanBeForkedFromThereOrRejected() throws Exception {
-        String assistant = assistant("document-review");
+        String assistant = EndToEndTest.assistant("document-review");
         try (var worker = WorkerProcess.start(51190)) {
             String run = createRun("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": "
                     + "\"Quarterly revenue\"}, \"interrupt_before\": [\"aggregator\"]}");
@@ -210,7 +203,7 @@ class HumanInTheLoopTest {
 
     @Test
     void anUnansweredQuestionTimesOutToItsRouteAndAnAnswerAfterThatIsRefused() throws Exception {
-        String assistant = assistant("approval-timeout");
+        String assistant = EndToEndTest.assistant("approval-timeout");
         try (var worker = WorkerProcess.start(51190)) {
             String run = createRun("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"ticket\": \"t\", "
                     + "\"customer\": \"Cy\"}}");
@@ -223,20 +216,5 @@ class HumanInTheLoopTest {
             given().contentType(ContentType.JSON).body("{\"value\": {\"approved\": true}}")
                     .post("/v1/runs/" + run + "/resume").then().statusCode(409);
         }
-    }
-
-    private AgentService withKey(String key) {
-        var headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-        return GrpcClientUtils.attachHeaders(grpc, headers);
-    }
-
-    private static Status.Code code(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-        return Status.Code.OK;
     }
 }

@@ -47,10 +47,10 @@ class MonitorTest {
             var view = deployments();
             assertThat(view.getString("deployments.find { it.executor == 'llm' }.status")).isEqualTo("SERVING");
             assertThat(view.getList("deployments.executor", String.class))
-                    .contains("llm", "conditional", "merge", "send", "wait", "tool");
+                    .contains("llm", "conditional", "merge", "send", "wait", "tool", "human");
             assertThat(view.getList("deployments.find { it.executor == 'tool' }.node_ids", String.class))
                     .contains(workerId);
-            assertThat(view.getInt("summary.active_deployments")).isEqualTo(6);
+            assertThat(view.getInt("summary.active_deployments")).isEqualTo(7);
 
             // a run holds one of its slots while it runs
             String assistant = given().contentType(ContentType.JSON)

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import dev.forge.gateway.GrpcCalls;
 import dev.forge.gateway.TestAuth;
 import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.AgentServiceGrpc;
@@ -53,7 +54,6 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -86,18 +86,7 @@ class AgentGrpcServiceTest {
     }
 
     private AgentService withKey(String key) {
-        var headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-        return GrpcClientUtils.attachHeaders(client, headers);
-    }
-
-    private static Status.Code code(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-        return Status.Code.OK;
+        return GrpcCalls.withKey(client, key);
     }
 
     private static Struct struct(String key, String value) {
@@ -151,7 +140,7 @@ class AgentGrpcServiceTest {
                 .getSessionId()).isEqualTo(session.getId());
 
         // a busy session under "reject"
-        assertThat(code(() -> admin.createRun(CreateRunRequest.newBuilder().setSessionId(session.getId())
+        assertThat(GrpcCalls.code(() -> admin.createRun(CreateRunRequest.newBuilder().setSessionId(session.getId())
                 .setMultitaskStrategy("reject").build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
         // waiting on a run nobody executes times out with the run as it is
@@ -160,7 +149,7 @@ class AgentGrpcServiceTest {
         // cancel: pending → cancelled; again → FAILED_PRECONDITION
         assertThat(admin.cancelRun(CancelRunRequest.newBuilder().setId(run.getId()).build()).await().atMost(WAIT)
                 .getStatus()).isEqualTo("cancelled");
-        assertThat(code(() -> admin.cancelRun(CancelRunRequest.newBuilder().setId(run.getId()).build())
+        assertThat(GrpcCalls.code(() -> admin.cancelRun(CancelRunRequest.newBuilder().setId(run.getId()).build())
                 .await().atMost(WAIT))).isEqualTo(Status.Code.FAILED_PRECONDITION);
 
         // paging
@@ -194,13 +183,13 @@ class AgentGrpcServiceTest {
                 .setSource("name: x\nexecutors:\n  - id: a\n    type: teleport\n").build()).await().atMost(WAIT));
         invalid.isInstanceOf(StatusRuntimeException.class).hasMessageContaining("INVALID_ARGUMENT")
                 .hasMessageContaining("line 4");
-        assertThat(code(() -> admin.updateFlow(UpdateFlowRequest.newBuilder().setName("support-triage")
+        assertThat(GrpcCalls.code(() -> admin.updateFlow(UpdateFlowRequest.newBuilder().setName("support-triage")
                 .setSource(source.replace(name, "support-triage")).build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(code(() -> withKey(TestAuth.key("viewer", "default")).createFlow(CreateFlowRequest.newBuilder()
+        assertThat(GrpcCalls.code(() -> withKey(TestAuth.key("viewer", "default")).createFlow(CreateFlowRequest.newBuilder()
                 .setSource(source).build()).await().atMost(WAIT))).isEqualTo(Status.Code.PERMISSION_DENIED);
         admin.deleteFlow(DeleteFlowRequest.newBuilder().setName(name).build()).await().atMost(WAIT);
-        assertThat(code(() -> admin.getFlow(GetFlowRequest.newBuilder().setName(name).build()).await()
+        assertThat(GrpcCalls.code(() -> admin.getFlow(GetFlowRequest.newBuilder().setName(name).build()).await()
                 .atMost(WAIT))).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -212,22 +201,22 @@ class AgentGrpcServiceTest {
                 .setIdempotencyKey("grpc-key-1").build();
         var first = admin.createRun(request).await().atMost(WAIT);
         assertThat(admin.createRun(request).await().atMost(WAIT).getId()).isEqualTo(first.getId());
-        assertThat(code(() -> admin.createRun(request.toBuilder().setInput(struct("a", "2")).build())
+        assertThat(GrpcCalls.code(() -> admin.createRun(request.toBuilder().setInput(struct("a", "2")).build())
                 .await().atMost(WAIT))).isEqualTo(Status.Code.ALREADY_EXISTS);
     }
 
     @Test
     void statusCodes() {
-        assertThat(code(() -> client.getRun(GetRunRequest.newBuilder().setId("x").build()).await().atMost(WAIT)))
+        assertThat(GrpcCalls.code(() -> client.getRun(GetRunRequest.newBuilder().setId("x").build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(code(() -> withKey("fk_bad_key").getRun(GetRunRequest.newBuilder().setId("x").build())
+        assertThat(GrpcCalls.code(() -> withKey("fk_bad_key").getRun(GetRunRequest.newBuilder().setId("x").build())
                 .await().atMost(WAIT))).isEqualTo(Status.Code.UNAUTHENTICATED);
         var viewer = withKey(TestAuth.key("viewer", "default"));
-        assertThat(code(() -> viewer.createRun(CreateRunRequest.newBuilder().build()).await().atMost(WAIT)))
+        assertThat(GrpcCalls.code(() -> viewer.createRun(CreateRunRequest.newBuilder().build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(code(() -> viewer.listRuns(ListRunsRequest.newBuilder().build()).await().atMost(WAIT)))
+        assertThat(GrpcCalls.code(() -> viewer.listRuns(ListRunsRequest.newBuilder().build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.OK);
-        assertThat(code(() -> admin.getRun(GetRunRequest.newBuilder()
+        assertThat(GrpcCalls.code(() -> admin.getRun(GetRunRequest.newBuilder()
                 .setId("6a1f0f43-0000-4000-8000-000000000000").build()).await().atMost(WAIT)))
                 .isEqualTo(Status.Code.NOT_FOUND);
         assertThatThrownBy(() -> admin.createRun(CreateRunRequest.newBuilder().build()).await().atMost(WAIT))
@@ -235,9 +224,9 @@ class AgentGrpcServiceTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains("'assistant_id' is required");
                 });
-        assertThat(code(() -> admin.createAssistant(CreateAssistantRequest.newBuilder().setName("x").setFlow("nope")
+        assertThat(GrpcCalls.code(() -> admin.createAssistant(CreateAssistantRequest.newBuilder().setName("x").setFlow("nope")
                 .build()).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(code(() -> admin.listRuns(ListRunsRequest.newBuilder().setStatus("x' OR 1=1").build())
+        assertThat(GrpcCalls.code(() -> admin.listRuns(ListRunsRequest.newBuilder().setStatus("x' OR 1=1").build())
                 .await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
