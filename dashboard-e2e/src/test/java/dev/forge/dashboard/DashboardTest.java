@@ -156,7 +156,7 @@ class DashboardTest {
                 + "services just started, %d ms from page load to first view on the warm stack%n", loaded,
                 firstView, warmView);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Debug", "Registry",
-                "MCP servers", "Webapps", "Runs", "Waiting for input", "Flows");
+                "MCP servers", "Webapps", "Runs", "Waiting for input", "Schedules", "Flows");
         assertThat(visible("[data-count='connected']").getText()).isEqualTo("1");
         screenshot("gateways");
 
@@ -390,6 +390,28 @@ class DashboardTest {
     }
 
     @Test
+    @Order(8)
+    void aScheduleIsCreatedFromTheBrowserFiresAndIsPaused() throws Exception {
+        stack.call("POST", "/v1/assistants", "{\"name\": \"e2e-scheduled\", \"flow\": \"support-triage\"}");
+        open("schedules");
+        String name = "every-second-" + System.currentTimeMillis() % 100000;
+        visible("#sched-form input[name='name']").sendKeys(name);
+        new Select(visible("#sched-assistant")).selectByVisibleText("e2e-scheduled (support-triage)");
+        visible("#sched-form input[name='interval']").sendKeys("1s");
+        var input = visible("#sched-form input[name='input']");
+        input.clear();
+        input.sendKeys("{\"ticket\": \"from the dashboard\"}");
+        click("#sched-create");
+        visible("#sched-rows tr[data-name='" + name + "']");
+        // it fires: the row links its last run
+        waiting(20).until(d -> !d.findElements(By.cssSelector("#sched-rows tr[data-name='" + name + "'] a")).isEmpty());
+        screenshot("schedules");
+        click("#sched-rows tr[data-name='" + name + "'] button[data-act='pause']");
+        waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#sched-rows tr[data-name='" + name + "']"), "paused"));
+    }
+
+    @Test
     @Order(9)
     void aWebappIsDeployedFromTheBrowserAndItsHistoryAndOutputShown() throws Exception {
         // a git repository with a page, made with the git CLI
@@ -478,7 +500,7 @@ class DashboardTest {
         String developer = stack.key("developer");
 
         signIn(viewer);
-        assertThat(nav()).containsExactly("Runs", "Waiting for input", "Flows");
+        assertThat(nav()).containsExactly("Runs", "Waiting for input", "Schedules", "Flows");
         open("gateways");
         waiting(10).until(ExpectedConditions.urlContains("#/runs"));
         visible("#run-rows tr");
@@ -486,14 +508,14 @@ class DashboardTest {
 
         signIn(operator);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs",
-                "Waiting for input", "Flows");
+                "Waiting for input", "Schedules", "Flows");
         visible("#gw-rows tr[data-id='local']");
         assertThat(all("#gw-form")).isEmpty();
         assertThat(all("#gw-rows button[data-act='edit'], #gw-rows button[data-act='delete']")).isEmpty();
         assertThat(all("#gw-rows button[data-act='test']")).isNotEmpty();
 
         signIn(developer);
-        assertThat(nav()).containsExactly("Debug", "Runs", "Waiting for input", "Flows");
+        assertThat(nav()).containsExactly("Debug", "Runs", "Waiting for input", "Schedules", "Flows");
         open("runs");
         new Select(visible("#gateway-select")).getOptions().forEach(o -> assertThat(o.getAttribute("value"))
                 .isEqualTo("local"));

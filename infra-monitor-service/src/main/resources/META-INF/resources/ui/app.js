@@ -146,6 +146,7 @@ const VIEWS = {
   webapps: { title: 'Webapps', roles: INFRA, render: webappsView },
   runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
   waiting: { title: 'Waiting for input', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: waitingView },
+  schedules: { title: 'Schedules', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: schedulesView },
   flows: { title: 'Flows', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: flowsView },
 };
 const can = (view) => VIEWS[view].roles.includes(state.me?.role);
@@ -1132,6 +1133,68 @@ async function waitingView(el) {
   $('#waiting-rows', el).addEventListener('click', (ev) => {
     const row = ev.target.closest('tr[data-run]');
     if (row) location.hash = `#/runs?run=${row.dataset.run}`;
+  });
+  await load();
+  every(el, 5000, () => load().catch(() => {}));
+}
+
+// ---- Schedules -----------------------------------------------------------------------------------------------------------
+
+const timing = (s) => (s.cron ? `${s.cron} (${s.timezone})` : `every ${s.interval_seconds} s`);
+
+async function schedulesView(el) {
+  const base = `/v1/gateways/${encodeURIComponent(state.gateway)}/api/v1`;
+  const builds = ['admin', 'developer'].includes(state.me.role);
+  el.innerHTML = `${builds ? `<form id="sched-form" class="toolbar">
+      <label>Name <input name="name" required maxlength="100" size="16"></label>
+      <label>Assistant <select name="assistant_id" id="sched-assistant"></select></label>
+      <label>Cron <input name="cron" placeholder="0 9 * * MON-FRI" size="16"></label>
+      <label>Time zone <input name="timezone" placeholder="UTC" size="14"></label>
+      <label>or every <input name="interval" placeholder="15m" size="6"></label>
+      <label>Input (JSON) <input name="input" value="{}" size="24" spellcheck="false"></label>
+      <label>Misfire <select name="misfire_policy"><option>run_once</option><option>skip</option></select></label>
+      <button class="primary" id="sched-create">Create</button></form><div id="sched-problem"></div>` : ''}
+    <table><thead><tr><th>Name</th><th>When</th><th>Next</th><th>Last fired</th><th>Last run</th><th>State</th><th></th></tr></thead>
+    <tbody id="sched-rows"></tbody></table>`;
+  const load = async () => {
+    const list = await get(`${base}/schedules?limit=200`);
+    $('#sched-rows', el).innerHTML = list.map((s) => `<tr data-id="${esc(s.id)}" data-name="${esc(s.name)}"><td>${esc(s.name)}</td>
+      <td>${esc(timing(s))}</td><td>${stamp(s.next_fire_at)}</td><td>${stamp(s.last_fired_at)}</td>
+      <td>${s.last_run_id ? `<a href="#/runs?run=${esc(s.last_run_id)}">${esc(s.last_run_id.slice(0, 8))}</a>` : '–'}
+        ${s.last_error ? `<span class="muted" title="${esc(s.last_error)}">⚠ ${esc(s.last_error.slice(0, 60))}</span>` : ''}</td>
+      <td>${badge(s.paused ? 'paused' : 'active')}</td>
+      <td>${canAct() ? `<button data-act="${s.paused ? 'resume' : 'pause'}">${s.paused ? 'Resume' : 'Pause'}</button>` : ''}
+        ${builds ? '<button data-act="delete" class="danger">Delete</button>' : ''}</td></tr>`).join('')
+      || '<tr><td colspan="7" class="muted">No schedules.</td></tr>';
+  };
+  if (builds) {
+    const assistants = await get(`${base}/assistants?limit=200`);
+    $('#sched-assistant', el).innerHTML = assistants.map((a) => `<option value="${esc(a.id)}">${esc(a.name)} (${esc(a.flow?.name)})</option>`).join('');
+    $('#sched-form', el).addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const f = ev.target;
+      try {
+        const body = { name: f.name.value.trim(), assistant_id: f.assistant_id.value, misfire_policy: f.misfire_policy.value,
+          input: JSON.parse(f.input.value || '{}') };
+        if (f.cron.value.trim()) body.cron = f.cron.value.trim();
+        if (f.timezone.value.trim()) body.timezone = f.timezone.value.trim();
+        if (f.interval.value.trim()) body.interval = f.interval.value.trim();
+        await api(`${base}/schedules`, { method: 'POST', body });
+        $('#sched-problem', el).innerHTML = '';
+        f.reset();
+        await load();
+      } catch (e) { showProblem($('#sched-problem', el), e); }
+    });
+  }
+  $('#sched-rows', el).addEventListener('click', async (ev) => {
+    const act = ev.target.dataset?.act;
+    const id = ev.target.closest('tr[data-id]')?.dataset.id;
+    if (!act || !id) return;
+    try {
+      if (act === 'delete') await api(`${base}/schedules/${id}`, { method: 'DELETE' });
+      else await api(`${base}/schedules/${id}/${act}`, { method: 'POST' });
+      await load();
+    } catch (e) { showProblem($('#sched-problem', el) || el, e); }
   });
   await load();
   every(el, 5000, () => load().catch(() => {}));

@@ -17,6 +17,7 @@ import dev.forge.gateway.service.RunControls;
 import dev.forge.gateway.service.RunCreation;
 import dev.forge.gateway.service.RunQueries;
 import dev.forge.gateway.service.RunStreamService;
+import dev.forge.gateway.service.ScheduleService;
 import dev.forge.gateway.service.WaitingRuns;
 import dev.forge.gateway.service.SessionService;
 import dev.forge.input.InputRefused;
@@ -26,9 +27,11 @@ import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
 import dev.forge.proto.agent.v1.CreateFlowRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.CreateScheduleRequest;
 import dev.forge.proto.agent.v1.CreateSessionRequest;
 import dev.forge.proto.agent.v1.DeleteFlowRequest;
 import dev.forge.proto.agent.v1.DeleteFlowResponse;
+import dev.forge.proto.agent.v1.DeleteScheduleResponse;
 import dev.forge.proto.agent.v1.Flow;
 import dev.forge.proto.agent.v1.FlowSource;
 import dev.forge.proto.agent.v1.FlowVersion;
@@ -45,15 +48,20 @@ import dev.forge.proto.agent.v1.ListFlowsRequest;
 import dev.forge.proto.agent.v1.ListFlowsResponse;
 import dev.forge.proto.agent.v1.ListRunsRequest;
 import dev.forge.proto.agent.v1.ListRunsResponse;
+import dev.forge.proto.agent.v1.ListSchedulesRequest;
+import dev.forge.proto.agent.v1.ListSchedulesResponse;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
 import dev.forge.proto.agent.v1.ListSessionsResponse;
 import dev.forge.proto.agent.v1.RejectRunRequest;
 import dev.forge.proto.agent.v1.ResumeRunRequest;
 import dev.forge.proto.agent.v1.Run;
 import dev.forge.proto.agent.v1.RunEvent;
+import dev.forge.proto.agent.v1.Schedule;
+import dev.forge.proto.agent.v1.ScheduleRequest;
 import dev.forge.proto.agent.v1.Session;
 import dev.forge.proto.agent.v1.StreamRunEventsRequest;
 import dev.forge.proto.agent.v1.UpdateFlowRequest;
+import dev.forge.proto.agent.v1.UpdateScheduleRequest;
 import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
 import io.grpc.Status;
@@ -83,11 +91,13 @@ public class AgentGrpcService implements AgentService {
     private final GatewayConfig config;
     private final FlowService flows;
     private final WaitingRuns waiting;
+    private final ScheduleService schedules;
 
     public AgentGrpcService(GrpcAuth auth, AssistantService assistants, SessionService sessions,
             RunCreation creation, RunQueries queries, RunControls controls, RunStreamService streams,
-            GatewayConfig config, FlowService flows, WaitingRuns waiting) {
+            GatewayConfig config, FlowService flows, WaitingRuns waiting, ScheduleService schedules) {
         this.waiting = waiting;
+        this.schedules = schedules;
         this.config = config;
         this.flows = flows;
         this.auth = auth;
@@ -223,6 +233,59 @@ public class AgentGrpcService implements AgentService {
                     return b.build();
                 })
                 .onFailure().transform(AgentGrpcService::status);
+    }
+
+    // --- schedules -------------------------------------------------------------------------------------------------
+
+    @Override
+    public Uni<Schedule> createSchedule(CreateScheduleRequest request) {
+        return call("CreateSchedule", BUILD, c -> schedules.create(c.workspace(), ProtoJson.body(request)))
+                .map(AgentGrpcService::schedule);
+    }
+
+    @Override
+    public Uni<Schedule> getSchedule(ScheduleRequest request) {
+        return call("GetSchedule", READ, c -> schedules.get(c.workspace(), request.getId()))
+                .map(AgentGrpcService::schedule);
+    }
+
+    @Override
+    public Uni<ListSchedulesResponse> listSchedules(ListSchedulesRequest request) {
+        return call("ListSchedules", READ, c -> schedules.list(c.workspace(), blankToNull(request.getAssistantId()),
+                limit(request.getLimit()), Paging.offset(request.getOffset())))
+                .map(list -> ListSchedulesResponse.newBuilder()
+                        .addAllSchedules(list.stream().map(AgentGrpcService::schedule).toList()).build());
+    }
+
+    @Override
+    public Uni<Schedule> updateSchedule(UpdateScheduleRequest request) {
+        return call("UpdateSchedule", BUILD, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("id");
+            return schedules.patch(c.workspace(), request.getId(), body);
+        }).map(AgentGrpcService::schedule);
+    }
+
+    @Override
+    public Uni<Schedule> pauseSchedule(ScheduleRequest request) {
+        return call("PauseSchedule", RUN, c -> schedules.pause(c.workspace(), request.getId()))
+                .map(AgentGrpcService::schedule);
+    }
+
+    @Override
+    public Uni<Schedule> resumeSchedule(ScheduleRequest request) {
+        return call("ResumeSchedule", RUN, c -> schedules.resume(c.workspace(), request.getId()))
+                .map(AgentGrpcService::schedule);
+    }
+
+    @Override
+    public Uni<DeleteScheduleResponse> deleteSchedule(ScheduleRequest request) {
+        return call("DeleteSchedule", BUILD, c -> schedules.delete(c.workspace(), request.getId()))
+                .map(x -> DeleteScheduleResponse.getDefaultInstance());
+    }
+
+    static Schedule schedule(ObjectNode json) {
+        return ProtoJson.fill(json, Schedule.newBuilder()).build();
     }
 
     static Throwable status(Throwable t) {

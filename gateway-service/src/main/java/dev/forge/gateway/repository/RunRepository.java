@@ -34,7 +34,7 @@ public class RunRepository {
             + "r.flow_name, r.flow_version, r.status, r.input::text AS input, r.overrides::text AS overrides, "
             + "r.output::text AS output, r.error::text AS error, r.attempt, r.step_index, "
             + "r.created_at, r.started_at, r.finished_at, r.cancel_requested_at, r.multitask_strategy, "
-            + "r.parent_run_id, r.forked_from_step, r.interrupt::text AS interrupt, "
+            + "r.parent_run_id, r.forked_from_step, r.interrupt::text AS interrupt, r.schedule_id, "
             + "(SELECT jsonb_build_object('step', c.step_index, 'executor', c.metadata->'executor') "
             + " FROM workflow_checkpoints c WHERE c.run_id = r.id "
             + " ORDER BY c.updated_at DESC, c.step_index DESC LIMIT 1)::text AS progress, "
@@ -54,16 +54,19 @@ public class RunRepository {
         this.pool = pool;
     }
 
-    /** Inserts a pending run; call inside the transaction that also enqueues its job. */
+    /**
+     * Inserts a pending run (a schedule's when {@code scheduleId} is set); call inside the transaction that also
+     * enqueues its job.
+     */
     public Uni<Void> insert(SqlClient tx, UUID id, String workspace, UUID sessionId, UUID assistantId,
             int assistantVersion, String flowName, String flowVersion, JsonNode input, JsonNode overrides,
-            String multitaskStrategy, String traceParent) {
+            String multitaskStrategy, String traceParent, UUID scheduleId) {
         return tx.preparedQuery("INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version, "
-                + "flow_name, flow_version, input, overrides, multitask_strategy, trace_parent) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10, $11)")
+                + "flow_name, flow_version, input, overrides, multitask_strategy, trace_parent, schedule_id) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9::text::jsonb, $10, $11, $12)")
                 .execute(Tuple.from(Arrays.asList(id, workspace, sessionId, assistantId, assistantVersion,
                         flowName, flowVersion, input.toString(), overrides.toString(), multitaskStrategy,
-                        traceParent)))
+                        traceParent, scheduleId)))
                 .replaceWithVoid();
     }
 
@@ -433,6 +436,8 @@ public class RunRepository {
         node.put("forked_from_step", r.getInteger("forked_from_step"));
         // what the run waits on while interrupted (executor, kind, question, answer schema, deadline), else null
         node.set("interrupt", Rows.json(r, "interrupt"));
+        var schedule = r.getUUID("schedule_id");
+        node.put("schedule_id", schedule == null ? null : schedule.toString());
         var started = r.getOffsetDateTime("started_at");
         var finished = r.getOffsetDateTime("finished_at");
         if (started != null && finished != null) {

@@ -130,6 +130,17 @@ public class RunCreation {
      * request under the same key is refused with 409.
      */
     public Uni<Created> create(String workspace, JsonNode body, String sessionIdFromPath, String idempotencyKey) {
+        return create(workspace, body, sessionIdFromPath, idempotencyKey, null);
+    }
+
+    /** A schedule's run for one tick: the key names the tick, so each tick makes one run whoever fires it. */
+    public Uni<Created> createScheduled(String workspace, JsonNode body, String sessionId, String tickKey,
+            UUID scheduleId) {
+        return create(workspace, body, sessionId, tickKey, scheduleId);
+    }
+
+    private Uni<Created> create(String workspace, JsonNode body, String sessionIdFromPath, String idempotencyKey,
+            UUID scheduleId) {
         if (flags.enabled(RUNS_PAUSED_FLAG, false)) {
             throw new ApiProblem(503, "runs-paused", "Run creation paused", "new runs are not accepted while the "
                     + RUNS_PAUSED_FLAG + " feature flag is set; existing runs go on", null);
@@ -185,7 +196,7 @@ public class RunCreation {
                 ((ObjectNode) identity).put("session_id", sessionIdFromPath);
             }
             String requestHash = JsonValues.canonicalHash(identity);
-            return insert(workspace, p, idempotencyKey, requestHash)
+            return insert(workspace, p, idempotencyKey, requestHash, scheduleId)
                     .map(run -> new Created(run, false))
                     .onFailure(IdempotencyKeys.Taken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
         });
@@ -259,7 +270,8 @@ public class RunCreation {
         });
     }
 
-    private Uni<ObjectNode> insert(String workspace, Plan p, String idempotencyKey, String requestHash) {
+    private Uni<ObjectNode> insert(String workspace, Plan p, String idempotencyKey, String requestHash,
+            UUID scheduleId) {
         var runId = UUID.randomUUID();
         // the request's trace (REST or gRPC, continued from the caller's traceparent): the run carries it on
         var traceParent = TraceContext.currentTraceparent().orElse(null);
@@ -277,7 +289,8 @@ public class RunCreation {
                                 JsonNodeFactory.instance.objectNode()).replaceWithVoid()
                         : busySession(tx, workspace, p, interrupted))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
-                        p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent))
+                        p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent,
+                        scheduleId))
                 .flatMap(x -> artifacts.link(tx, runId, p.artifacts()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",

@@ -26,6 +26,7 @@ import dev.forge.proto.agent.v1.CancelRunRequest;
 import dev.forge.proto.agent.v1.CreateAssistantRequest;
 import dev.forge.proto.agent.v1.CreateFlowRequest;
 import dev.forge.proto.agent.v1.CreateRunRequest;
+import dev.forge.proto.agent.v1.CreateScheduleRequest;
 import dev.forge.proto.agent.v1.CreateSessionRequest;
 import dev.forge.proto.agent.v1.DeleteFlowRequest;
 import dev.forge.proto.agent.v1.GetAssistantRequest;
@@ -36,8 +37,11 @@ import dev.forge.proto.agent.v1.GetSessionRequest;
 import dev.forge.proto.agent.v1.ListAssistantsRequest;
 import dev.forge.proto.agent.v1.ListFlowsRequest;
 import dev.forge.proto.agent.v1.ListRunsRequest;
+import dev.forge.proto.agent.v1.ListSchedulesRequest;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
+import dev.forge.proto.agent.v1.ScheduleRequest;
 import dev.forge.proto.agent.v1.UpdateFlowRequest;
+import dev.forge.proto.agent.v1.UpdateScheduleRequest;
 import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
 import grpc.health.v1.HealthGrpc;
@@ -257,5 +261,38 @@ class AgentGrpcServiceTest {
         requests.onCompleted();
         assertThat(services.get(10, TimeUnit.SECONDS)).contains("forge.agent.v1.AgentService",
                 "grpc.health.v1.Health");
+    }
+
+    @Test
+    void schedulesAreMadeReadPausedAndDeletedOverGrpcWithTheRestRules() {
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("grpc-scheduled")
+                .setFlow("support-triage").build()).await().atMost(WAIT);
+        var created = admin.createSchedule(CreateScheduleRequest.newBuilder().setName("grpc-" + UUID.randomUUID()
+                .toString().substring(0, 8)).setAssistantId(assistant.getId()).setCron("0 6 * * *")
+                .setTimezone("America/New_York").setInput(struct("ticket", "morning")).build()).await().atMost(WAIT);
+        assertThat(created.getNextFireTimesList()).hasSize(5);
+        assertThat(created.getMisfirePolicy()).isEqualTo("run_once");
+        assertThat(java.time.Instant.parse(created.getNextFireAt()).atZone(java.time.ZoneId.of("America/New_York"))
+                .getHour()).isEqualTo(6);
+        var paused = admin.pauseSchedule(ScheduleRequest.newBuilder().setId(created.getId()).build())
+                .await().atMost(WAIT);
+        assertThat(paused.getPaused()).isTrue();
+        var changed = admin.updateSchedule(UpdateScheduleRequest.newBuilder().setId(created.getId())
+                .setInterval("30m").build()).await().atMost(WAIT);
+        assertThat(changed.getIntervalSeconds()).isEqualTo(1800);
+        assertThat(changed.getCron()).isEmpty();
+        assertThat(admin.listSchedules(ListSchedulesRequest.newBuilder().setAssistantId(assistant.getId()).build())
+                .await().atMost(WAIT).getSchedulesList()).extracting(s -> s.getId()).containsExactly(created.getId());
+        // the REST rules: a bad expression is INVALID_ARGUMENT, a viewer cannot make one, an unknown id NOT_FOUND
+        assertThat(GrpcCalls.code(() -> admin.createSchedule(CreateScheduleRequest.newBuilder().setName("bad")
+                .setAssistantId(assistant.getId()).setCron("99 * * * *").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        var viewer = withKey(TestAuth.key("viewer", "default"));
+        assertThat(GrpcCalls.code(() -> viewer.createSchedule(CreateScheduleRequest.newBuilder().setName("viewer")
+                .setAssistantId(assistant.getId()).setInterval("1h").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        admin.deleteSchedule(ScheduleRequest.newBuilder().setId(created.getId()).build()).await().atMost(WAIT);
+        assertThat(GrpcCalls.code(() -> admin.getSchedule(ScheduleRequest.newBuilder().setId(created.getId())
+                .build()).await().atMost(WAIT))).isEqualTo(Status.Code.NOT_FOUND);
     }
 }

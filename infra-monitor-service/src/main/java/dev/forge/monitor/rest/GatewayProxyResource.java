@@ -25,8 +25,8 @@ import dev.forge.monitor.service.GatewayData;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The dashboard's way to a gateway's own API (runs, sessions, assistants, flows, MCP servers): one origin for the
- * browser, the gateway health-tested first like every other view. The caller's key goes along unchanged, so the
+ * The dashboard's way to a gateway's own API (runs, sessions, assistants, flows, MCP servers, schedules): one origin
+ * for the browser, the gateway health-tested first like every other view. The caller's key goes along unchanged, so the
  * gateway's roles and workspaces decide; only these API families pass. Bodies are bounded by the HTTP server's
  * limit ({@code quarkus.http.limits.max-body-size}).
  */
@@ -36,7 +36,7 @@ import io.smallrye.mutiny.Uni;
 public class GatewayProxyResource {
 
     private static final List<String> FORWARDED = List.of("v1/runs", "v1/sessions", "v1/assistants", "v1/flows",
-            "v1/mcp/servers");
+            "v1/mcp/servers", "v1/schedules");
 
     private final GatewayData data;
     private final GatewayClient client;

@@ -107,6 +107,38 @@ public final class WireFormat {
             Map<String, JsonNode> outputs) {
     }
 
+    @Schema(additionalProperties = Schema.False.class,
+            description = "One of cron (with timezone) or interval; assistant_id, or session_id (runs go there)")
+    public record ScheduleCreate(@Schema(required = true, maxLength = 100) String name, UUID assistantId,
+            UUID sessionId,
+            @Schema(description = "Five fields: minute hour day-of-month month day-of-week", examples = "0 9 * * MON-FRI")
+            String cron,
+            @Schema(description = "IANA zone the cron expression is read in", defaultValue = "UTC") String timezone,
+            @Schema(description = "A duration (\"15m\") or seconds; 1s to 366 days", examples = "15m") String interval,
+            ObjectNode input, Overrides overrides,
+            @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue")
+            String multitaskStrategy,
+            @Schema(enumeration = { "skip", "run_once" }, defaultValue = "run_once",
+                    description = "What a tick missed by more than the grace (all gateways down) does")
+            String misfirePolicy, @Schema(defaultValue = "false") Boolean paused) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record ScheduleUpdate(@Schema(maxLength = 100) String name, String cron, String timezone, String interval,
+            ObjectNode input, Overrides overrides,
+            @Schema(enumeration = { "enqueue", "reject", "interrupt" }) String multitaskStrategy,
+            @Schema(enumeration = { "skip", "run_once" }) String misfirePolicy) {
+    }
+
+    public record Schedule(UUID id, String workspaceId, String name, UUID assistantId, UUID sessionId, String cron,
+            String timezone, Long intervalSeconds, ObjectNode input, ObjectNode overrides, String multitaskStrategy,
+            String misfirePolicy, boolean paused,
+            @Schema(description = "The tick to fire next; null while paused") Instant nextFireAt,
+            @Schema(description = "The next five fire times") List<Instant> nextFireTimes, Instant lastFiredAt,
+            UUID lastRunId, @Schema(description = "Why the last tick made no run, if it did not") String lastError,
+            Instant createdAt, Instant updatedAt) {
+    }
+
     @Schema(additionalProperties = Schema.False.class)
     public record RejectRequest(@Schema(maxLength = 2000) String reason) {
     }
@@ -141,7 +173,8 @@ public final class WireFormat {
             @Schema(description = "Executors in the order they ran") List<String> route, Instant createdAt,
             Instant startedAt, Instant finishedAt, Long durationMs, Instant cancelRequestedAt,
             String multitaskStrategy, UUID parentRunId, Integer forkedFromStep, List<Artifact> artifacts,
-            @Schema(description = "What the run waits on while interrupted") Interrupt interrupt) {
+            @Schema(description = "What the run waits on while interrupted") Interrupt interrupt,
+            @Schema(description = "The schedule that made this run, if one did") UUID scheduleId) {
     }
 
     public record Artifact(UUID id, String name, String contentType, long sizeBytes,
