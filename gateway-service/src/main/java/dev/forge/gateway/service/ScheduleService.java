@@ -141,13 +141,13 @@ public class ScheduleService {
             }
             applyRunFields(changes, body, s);
         }).onFailure(ScheduleService::isUniqueViolation).transform(e -> nameTaken(name))
-                .map(found -> view(found.orElseThrow(() -> ApiProblem.notFound("schedule", id))));
+                .map(found -> shown(found, id));
     }
 
     /** Stops firing; the pending tick is kept for {@link #resume}. */
     public Uni<ObjectNode> pause(String workspace, String id) {
         return schedules.update(workspace, Requests.pathId("schedule", id), s -> s.paused = true)
-                .map(found -> view(found.orElseThrow(() -> ApiProblem.notFound("schedule", id))));
+                .map(found -> shown(found, id));
     }
 
     /** Fires again from the next tick after now: ticks that passed while paused are not made up. */
@@ -157,7 +157,7 @@ public class ScheduleService {
                 s.paused = false;
                 s.nextFireAt = firstTick(s, Instant.now());
             }
-        }).map(found -> view(found.orElseThrow(() -> ApiProblem.notFound("schedule", id))));
+        }).map(found -> shown(found, id));
     }
 
     public Uni<Void> delete(String workspace, String id) {
@@ -167,6 +167,11 @@ public class ScheduleService {
             }
             return null;
         });
+    }
+
+    /** The schedule's view, or 404 when the change found none. */
+    private static ObjectNode shown(Optional<StoredSchedule> found, String id) {
+        return view(found.orElseThrow(() -> ApiProblem.notFound("schedule", id)));
     }
 
     private Uni<StoredSchedule> found(String workspace, String id) {

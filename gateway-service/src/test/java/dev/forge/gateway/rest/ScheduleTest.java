@@ -101,7 +101,7 @@ class ScheduleTest {
         given().contentType(ContentType.JSON).body("{\"name\": \"tiny\", \"assistant_id\": \"" + assistant
                 + "\", \"interval\": \"10ms\"}").post("/v1/schedules").then().statusCode(422);
 
-        // a new timing counts from now; pause drops the next times, resume brings them back
+        // a new timing takes effect from now; pause drops the next times, resume brings them back
         given().contentType(ContentType.JSON).body("{\"interval\": \"15m\"}").patch("/v1/schedules/" + id).then()
                 .statusCode(200).body("cron", nullValue()).body("interval_seconds", equalTo(900))
                 .body("timezone", equalTo("UTC"));
@@ -165,5 +165,26 @@ class ScheduleTest {
             given().get("/v1/schedules/" + id).then().body("last_error", startsWith("missed the tick at"));
             given().post("/v1/schedules/" + id + "/pause").then().statusCode(200);
         }
+    }
+
+    @Test
+    void aTickIntoABusySessionFollowsTheSessionsMultitaskStrategy() {
+        String session = given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\"}")
+                .post("/v1/sessions").then().statusCode(201).extract().path("id");
+        // no worker here: this run stays pending and keeps the session busy
+        given().contentType(ContentType.JSON).body("{\"input\": {\"ticket\": \"first\"}}")
+                .post("/v1/sessions/" + session + "/runs").then().statusCode(202);
+        String id = given().contentType(ContentType.JSON).body("{\"name\": \"" + name() + "\", \"session_id\": \""
+                + session + "\", \"interval\": \"1m\", \"multitask_strategy\": \"reject\"}").post("/v1/schedules")
+                .then().statusCode(201).body("assistant_id", equalTo(assistant)).extract().path("id");
+        rows("UPDATE schedules SET next_fire_at = now() - interval '1 second' WHERE id = $1 RETURNING id",
+                UUID.fromString(id));
+        poller.pollOnce().await().atMost(WAIT);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/v1/schedules/" + id).then()
+                .body("last_error", org.hamcrest.Matchers.containsString("was refused"))
+                .body("last_run_id", nullValue()));
+        assertThat(rows("SELECT count(*) FROM runs WHERE schedule_id = $1", UUID.fromString(id)).get(0).getLong(0))
+                .isZero();
+        given().delete("/v1/schedules/" + id).then().statusCode(204);
     }
 }
