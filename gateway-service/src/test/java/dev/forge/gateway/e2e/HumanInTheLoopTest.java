@@ -194,6 +194,16 @@ class HumanInTheLoopTest {
                     .execute(Tuple.of(UUID.fromString(run))).await().atMost(WAIT).iterator().next().getLong(0))
                     .isZero();
 
+            // a plain cancel ends a waiting run too: no worker holds it, so the gateway ends it at once
+            String waitingRun = createRun("{\"assistant_id\": \"" + assistant + "\", \"input\": {\"document\": "
+                    + "\"notes\"}, \"interrupt_before\": [\"classifier\"]}");
+            String waitingSession = awaitInterrupted(waitingRun).getString("session_id");
+            given().post("/v1/runs/" + waitingRun + "/cancel").then().statusCode(200)
+                    .body("status", equalTo("cancelled")).body("interrupt", org.hamcrest.Matchers.nullValue());
+            given().get("/v1/sessions/" + waitingSession).then().body("status", equalTo("idle"));
+            given().contentType(ContentType.JSON).body("{}").post("/v1/runs/" + waitingRun + "/resume").then()
+                    .statusCode(409);
+
             // an unknown executor in the list is refused when the run is created
             given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\", "
                     + "\"interrupt_after\": [\"ghost\"]}").post("/v1/runs").then().statusCode(422)
