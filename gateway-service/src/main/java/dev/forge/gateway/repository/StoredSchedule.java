@@ -18,7 +18,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.repository.Rows;
 
-/** A schedule as stored ({@code V21__schedules.sql}): what run to create on an assistant, and when. */
+/**
+ * A schedule as stored ({@code V21__schedules.sql}): what run to create on an assistant, and when. A new one starts
+ * with the API's defaults (UTC, empty input and overrides, enqueue, run_once).
+ */
 @Entity
 @Table(name = "schedules")
 public class StoredSchedule {
@@ -43,24 +46,24 @@ public class StoredSchedule {
     public String cron;
 
     @Column(nullable = false)
-    public String timezone;
+    public String timezone = "UTC";
 
     @Column(name = "interval_seconds")
     public Long intervalSeconds;
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, columnDefinition = "jsonb")
-    public String input;
+    public String input = "{}";
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false, columnDefinition = "jsonb")
-    public String overrides;
+    public String overrides = "{}";
 
     @Column(name = "multitask_strategy", nullable = false)
-    public String multitaskStrategy;
+    public String multitaskStrategy = "enqueue";
 
     @Column(name = "misfire_policy", nullable = false)
-    public String misfirePolicy;
+    public String misfirePolicy = "run_once";
 
     @Column(nullable = false)
     public boolean paused;

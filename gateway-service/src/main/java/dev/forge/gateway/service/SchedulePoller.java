@@ -92,17 +92,16 @@ public class SchedulePoller {
                                 misfired ? "missed the tick at " + tick + "; ran once (misfire_policy run_once)"
                                         : null);
                     }
-                    if (failure instanceof ApiProblem p && p.status() >= 400 && p.status() < 500
-                            && !p.type().equals("idempotency-key-reused")) {
+                    if (failure instanceof ApiProblem p && p.type().equals("idempotency-key-reused")) {
+                        // the schedule changed after another gateway fired this tick: it has its run
+                        return schedules.advance(s.id, s.nextFireAt, nextAt, s.lastFiredAt, s.lastRunId, null);
+                    }
+                    if (failure instanceof ApiProblem p && p.status() >= 400 && p.status() < 500) {
                         // the run was refused (assistant gone, session busy under reject, overrides no longer fit):
                         // this tick is over; the refusal is shown on the schedule
                         LOG.warnf("Schedule %s (%s): the run for %s was refused: %s", s.id, s.name, tick, p.getMessage());
                         return schedules.advance(s.id, s.nextFireAt, nextAt, s.lastFiredAt, s.lastRunId,
                                 "the run for " + tick + " was refused: " + p.getMessage());
-                    }
-                    if (failure instanceof ApiProblem p && p.type().equals("idempotency-key-reused")) {
-                        // the schedule changed after another gateway fired this tick: it has its run
-                        return schedules.advance(s.id, s.nextFireAt, nextAt, s.lastFiredAt, s.lastRunId, null);
                     }
                     // runs paused, database trouble: the tick stays due and the next poll tries again
                     LOG.warnf("Schedule %s (%s): could not create the run for %s (will retry): %s", s.id, s.name, tick,

@@ -73,12 +73,6 @@ public class ScheduleService {
                 && !body.hasNonNull("session_id")) {
             req.error("'assistant_id' is required (or 'session_id': the runs then go into that session)");
         }
-        s.cron = null;
-        s.timezone = "UTC";
-        s.input = "{}";
-        s.overrides = "{}";
-        s.multitaskStrategy = "enqueue";
-        s.misfirePolicy = "run_once";
         applyTiming(req, body, s, true);
         applyRunFields(req, body, s);
         if (body.has("paused") && !body.get("paused").isBoolean()) {
@@ -124,22 +118,23 @@ public class ScheduleService {
         UUID scheduleId = Requests.pathId("schedule", id);
         var req = Requests.of(body, PATCH_FIELDS);
         var name = body.has("name") ? name(req, true) : null;
-        var probe = new StoredSchedule();
-        probe.timezone = "UTC";
+        // the run fields are checked (and read) once, here; the timing needs the stored schedule (a time zone alone
+        // changes a cron schedule's), so it is checked under the row lock
+        var given = new StoredSchedule();
         boolean timing = body.has("cron") || body.has("interval") || body.has("timezone");
-        applyRunFields(req, body, probe);
+        applyRunFields(req, body, given);
         req.check();
         return schedules.update(workspace, scheduleId, s -> {
-            var changes = Requests.of(body, PATCH_FIELDS);
             if (timing) {
-                applyTiming(changes, body, s, false);
-                changes.check();
+                var timingProblems = Requests.of(body, PATCH_FIELDS);
+                applyTiming(timingProblems, body, s, false);
+                timingProblems.check();
                 s.nextFireAt = firstTick(s, Instant.now());
             }
             if (name != null) {
                 s.name = name;
             }
-            applyRunFields(changes, body, s);
+            copyRunFields(body, given, s);
         }).onFailure(ScheduleService::isUniqueViolation).transform(e -> nameTaken(name))
                 .map(found -> shown(found, id));
     }
@@ -261,6 +256,22 @@ public class ScheduleService {
             }
             s.misfirePolicy = m;
         });
+    }
+
+    /** The run fields a patch gave, from the schedule they were checked on to the stored one. */
+    private static void copyRunFields(JsonNode body, StoredSchedule from, StoredSchedule to) {
+        if (body.has("input")) {
+            to.input = from.input;
+        }
+        if (body.hasNonNull("overrides")) {
+            to.overrides = from.overrides;
+        }
+        if (body.hasNonNull("multitask_strategy")) {
+            to.multitaskStrategy = from.multitaskStrategy;
+        }
+        if (body.hasNonNull("misfire_policy")) {
+            to.misfirePolicy = from.misfirePolicy;
+        }
     }
 
     /** The body of the run a tick creates. */
