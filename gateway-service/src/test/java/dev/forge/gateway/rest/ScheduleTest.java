@@ -119,7 +119,7 @@ class ScheduleTest {
         String id = given().contentType(ContentType.JSON).body("{\"name\": \"" + name() + "\", \"assistant_id\": \""
                 + assistant + "\", \"interval\": 1, \"input\": {\"ticket\": \"tick\"}}").post("/v1/schedules")
                 .then().statusCode(201).extract().path("id");
-        // four more "gateways" poll as fast as they can beside this gateway's own poller
+        // four "gateways" poll as fast as they can (the test profile turns the background poller off)
         var gateways = Executors.newFixedThreadPool(4);
         var until = Instant.now().plusSeconds(4);
         for (int g = 0; g < 4; g++) {
