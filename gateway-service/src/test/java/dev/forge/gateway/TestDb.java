@@ -11,7 +11,7 @@ public final class TestDb {
     }
 
     public static void reset(Pool pool) {
-        pool.query("TRUNCATE schedules, run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, "
+        pool.query("TRUNCATE schedules, run_webhooks, run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, "
                 + "messages, workflow_checkpoints, events, runs, sessions, assistants")
                 .execute().await().atMost(Duration.ofSeconds(5));
     }

@@ -35,6 +35,7 @@ import dev.forge.gateway.repository.ArtifactRepository;
 import dev.forge.gateway.repository.AssistantRepository;
 import dev.forge.gateway.repository.RunRepository;
 import dev.forge.gateway.repository.SessionRepository;
+import dev.forge.gateway.repository.WebhookDeliveryRepository;
 import dev.forge.telemetry.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -50,7 +51,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class RunCreation {
 
     private static final Set<String> FIELDS = Set.of("assistant_id", "session_id", "input", "overrides",
-            "multitask_strategy", "artifacts", "interrupt_before", "interrupt_after");
+            "multitask_strategy", "artifacts", "interrupt_before", "interrupt_after", "webhook");
     /** Create fields kept in the run's overrides (so forks inherit them), as LangGraph clients send them. */
     private static final List<String> INTERRUPT_LISTS = List.of("interrupt_before", "interrupt_after");
     private static final int MAX_ARTIFACTS = 50;
@@ -73,6 +74,8 @@ public class RunCreation {
     private final FeatureFlags flags;
     private final RunQueries queries;
     private final NewRunCommits newRuns;
+    private final WebhookTargets webhookTargets;
+    private final WebhookDeliveryRepository webhookDeliveries;
 
     private final long promptBudget;
 
@@ -80,8 +83,11 @@ public class RunCreation {
             QueueStore queue, JobWakeup wakeup, FlowCatalog flows, GatewayConfig config,
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, RunQueries queries,
             SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig,
-            NewRunCommits newRuns, FlowService flowService) {
+            NewRunCommits newRuns, FlowService flowService, WebhookTargets webhookTargets,
+            WebhookDeliveryRepository webhookDeliveries) {
         this.newRuns = newRuns;
+        this.webhookTargets = webhookTargets;
+        this.webhookDeliveries = webhookDeliveries;
         this.flowService = flowService;
         this.promptBudget = artifactsConfig.promptBudgetBytes();
         this.models = ModelRoutes.of(routing);
@@ -104,7 +110,7 @@ public class RunCreation {
     /** What a create request resolved to, before anything is written. */
     private record Plan(UUID assistantId, int assistantVersion, String flowName, String flowVersion,
             UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides, String multitask,
-            List<UUID> artifacts) {
+            List<UUID> artifacts, String webhook) {
     }
 
     /** The run a create request produced, or the original one an idempotent retry stands for. */
@@ -166,9 +172,13 @@ public class RunCreation {
             req.error("'assistant_id' is required when no session is given");
         }
         var artifactIds = artifactIds(body.get("artifacts"), req);
+        var webhook = req.text("webhook", false, WebhookTargets.MAX_URL);
+        webhook.ifPresent(url -> WebhookTargets.formProblems("webhook", url).forEach(req::error));
         req.check();
 
-        Uni<Plan> plan = skills.check(input).flatMap(checked -> sessionId.isPresent()
+        Uni<Void> webhookChecked = webhook.isEmpty() ? Uni.createFrom().voidItem()
+                : webhookTargets.check("webhook", webhook.get()).replaceWithVoid();
+        Uni<Plan> plan = webhookChecked.flatMap(x -> skills.check(input)).flatMap(checked -> sessionId.isPresent()
                 ? sessions.find(workspace, sessionId.get()).flatMap(found -> {
                     var session = found.orElseThrow(() -> ApiProblem.notFound("session", sessionId.get().toString()));
                     var owner = UUID.fromString(session.get("assistant_id").asText());
@@ -177,10 +187,10 @@ public class RunCreation {
                                 + ", not " + assistantId.get());
                     }
                     return planFor(workspace, owner, sessionId.get(), false, input, overridesJson, multitask,
-                            artifactIds);
+                            artifactIds, webhook.orElse(null));
                 })
                 : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask,
-                        artifactIds));
+                        artifactIds, webhook.orElse(null)));
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
             var problems = overrideProblems(flow, overrides.overrides());
@@ -254,7 +264,7 @@ public class RunCreation {
     }
 
     private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
-            JsonNode overrides, String multitask, List<UUID> artifactIds) {
+            JsonNode overrides, String multitask, List<UUID> artifactIds, String webhook) {
         return assistants.find(workspace, assistantId).flatMap(found -> {
             var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
             var flow = a.get("flow");
@@ -266,7 +276,7 @@ public class RunCreation {
                             .map(current -> current.map(FlowBlueprint::version).orElse(flow.get("version").asText()))
                     : Uni.createFrom().item(flow.get("version").asText());
             return version.map(v -> new Plan(assistantId, a.get("version").asInt(), name, v, sessionId, newSession,
-                    input, overrides, multitask, artifactIds));
+                    input, overrides, multitask, artifactIds, webhook));
         });
     }
 
@@ -275,7 +285,7 @@ public class RunCreation {
         var runId = UUID.randomUUID();
         // the request's trace (REST or gRPC, continued from the caller's traceparent): the run carries it on
         var traceParent = TraceContext.currentTraceparent().orElse(null);
-        if (p.newSession() && p.artifacts().isEmpty() && idempotencyKey == null) {
+        if (p.newSession() && p.artifacts().isEmpty() && idempotencyKey == null && p.webhook() == null) {
             // nothing to lock or check inside the transaction: group-committed with concurrent creates
             return newRuns.submit(new RunRepository.NewRun(runId, p.sessionId(), workspace, p.assistantId(),
                     p.assistantVersion(), p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(),
@@ -292,6 +302,8 @@ public class RunCreation {
                         p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent,
                         scheduleId))
                 .flatMap(x -> artifacts.link(tx, runId, p.artifacts()))
+                .flatMap(x -> p.webhook() == null ? Uni.createFrom().voidItem()
+                        : webhookDeliveries.insertRunWebhook(tx, runId, p.webhook()))
                 .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",
                         JsonNodeFactory.instance.objectNode().put("flow", p.flowName())

@@ -228,6 +228,14 @@ class AgentGrpcServiceTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains("'assistant_id' is required");
                 });
+        // a run's webhook follows the REST rules: a private address is refused before anything is written
+        assertThatThrownBy(() -> admin.createRun(CreateRunRequest.newBuilder()
+                .setAssistantId("6a1f0f43-0000-4000-8000-000000000000").setWebhook("http://10.0.0.7/hook").build())
+                .await().atMost(WAIT))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("10.0.0.7 is a private address");
+                });
         assertThat(GrpcCalls.code(() -> admin.createAssistant(CreateAssistantRequest.newBuilder().setName("x").setFlow("nope")
                 .build()).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(GrpcCalls.code(() -> admin.listRuns(ListRunsRequest.newBuilder().setStatus("x' OR 1=1").build())

@@ -36,7 +36,7 @@ public class TestRuns {
     }
 
     public void reset() {
-        pool.query("TRUNCATE schedules, run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
+        pool.query("TRUNCATE schedules, run_webhooks, run_artifacts, artifacts, idempotency_keys, assistant_versions, jobs, run_edges, messages, workflow_checkpoints, events, runs, sessions, "
                 + "assistants, "
                 + "workers").execute().await().atMost(WAIT);
     }

@@ -81,14 +81,18 @@ public final class WireFormat {
             List<UUID> artifacts,
             @Schema(description = "Executor ids this run stops before for a person's go-ahead, or \"*\" "
                     + "(kept in its overrides)") List<String> interruptBefore,
-            @Schema(description = "Executor ids this run stops after, or \"*\"") List<String> interruptAfter) {
+            @Schema(description = "Executor ids this run stops after, or \"*\"") List<String> interruptAfter,
+            @Schema(maxLength = 2048, description = "An http(s) URL sent this run's outcome (and each stop to wait for "
+                    + "a person): run.succeeded, run.failed, run.cancelled, run.timed_out, run.interrupted")
+            String webhook) {
     }
 
     @Schema(additionalProperties = Schema.False.class)
     public record SessionRunCreate(@Schema(description = "Optional; must be the session's") UUID assistantId,
             ObjectNode input, Overrides overrides,
             @Schema(enumeration = { "enqueue", "reject", "interrupt" }, defaultValue = "enqueue") String multitaskStrategy,
-            @Schema(maxItems = 50) List<UUID> artifacts, List<String> interruptBefore, List<String> interruptAfter) {
+            @Schema(maxItems = 50) List<UUID> artifacts, List<String> interruptBefore, List<String> interruptAfter,
+            @Schema(maxLength = 2048, description = "An http(s) URL sent this run's outcome") String webhook) {
     }
 
     @Schema(additionalProperties = Schema.False.class, description = "A person's answer to the question a run waits on")
@@ -281,5 +285,48 @@ public final class WireFormat {
 
     @Schema(type = SchemaType.OBJECT, description = "A flow's nodes and edges, or a run's route drawn over them")
     public record Graph(List<ObjectNode> nodes, List<ObjectNode> edges) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record WebhookCreate(@Schema(required = true, maxLength = 2048, description = "http(s); no credentials; "
+            + "public addresses unless forge.webhooks.allowed-networks admits more") String url,
+            @Schema(required = true, description = "Event types sent", enumeration = { "run.created", "run.started",
+                    "run.succeeded", "run.failed", "run.cancelled", "run.timed_out", "run.interrupted",
+                    "run.resumed" }) List<String> events,
+            @Schema(maxLength = 500) String description, @Schema(defaultValue = "true") Boolean enabled) {
+    }
+
+    @Schema(additionalProperties = Schema.False.class)
+    public record WebhookUpdate(@Schema(maxLength = 2048) String url, List<String> events,
+            @Schema(maxLength = 500) String description, Boolean enabled) {
+    }
+
+    public record Webhook(UUID id, String workspaceId, String url, List<String> events, String description,
+            boolean enabled, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record WebhookWithSecret(UUID id, String workspaceId, String url, List<String> events, String description,
+            boolean enabled, Instant createdAt, Instant updatedAt,
+            @Schema(description = "The HMAC-SHA256 key of Forge-Signature; shown only in this answer") String secret) {
+    }
+
+    public record WebhookDelivery(UUID id, String workspaceId,
+            @Schema(description = "The subscription; null for a run's own webhook") UUID webhookId, UUID runId,
+            long eventId, String eventType, String url,
+            @Schema(enumeration = { "pending", "succeeded", "failed" }) String status,
+            @Schema(description = "An attempt is under way now") boolean inFlight, int attempts,
+            Instant nextAttemptAt, Instant giveUpAt, Integer lastStatusCode, String lastError, Instant createdAt,
+            Instant deliveredAt) {
+    }
+
+    public record WebhookAttempt(int attempt, Instant startedAt, int durationMs, Integer statusCode, String error,
+            @Schema(description = "The answer's first bytes") String response) {
+    }
+
+    public record WebhookDeliveryDetail(UUID id, String workspaceId, UUID webhookId, UUID runId, long eventId,
+            String eventType, String url, String status, boolean inFlight, int attempts, Instant nextAttemptAt,
+            Instant giveUpAt, Integer lastStatusCode, String lastError, Instant createdAt, Instant deliveredAt,
+            @Schema(description = "What is sent: event_id, type, workspace_id, created_at, data {event, run}")
+            ObjectNode body, @Schema(description = "Every attempt, oldest first") List<WebhookAttempt> attemptLog) {
     }
 }
