@@ -156,7 +156,7 @@ class DashboardTest {
                 + "services just started, %d ms from page load to first view on the warm stack%n", loaded,
                 firstView, warmView);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Debug", "Registry",
-                "MCP servers", "Webapps", "Runs", "Waiting for input", "Schedules", "Flows");
+                "MCP servers", "Webapps", "Runs", "Waiting for input", "Schedules", "Webhooks", "Flows");
         assertThat(visible("[data-count='connected']").getText()).isEqualTo("1");
         screenshot("gateways");
 
@@ -500,7 +500,7 @@ class DashboardTest {
         String developer = stack.key("developer");
 
         signIn(viewer);
-        assertThat(nav()).containsExactly("Runs", "Waiting for input", "Schedules", "Flows");
+        assertThat(nav()).containsExactly("Runs", "Waiting for input", "Schedules", "Webhooks", "Flows");
         open("gateways");
         waiting(10).until(ExpectedConditions.urlContains("#/runs"));
         visible("#run-rows tr");
@@ -508,14 +508,14 @@ class DashboardTest {
 
         signIn(operator);
         assertThat(nav()).containsExactly("Gateways", "Deployments", "Capacity", "Events", "Webapps", "Runs",
-                "Waiting for input", "Schedules", "Flows");
+                "Waiting for input", "Schedules", "Webhooks", "Flows");
         visible("#gw-rows tr[data-id='local']");
         assertThat(all("#gw-form")).isEmpty();
         assertThat(all("#gw-rows button[data-act='edit'], #gw-rows button[data-act='delete']")).isEmpty();
         assertThat(all("#gw-rows button[data-act='test']")).isNotEmpty();
 
         signIn(developer);
-        assertThat(nav()).containsExactly("Debug", "Runs", "Waiting for input", "Schedules", "Flows");
+        assertThat(nav()).containsExactly("Debug", "Runs", "Waiting for input", "Schedules", "Webhooks", "Flows");
         open("runs");
         new Select(visible("#gateway-select")).getOptions().forEach(o -> assertThat(o.getAttribute("value"))
                 .isEqualTo("local"));
@@ -585,6 +585,52 @@ class DashboardTest {
         assertThat(events.get(2).get("data").asText()).isEqualTo("last");
         assertThat(events.get(2).get("lastEventId").asText()).isEmpty();
         assertThat(parsed.get("retry").asInt()).isEqualTo(1500);
+    }
+
+    @Test
+    @Order(14)
+    void aWebhookIsSubscribedItsDeliveriesShownAndOneSentAgain() throws Exception {
+        // a receiver: answers 200 and counts what it got
+        var got = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            got.add(exchange.getRequestHeaders().getFirst("Forge-Delivery"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            signIn(Stack.ADMIN_KEY);
+            open("webhooks");
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            visible("#hook-form input[name='url']").sendKeys(url);
+            // run.succeeded and run.failed are ticked already
+            click("#hook-form input[value='run.created']");
+            click("#hook-create");
+            // the secret, this once
+            waiting(15).until(d -> !d.findElements(By.cssSelector("#hook-secret-value, #hook-problem .problem"))
+                    .isEmpty());
+            assertThat(driver.findElement(By.id("hook-problem")).getText()).isEmpty();
+            assertThat(visible("#hook-secret-value").getText()).startsWith("whsec_");
+            visible("#hook-rows tr[data-id]");
+            String assistant = stack.call("POST", "/v1/assistants", "{\"name\": \"e2e-hooked\", \"flow\": "
+                    + "\"support-triage\"}").get("id").asText();
+            stack.call("POST", "/v1/runs", "{\"assistant_id\": \"" + assistant + "\", \"input\": {\"ticket\": "
+                    + "\"hooked\"}}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !got.isEmpty());
+            String first = got.get(0);
+            String row = "#delivery-rows tr[data-delivery='" + first + "']";
+            waiting(15).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(row), "succeeded"));
+            screenshot("webhooks");
+            click(row + " button[data-act='redeliver']");
+            // the same delivery (same Forge-Delivery id) once more, and its two attempts in the log
+            await().atMost(Duration.ofSeconds(20)).until(() -> got.stream().filter(first::equals).count() == 2);
+            click(row + " button[data-act='log']");
+            waiting(15).until(d -> d.findElements(By.cssSelector("#delivery-detail tbody tr")).size() == 2);
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     private static JsonNode parse(String json) {

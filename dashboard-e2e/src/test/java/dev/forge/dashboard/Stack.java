@@ -58,7 +58,9 @@ final class Stack implements AutoCloseable {
         var gatewayProperties = common();
         gatewayProperties.addAll(List.of("-Dquarkus.grpc.server.port=52281",
                 "-Dforge.auth.bootstrap-admin-key=" + ADMIN_KEY, "-Dforge.auth.cache-ttl=0s",
-                "-Dforge.gateway.worker-silence=2s"));
+                "-Dforge.gateway.worker-silence=2s",
+                // the webhook test's receiver listens on loopback
+                "-Dforge.webhooks.allowed-networks=127.0.0.0/8", "-Dforge.webhooks.poll-interval=200ms"));
         var gateway = ServiceJvm.start("gateway-service", Path.of("../gateway-service/target/quarkus-app/quarkus-run.jar"),
                 51281, gatewayProperties);
         var workerProperties = common();

@@ -147,6 +147,7 @@ const VIEWS = {
   runs: { title: 'Runs', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: runsView },
   waiting: { title: 'Waiting for input', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: waitingView },
   schedules: { title: 'Schedules', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: schedulesView },
+  webhooks: { title: 'Webhooks', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: webhooksView },
   flows: { title: 'Flows', roles: ['admin', 'operator', 'developer', 'viewer'], gateway: true, render: flowsView },
 };
 const can = (view) => VIEWS[view].roles.includes(state.me?.role);
@@ -1195,6 +1196,86 @@ async function schedulesView(el) {
       else await api(`${base}/schedules/${id}/${act}`, { method: 'POST' });
       await load();
     } catch (e) { showProblem($('#sched-problem', el) || el, e); }
+  });
+  await load();
+  every(el, 5000, () => load().catch(() => {}));
+}
+
+// ---- Webhooks ------------------------------------------------------------------------------------------------------------
+
+const WEBHOOK_EVENTS = ['run.created', 'run.started', 'run.succeeded', 'run.failed', 'run.cancelled', 'run.timed_out',
+  'run.interrupted', 'run.resumed'];
+
+async function webhooksView(el) {
+  const base = `/v1/gateways/${encodeURIComponent(state.gateway)}/api/v1`;
+  const builds = ['admin', 'developer'].includes(state.me.role);
+  el.innerHTML = `${builds ? `<form id="hook-form" class="toolbar">
+      <label>URL <input name="url" required maxlength="2048" size="36" placeholder="https://example.com/forge"></label>
+      <fieldset class="inline">${WEBHOOK_EVENTS.map((t) => `<label><input type="checkbox" name="events" value="${t}"
+        ${['run.succeeded', 'run.failed'].includes(t) ? 'checked' : ''}> ${t}</label>`).join(' ')}</fieldset>
+      <button class="primary" id="hook-create">Subscribe</button></form><div id="hook-problem"></div>
+      <div id="hook-secret"></div>` : ''}
+    <h3>Subscriptions</h3>
+    <table><thead><tr><th>URL</th><th>Events</th><th>State</th><th></th></tr></thead><tbody id="hook-rows"></tbody></table>
+    <h3>Deliveries</h3>
+    <table><thead><tr><th>Event</th><th>Run</th><th>URL</th><th>Status</th><th>Attempts</th><th>Last answer</th><th>Created</th><th></th></tr></thead>
+    <tbody id="delivery-rows"></tbody></table><div id="delivery-detail"></div>`;
+  const load = async () => {
+    const hooks = await get(`${base}/webhooks?limit=200`);
+    $('#hook-rows', el).innerHTML = hooks.map((h) => `<tr data-id="${esc(h.id)}"><td>${esc(h.url)}</td>
+      <td>${h.events.map(esc).join(', ')}</td><td>${badge(h.enabled ? 'enabled' : 'disabled')}</td>
+      <td>${builds ? `<button data-act="${h.enabled ? 'disable' : 'enable'}">${h.enabled ? 'Disable' : 'Enable'}</button>
+        <button data-act="delete" class="danger">Delete</button>` : ''}</td></tr>`).join('')
+      || '<tr><td colspan="4" class="muted">No subscriptions.</td></tr>';
+    const deliveries = await get(`${base}/webhook-deliveries?limit=100`);
+    $('#delivery-rows', el).innerHTML = deliveries.map((d) => `<tr data-delivery="${esc(d.id)}"><td>${esc(d.event_type)}</td>
+      <td>${d.run_id ? `<a href="#/runs?run=${esc(d.run_id)}">${esc(d.run_id.slice(0, 8))}</a>` : '–'}</td>
+      <td>${esc(d.url)}${d.webhook_id ? '' : ' <span class="muted">(run\'s own)</span>'}</td>
+      <td>${badge(d.in_flight ? 'sending' : d.status)}</td><td>${d.attempts}</td>
+      <td>${d.last_error ? `<span title="${esc(d.last_error)}">${esc(d.last_error.slice(0, 60))}</span>`
+        : esc(d.last_status_code ?? '–')}</td><td>${stamp(d.created_at)}</td>
+      <td><button data-act="log">Attempts</button>${canAct() ? ' <button data-act="redeliver">Send again</button>' : ''}</td></tr>`).join('')
+      || '<tr><td colspan="8" class="muted">Nothing delivered yet.</td></tr>';
+  };
+  if (builds) {
+    $('#hook-form', el).addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const f = ev.target;
+      try {
+        const events = [...f.querySelectorAll('input[name=events]:checked')].map((c) => c.value);
+        const created = (await api(`${base}/webhooks`, { method: 'POST', body: { url: f.url.value.trim(), events } })).data;
+        $('#hook-problem', el).innerHTML = '';
+        $('#hook-secret', el).innerHTML = `<p class="notice">Signing secret for ${esc(created.url)} — shown only now:
+          <code id="hook-secret-value">${esc(created.secret)}</code></p>`;
+        f.url.value = '';
+        await load();
+      } catch (e) { showProblem($('#hook-problem', el), e); }
+    });
+  }
+  $('#hook-rows', el).addEventListener('click', async (ev) => {
+    const act = ev.target.dataset?.act;
+    const id = ev.target.closest('tr[data-id]')?.dataset.id;
+    if (!act || !id) return;
+    try {
+      if (act === 'delete') await api(`${base}/webhooks/${id}`, { method: 'DELETE' });
+      else await api(`${base}/webhooks/${id}`, { method: 'PATCH', body: { enabled: act === 'enable' } });
+      await load();
+    } catch (e) { showProblem($('#hook-problem', el) || el, e); }
+  });
+  $('#delivery-rows', el).addEventListener('click', async (ev) => {
+    const act = ev.target.dataset?.act;
+    const id = ev.target.closest('tr[data-delivery]')?.dataset.delivery;
+    if (!act || !id) return;
+    try {
+      const d = act === 'redeliver' ? (await api(`${base}/webhook-deliveries/${id}/redeliver`, { method: 'POST' })).data
+        : await get(`${base}/webhook-deliveries/${id}`);
+      $('#delivery-detail', el).innerHTML = `<h4>Delivery ${esc(id)} — ${esc(d.status)}</h4>
+        <table><thead><tr><th>#</th><th>Started</th><th>ms</th><th>Status</th><th>Error</th><th>Answer</th></tr></thead><tbody>
+        ${(d.attempt_log || []).map((a) => `<tr><td>${a.attempt}</td><td>${stamp(a.started_at)}</td><td>${a.duration_ms}</td>
+          <td>${esc(a.status_code ?? '–')}</td><td>${esc(a.error ?? '')}</td><td><code>${esc((a.response ?? '').slice(0, 200))}</code></td></tr>`).join('')
+          || '<tr><td colspan="6" class="muted">No attempt yet.</td></tr>'}</tbody></table>`;
+      await load();
+    } catch (e) { showProblem($('#delivery-detail', el), e); }
   });
   await load();
   every(el, 5000, () => load().catch(() => {}));

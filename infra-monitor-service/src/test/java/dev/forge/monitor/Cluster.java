@@ -42,7 +42,13 @@ final class Cluster {
 
     /** A gateway with the test admin key, its gRPC server on {@code grpcPort}. */
     static ServiceJvm gateway(int port, int grpcPort, String db) throws IOException {
+        return gateway(port, grpcPort, db, List.of());
+    }
+
+    /** As {@link #gateway(int, int, String)}, with extra {@code -D} settings. */
+    static ServiceJvm gateway(int port, int grpcPort, String db, List<String> extra) throws IOException {
         var properties = common(db);
+        properties.addAll(extra);
         properties.addAll(List.of("-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dforge.auth.bootstrap-admin-key=" + ADMIN_KEY, "-Dforge.auth.cache-ttl=0s",
                 "-Dforge.gateway.worker-silence=2s",

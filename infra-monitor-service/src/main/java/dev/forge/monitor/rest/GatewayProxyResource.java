@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -25,9 +26,9 @@ import dev.forge.monitor.service.GatewayData;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The dashboard's way to a gateway's own API (runs, sessions, assistants, flows, MCP servers, schedules): one origin
- * for the browser, the gateway health-tested first like every other view. The caller's key goes along unchanged, so the
- * gateway's roles and workspaces decide; only these API families pass. Bodies are bounded by the HTTP server's
+ * The dashboard's way to a gateway's own API (runs, sessions, assistants, flows, MCP servers, schedules,
+ * webhooks): one origin for the browser, the gateway health-tested first like every other view. The caller's key goes
+ * along unchanged, so the gateway's roles and workspaces decide; only these API families pass. Bodies are bounded by the HTTP server's
  * limit ({@code quarkus.http.limits.max-body-size}).
  */
 @Tag(name = "gateways")
@@ -36,7 +37,7 @@ import io.smallrye.mutiny.Uni;
 public class GatewayProxyResource {
 
     private static final List<String> FORWARDED = List.of("v1/runs", "v1/sessions", "v1/assistants", "v1/flows",
-            "v1/mcp/servers", "v1/schedules");
+            "v1/mcp/servers", "v1/schedules", "v1/webhooks", "v1/webhook-deliveries");
 
     private final GatewayData data;
     private final GatewayClient client;
@@ -67,6 +68,14 @@ public class GatewayProxyResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         return forward(id, "PUT", path, uri, body, contentType, authorization);
+    }
+
+    @Operation(operationId = "proxyGatewayPatch", summary = "PATCH a watched gateway's API with its stored token")
+    @PATCH
+    public Uni<Response> patch(@PathParam("id") String id, @PathParam("path") String path, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        return forward(id, "PATCH", path, uri, body, contentType, authorization);
     }
 
     @Operation(operationId = "proxyGatewayDelete", summary = "DELETE on a watched gateway's API with its stored token")
