@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.core.config.LimitsConfig;
 import dev.forge.core.json.JsonValues;
 import dev.forge.core.queue.ClaimedJob;
 import dev.forge.core.queue.JobWakeup;
@@ -104,7 +105,7 @@ public final class QueueBench {
 
     static String q1(Vertx vertx, int jobs, int slots) throws Exception {
         Pool pool = BenchDb.pool(vertx, DB, 8);
-        var queue = new QueueStore(pool);
+        var queue = new QueueStore(pool, LimitsConfig.none());
         UUID[] owner = owner(pool);
 
         long t0 = System.nanoTime();
@@ -229,7 +230,7 @@ public final class QueueBench {
 
     static String q2(Vertx vertx, int jobs) throws Exception {
         Pool pool = BenchDb.pool(vertx, DB, 4);
-        var queue = new QueueStore(pool);
+        var queue = new QueueStore(pool, LimitsConfig.none());
         var wakeup = new JobWakeup(pool, vertx);
         UUID[] owner = owner(pool);
         Map<UUID, Long> enqueuedAt = new ConcurrentHashMap<>();

@@ -309,7 +309,7 @@ class WebappTest {
     void operatorsViewAdminsManageAndEveryOperationIsAudited() throws Exception {
         // the monitor shares the gateways' api_keys table: a key made through the shared service is one of theirs
         var admin = new Caller(UUID.randomUUID(), "default", Role.ADMIN,
-                "test");
+                "test", false);
         String operator = keys.create(admin, new ObjectMapper().readTree(
                 "{\"name\": \"webapp-operator\", \"role\": \"operator\"}")).await().atMost(Duration.ofSeconds(5))
                 .get("key").asText();

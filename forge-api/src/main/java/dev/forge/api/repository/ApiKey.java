@@ -39,6 +39,10 @@ public class ApiKey {
     @Column(name = "created_by")
     public UUID createdBy;
 
+    /** A platform admin: keys and limits of every workspace. */
+    @Column(nullable = false)
+    public boolean platform;
+
     // the database's clock, as the other tables' timestamps
     @Column(name = "created_at", nullable = false, insertable = false, updatable = false)
     @Generated

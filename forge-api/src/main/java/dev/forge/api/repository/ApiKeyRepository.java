@@ -27,17 +27,18 @@ import io.smallrye.mutiny.Uni;
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
 
     /** A live key found by its hash. */
-    public record KeyRow(UUID id, String workspace, String role, String prefix) {
+    public record KeyRow(UUID id, String workspace, String role, String prefix, boolean platform) {
     }
 
     @WithTransaction
-    public Uni<ObjectNode> insert(UUID id, String workspace, String name, String role, String prefix, String hash,
-            UUID createdBy) {
+    public Uni<ObjectNode> insert(UUID id, String workspace, String name, String role, boolean platform, String prefix,
+            String hash, UUID createdBy) {
         var key = new ApiKey();
         key.id = id;
         key.workspaceId = workspace;
         key.name = name;
         key.role = role;
+        key.platform = platform;
         key.keyPrefix = prefix;
         key.keyHash = hash;
         key.createdBy = createdBy;
@@ -46,14 +47,14 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
     }
 
     /**
-     * Inserts the bootstrap key unless a key with that hash exists; true when inserted. Two gateways starting at once
+     * Inserts the bootstrap key (a platform admin) unless a key with that hash exists; true when inserted. Two gateways starting at once
      * may both try: an upsert, which JPQL cannot say, so native SQL for this one statement.
      */
     @WithTransaction
     public Uni<Boolean> insertIfAbsent(String workspace, String name, String role, String prefix, String hash) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                "INSERT INTO api_keys (id, workspace_id, name, role, key_prefix, key_hash) "
-                        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (key_hash) DO NOTHING")
+                "INSERT INTO api_keys (id, workspace_id, name, role, key_prefix, key_hash, platform) "
+                        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, TRUE) ON CONFLICT (key_hash) DO NOTHING")
                 .setParameter(1, UUID.randomUUID()).setParameter(2, workspace).setParameter(3, name)
                 .setParameter(4, role).setParameter(5, prefix).setParameter(6, hash)
                 .executeUpdate()).map(inserted -> inserted == 1);
@@ -62,7 +63,8 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
     @WithSession
     public Uni<Optional<KeyRow>> findLive(String hash) {
         return find("keyHash = ?1 and revokedAt is null", hash).firstResult()
-                .map(key -> Optional.ofNullable(key).map(k -> new KeyRow(k.id, k.workspaceId, k.role, k.keyPrefix)));
+                .map(key -> Optional.ofNullable(key).map(k -> new KeyRow(k.id, k.workspaceId, k.role, k.keyPrefix,
+                        k.platform)));
     }
 
     @WithSession
@@ -85,6 +87,7 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
         node.put("workspace_id", key.workspaceId);
         node.put("name", key.name);
         node.put("role", key.role);
+        node.put("platform", key.platform);
         node.put("prefix", key.keyPrefix);
         node.put("created_by", key.createdBy == null ? null : key.createdBy.toString());
         Rows.time(node, "created_at", key.createdAt);

@@ -32,7 +32,12 @@ public class ProblemMappers {
         if (p instanceof ApiProblem api && api.extensions() != null) {
             api.extensions().fields().forEachRemaining(f -> body.putIfAbsent(f.getKey(), f.getValue()));
         }
-        return Response.status(p.status()).type(PROBLEM_JSON).entity(body).build();
+        var response = Response.status(p.status()).type(PROBLEM_JSON).entity(body);
+        // a limit's refusal says when to try again (seconds), as the header clients honour
+        if (body.hasNonNull("retry_after")) {
+            response.header("Retry-After", body.get("retry_after").asText());
+        }
+        return response.build();
     }
 
     @ServerExceptionMapper

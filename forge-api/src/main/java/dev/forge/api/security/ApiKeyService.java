@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
 public class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
-    private static final Set<String> FIELDS = Set.of("name", "role", "workspace_id");
+    private static final Set<String> FIELDS = Set.of("name", "role", "workspace_id", "platform");
 
     /** A verified key and until when it is trusted without a lookup. */
     private record Cached(Optional<Caller> caller, Instant until) {
@@ -74,7 +74,7 @@ public class ApiKeyService {
         // the auth filter runs on a worker thread in front of blocking endpoints
         return OnVertxContext.run(() -> keys.findLive(hash)).map(row -> {
             Optional<Caller> caller = row.map(k -> new Caller(k.id(), k.workspace(),
-                    Role.fromWire(k.role()).orElseThrow(), k.prefix()));
+                    Role.fromWire(k.role()).orElseThrow(), k.prefix(), k.platform()));
             if (cache.size() > 10_000) {
                 cache.clear();
             }
@@ -95,10 +95,22 @@ public class ApiKeyService {
         if (!workspace.matches("[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}")) {
             req.error("'workspace_id' may hold letters, digits, '-' and '_'");
         }
+        var platformNode = body.get("platform");
+        if (platformNode != null && !platformNode.isBoolean()) {
+            req.error("'platform' must be true or false");
+        }
+        boolean platform = platformNode != null && platformNode.asBoolean();
+        if (platform && role.isPresent() && role.get() != Role.ADMIN) {
+            req.error("'platform' is for admin keys only");
+        }
         req.check();
+        requireAdministers(admin, workspace);
+        if (platform && !admin.platform()) {
+            throw forbidden("only a platform admin makes platform admin keys");
+        }
         String secret = ApiKeys.generate();
         return OnVertxContext.run(() -> keys.insert(UUID.randomUUID(), workspace, name.get(), role.get().wireName(),
-                ApiKeys.prefix(secret), ApiKeys.hash(secret), admin.keyId()))
+                platform, ApiKeys.prefix(secret), ApiKeys.hash(secret), admin.keyId()))
                 .map(view -> {
                     view.put("key", secret);
                     return view;
@@ -106,11 +118,13 @@ public class ApiKeyService {
     }
 
     public Uni<List<ObjectNode>> list(Caller admin, String workspace, int limit, int offset) {
+        requireAdministers(admin, workspace == null ? admin.workspace() : workspace);
         return OnVertxContext.run(() -> keys.list(workspace == null ? admin.workspace() : workspace, limit, offset));
     }
 
     public Uni<Void> revoke(Caller admin, String id, String workspace) {
         var keyId = Requests.pathId("api key", id);
+        requireAdministers(admin, workspace == null ? admin.workspace() : workspace);
         return OnVertxContext.run(() -> keys.revoke(workspace == null ? admin.workspace() : workspace, keyId))
                 .map(revoked -> {
                     if (!revoked) {
@@ -119,5 +133,17 @@ public class ApiKeyService {
                     cache.clear();
                     return null;
                 });
+    }
+
+    /** An admin acts on its own workspace; only a platform admin on another one (403 otherwise). */
+    public static void requireAdministers(Caller caller, String workspace) {
+        if (!caller.administers(workspace)) {
+            throw forbidden("an admin key acts on its own workspace ('" + caller.workspace() + "'); workspace '"
+                    + workspace + "' needs a platform admin key");
+        }
+    }
+
+    private static ApiProblem forbidden(String detail) {
+        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
     }
 }

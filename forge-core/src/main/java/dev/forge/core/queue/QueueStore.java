@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.forge.core.config.LimitsConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,19 +34,62 @@ public class QueueStore {
     // sequential scan of the whole queue (22 ms instead of 8 ms for 512 of 20,000 jobs).
     // A job is claimable only at the head of its session's queue, so two runs of one session never execute at once
     // and a session's runs start in order, while other sessions' jobs keep flowing.
+    // Fair and limited: the runnable jobs are walked one (workspace, assistant) at a time (a loose scan of the
+    // runnable index, at most 256 groups), the first $2 of each in queue order; a job over its assistant's or its
+    // workspace's concurrency limit ($5 / $4 the defaults, run_limits the overrides; leased jobs are what runs) is
+    // left waiting while the others pass it; the rest are taken in turns — each workspace's first, then each one's
+    // second, … (the least busy workspace first within a turn) — so one tenant's backlog does not hold another's
+    // runs behind it.
     private static final String CLAIM = """
-            WITH picked AS (
-                SELECT j.id FROM jobs j
-                WHERE j.locked_by IS NULL AND j.run_at <= now()
-                  AND (j.session_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM jobs h WHERE h.session_id = j.session_id AND h.id < j.id))
-                ORDER BY j.priority DESC, j.run_at, j.id
+            WITH RECURSIVE grp AS (
+                (SELECT j.workspace_id, j.assistant_id, 1 AS n FROM jobs j WHERE j.locked_by IS NULL
+                 ORDER BY j.workspace_id, j.assistant_id LIMIT 1)
+                UNION ALL
+                SELECT nx.workspace_id, nx.assistant_id, g.n + 1 FROM grp g, LATERAL (
+                    SELECT j.workspace_id, j.assistant_id FROM jobs j
+                    WHERE j.locked_by IS NULL AND (j.workspace_id, j.assistant_id) > (g.workspace_id, g.assistant_id)
+                    ORDER BY j.workspace_id, j.assistant_id LIMIT 1) nx
+                WHERE g.n < 256),
+            candidates AS (
+                SELECT c.* FROM grp g, LATERAL (
+                    SELECT j.id, j.workspace_id, j.assistant_id, j.priority, j.run_at FROM jobs j
+                    WHERE j.workspace_id = g.workspace_id AND j.assistant_id = g.assistant_id
+                      AND j.locked_by IS NULL AND j.run_at <= now()
+                      AND (j.session_id IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM jobs h WHERE h.session_id = j.session_id AND h.id < j.id))
+                    ORDER BY j.priority DESC, j.run_at, j.id LIMIT $2) c),
+            leased AS (SELECT l.workspace_id, l.assistant_id FROM jobs l WHERE l.locked_by IS NOT NULL),
+            per_assistant AS (
+                SELECT c.*, row_number() OVER (PARTITION BY c.assistant_id ORDER BY c.priority DESC, c.run_at, c.id)
+                           + (SELECT count(*) FROM leased l WHERE l.assistant_id = c.assistant_id) AS at_most,
+                       coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'assistant'
+                                 AND r.subject = c.assistant_id::text), nullif($5, 0)) AS cap
+                FROM candidates c),
+            per_workspace AS (
+                SELECT a.*, row_number() OVER (PARTITION BY a.workspace_id ORDER BY a.priority DESC, a.run_at, a.id)
+                           AS turn,
+                       (SELECT count(*) FROM leased l WHERE l.workspace_id = a.workspace_id) AS busy,
+                       coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'workspace'
+                                 AND r.subject = a.workspace_id), nullif($4, 0)) AS ws_cap
+                FROM per_assistant a WHERE a.cap IS NULL OR a.at_most <= a.cap),
+            picked AS (
+                SELECT j.id FROM jobs j JOIN per_workspace w ON w.id = j.id
+                WHERE j.locked_by IS NULL AND (w.ws_cap IS NULL OR w.busy + w.turn <= w.ws_cap)
+                ORDER BY w.turn, w.busy, w.priority DESC, w.run_at, w.id
                 LIMIT $2
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE OF j SKIP LOCKED)
             UPDATE jobs j SET locked_by = $1, lease_epoch = j.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $3), attempt = j.attempt + 1
             WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.run_id, j.session_id, j.lease_epoch, j.attempt, j.max_attempts""";
+
+    // Claims take turns while a concurrency limit is in force: each claim's snapshot then sees the leases of the one
+    // before it (within one statement, two claimers would both count the same free room).
+    private static final String CLAIM_TURN = "SELECT pg_advisory_xact_lock(7246531)";
+    private static final String LIMITS_IN_FORCE = "SELECT EXISTS (SELECT 1 FROM run_limits WHERE max_concurrent "
+            + "IS NOT NULL)";
+    /** How long a worker trusts what it read about limits being set (a new limit applies within this). */
+    private static final long LIMITS_RECHECK_NANOS = 2_000_000_000L;
 
     // Rows a step transaction has locked right now (its fence) are skipped rather than waited for: waiting made the
     // heartbeat and every step commit queue behind each other (a 650 ms heartbeat, 1.5 ms per fence under R1). A
@@ -111,9 +155,13 @@ public class QueueStore {
             RETURNING run_id, session_id""";
 
     private final Pool pool;
+    private final LimitsConfig limits;
+    private volatile boolean limitsSet;
+    private volatile long limitsCheckedAt = System.nanoTime() - LIMITS_RECHECK_NANOS;
 
-    public QueueStore(Pool pool) {
+    public QueueStore(Pool pool, LimitsConfig limits) {
         this.pool = pool;
+        this.limits = limits;
     }
 
     /**
@@ -129,10 +177,12 @@ public class QueueStore {
         return pool;
     }
 
-    /** Adds the job for a run; call inside the transaction that inserts the run. */
-    public Uni<Long> enqueue(SqlClient tx, UUID runId, UUID sessionId, int maxAttempts) {
-        return tx.preparedQuery("INSERT INTO jobs (run_id, session_id, max_attempts) VALUES ($1, $2, $3) RETURNING id")
-                .execute(Tuple.of(runId, sessionId, maxAttempts))
+    /** Adds the job for a run of the workspace's assistant; call inside the transaction that inserts the run. */
+    public Uni<Long> enqueue(SqlClient tx, UUID runId, UUID sessionId, String workspace, UUID assistantId,
+            int maxAttempts) {
+        return tx.preparedQuery("INSERT INTO jobs (run_id, session_id, max_attempts, workspace_id, assistant_id) "
+                + "VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .execute(Tuple.of(runId, sessionId, maxAttempts, workspace, assistantId))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -141,7 +191,12 @@ public class QueueStore {
         if (limit <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(workerId, limit, seconds(lease)))
+        var args = Tuple.of(workerId, limit, seconds(lease), limits.workspace().maxConcurrent(),
+                limits.assistant().maxConcurrent());
+        return concurrencyLimited().flatMap(limited -> limited
+                ? pool.withTransaction(tx -> tx.query(CLAIM_TURN).execute()
+                        .flatMap(x -> tx.preparedQuery(CLAIM).execute(args)))
+                : pool.preparedQuery(CLAIM).execute(args))
                 .map(rows -> {
                     var out = new ArrayList<ClaimedJob>(rows.size());
                     for (Row r : rows) {
@@ -150,6 +205,21 @@ public class QueueStore {
                     }
                     return out;
                 });
+    }
+
+    /** Whether any concurrency limit is in force: a default in config, or one set through the API (re-read every 2 s). */
+    private Uni<Boolean> concurrencyLimited() {
+        if (limits.workspace().maxConcurrent() > 0 || limits.assistant().maxConcurrent() > 0) {
+            return Uni.createFrom().item(true);
+        }
+        if (System.nanoTime() - limitsCheckedAt < LIMITS_RECHECK_NANOS) {
+            return Uni.createFrom().item(limitsSet);
+        }
+        return pool.query(LIMITS_IN_FORCE).execute().map(rows -> {
+            limitsSet = rows.iterator().next().getBoolean(0);
+            limitsCheckedAt = System.nanoTime();
+            return limitsSet;
+        });
     }
 
     /** Extends the leases of every job the worker still holds, in one statement; returns the job ids still held. */

@@ -298,6 +298,8 @@ public class AgentGrpcService implements AgentService {
                 case 409 -> p.type().equals("idempotency-key-reused") ? Status.ALREADY_EXISTS
                         : Status.FAILED_PRECONDITION;
                 case 400, 413, 415, 422 -> Status.INVALID_ARGUMENT;
+                case 403 -> Status.PERMISSION_DENIED;
+                case 429 -> Status.RESOURCE_EXHAUSTED;
                 case 503 -> Status.UNAVAILABLE;
                 default -> Status.INTERNAL;
             };

@@ -91,8 +91,8 @@ public class RunRepository {
                   SELECT c.id, c.workspace_id, c.session_id, c.assistant_id, c.assistant_version, c.flow_name,
                          c.flow_version, c.input::jsonb, c.overrides::jsonb, c.multitask_strategy, c.trace_parent
                   FROM c RETURNING *),
-            j AS (INSERT INTO jobs (run_id, session_id, max_attempts)
-                  SELECT c.id, c.session_id, c.max_attempts FROM c ORDER BY c.n),
+            j AS (INSERT INTO jobs (run_id, session_id, max_attempts, workspace_id, assistant_id)
+                  SELECT c.id, c.session_id, c.max_attempts, c.workspace_id, c.assistant_id FROM c ORDER BY c.n),
             e AS (INSERT INTO events (workspace_id, run_id, session_id, type, source, payload)
                   SELECT c.workspace_id, c.id, c.session_id, 'run.created', 'gateway',
                          jsonb_build_object('flow', c.flow_name, 'flow_version', c.flow_version,

@@ -304,7 +304,8 @@ public class RunCreation {
                 .flatMap(x -> artifacts.link(tx, runId, p.artifacts()))
                 .flatMap(x -> p.webhook() == null ? Uni.createFrom().voidItem()
                         : webhookDeliveries.insertRunWebhook(tx, runId, p.webhook()))
-                .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), config.runMaxAttempts()))
+                .flatMap(x -> queue.enqueue(tx, runId, p.sessionId(), workspace, p.assistantId(),
+                        config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, p.sessionId(), "run.created",
                         JsonNodeFactory.instance.objectNode().put("flow", p.flowName())
                                 .put("flow_version", p.flowVersion()).put("multitask_strategy", p.multitask())))
@@ -458,7 +459,7 @@ public class RunCreation {
                 .flatMap(x -> runs.insertFork(tx, runId, workspace, sessionId, parentId, step, overrides,
                         parentState, traceParent))
                 .flatMap(x -> artifacts.copyLinks(tx, parentId, runId))
-                .flatMap(x -> queue.enqueue(tx, runId, sessionId, config.runMaxAttempts()))
+                .flatMap(x -> queue.enqueue(tx, runId, sessionId, workspace, assistantId, config.runMaxAttempts()))
                 .flatMap(x -> runs.event(tx, workspace, runId, sessionId, "run.created",
                         JsonNodeFactory.instance.objectNode().put("forked_from_run", parentId.toString())
                                 .put("forked_from_step", step))))

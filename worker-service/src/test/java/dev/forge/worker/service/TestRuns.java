@@ -65,7 +65,10 @@ public class TestRuns {
                 + "a.flow_name, a.flow_version, $3::text::jsonb, $4::text::jsonb FROM sessions s "
                 + "JOIN assistants a ON a.id = s.assistant_id WHERE s.id = $2")
                 .execute(Tuple.of(run, session, input, overrides))
-                .flatMap(x -> queue.enqueue(tx, run, session, 3)))
+                .flatMap(x -> tx.preparedQuery("SELECT workspace_id, assistant_id FROM sessions WHERE id = $1")
+                        .execute(Tuple.of(session)))
+                .flatMap(rows -> queue.enqueue(tx, run, session, rows.iterator().next().getString(0),
+                        rows.iterator().next().getUUID(1), 3)))
                 .await().atMost(WAIT);
         return run;
     }
