@@ -12,7 +12,7 @@ CREATE INDEX idx_jobs_runnable ON jobs (workspace_id, assistant_id, priority DES
 DROP INDEX idx_jobs_leased;
 CREATE INDEX idx_jobs_leased ON jobs (lease_expires_at) INCLUDE (workspace_id, assistant_id) WHERE locked_by IS NOT NULL;
 
--- Overrides of the configured defaults, set by a platform admin. NULL: the default applies.
+-- Overrides of the configured defaults, set by a platform admin. NULL: the default applies; 0: no limit.
 CREATE TABLE run_limits (
     scope            TEXT        NOT NULL CHECK (scope IN ('workspace', 'assistant')),
     subject          TEXT        NOT NULL,   -- the workspace id, or the assistant id

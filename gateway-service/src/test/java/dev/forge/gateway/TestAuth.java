@@ -36,4 +36,12 @@ public final class TestAuth {
                         + "\"}")
                 .post("/v1/api-keys").then().statusCode(201).extract().path("key");
     }
+
+    /** Creates a platform admin key (keys and limits of every workspace) in the workspace; its secret. */
+    public static String platformAdminKey(String workspace) {
+        return given().spec(as(ADMIN_KEY)).contentType(ContentType.JSON)
+                .body("{\"name\": \"platform admin key\", \"role\": \"admin\", \"platform\": true, "
+                        + "\"workspace_id\": \"" + workspace + "\"}")
+                .post("/v1/api-keys").then().statusCode(201).extract().path("key");
+    }
 }

@@ -36,7 +36,7 @@ public class QueueStore {
     // and a session's runs start in order, while other sessions' jobs keep flowing.
     // Fair and limited: the runnable jobs are walked one (workspace, assistant) at a time (a loose scan of the
     // runnable index, at most 256 groups), the first $2 of each in queue order; a job over its assistant's or its
-    // workspace's concurrency limit ($5 / $4 the defaults, run_limits the overrides; leased jobs are what runs) is
+    // workspace's concurrency limit ($5 / $4 the defaults, run_limits the overrides, 0 none; leased jobs are what runs) is
     // left waiting while the others pass it; the rest are taken in turns — each workspace's first, then each one's
     // second, … (the least busy workspace first within a turn) — so one tenant's backlog does not hold another's
     // runs behind it.
@@ -62,15 +62,15 @@ public class QueueStore {
             per_assistant AS (
                 SELECT c.*, row_number() OVER (PARTITION BY c.assistant_id ORDER BY c.priority DESC, c.run_at, c.id)
                            + (SELECT count(*) FROM leased l WHERE l.assistant_id = c.assistant_id) AS at_most,
-                       coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'assistant'
-                                 AND r.subject = c.assistant_id::text), nullif($5, 0)) AS cap
+                       nullif(coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'assistant'
+                                 AND r.subject = c.assistant_id::text), $5), 0) AS cap
                 FROM candidates c),
             per_workspace AS (
                 SELECT a.*, row_number() OVER (PARTITION BY a.workspace_id ORDER BY a.priority DESC, a.run_at, a.id)
                            AS turn,
                        (SELECT count(*) FROM leased l WHERE l.workspace_id = a.workspace_id) AS busy,
-                       coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'workspace'
-                                 AND r.subject = a.workspace_id), nullif($4, 0)) AS ws_cap
+                       nullif(coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'workspace'
+                                 AND r.subject = a.workspace_id), $4), 0) AS ws_cap
                 FROM per_assistant a WHERE a.cap IS NULL OR a.at_most <= a.cap),
             picked AS (
                 SELECT j.id FROM jobs j JOIN per_workspace w ON w.id = j.id
@@ -87,7 +87,7 @@ public class QueueStore {
     // before it (within one statement, two claimers would both count the same free room).
     private static final String CLAIM_TURN = "SELECT pg_advisory_xact_lock(7246531)";
     private static final String LIMITS_IN_FORCE = "SELECT EXISTS (SELECT 1 FROM run_limits WHERE max_concurrent "
-            + "IS NOT NULL)";
+            + "> 0)";
     /** How long a worker trusts what it read about limits being set (a new limit applies within this). */
     private static final long LIMITS_RECHECK_NANOS = 2_000_000_000L;
 

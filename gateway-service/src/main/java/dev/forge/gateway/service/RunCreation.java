@@ -75,6 +75,7 @@ public class RunCreation {
     private final RunQueries queries;
     private final NewRunCommits newRuns;
     private final WebhookTargets webhookTargets;
+    private final RunLimits limits;
     private final WebhookDeliveryRepository webhookDeliveries;
 
     private final long promptBudget;
@@ -84,8 +85,9 @@ public class RunCreation {
             OutboxRelay relay, ControlMessages control, ArtifactRepository artifacts, RunQueries queries,
             SkillCommands skills, FeatureFlags flags, LlmRoutingConfig routing, ArtifactsConfig artifactsConfig,
             NewRunCommits newRuns, FlowService flowService, WebhookTargets webhookTargets,
-            WebhookDeliveryRepository webhookDeliveries) {
+            WebhookDeliveryRepository webhookDeliveries, RunLimits limits) {
         this.newRuns = newRuns;
+        this.limits = limits;
         this.webhookTargets = webhookTargets;
         this.webhookDeliveries = webhookDeliveries;
         this.flowService = flowService;
@@ -199,7 +201,7 @@ public class RunCreation {
                         : problems.size() + " problems in the overrides", problems);
             }
             return p;
-        })).flatMap(p -> {
+        })).call(p -> limits.admit(workspace, p.assistantId())).flatMap(p -> {
             // the request as the key remembers it: the body plus the session the path named
             var identity = body.deepCopy();
             if (sessionIdFromPath != null) {

@@ -59,6 +59,9 @@ class AuthTest {
         for (String role : ROLES) {
             keys.put(role, TestAuth.key(role, "default"));
         }
+        // the matrix checks roles; the admin's is a platform admin's key, which every admin endpoint admits (a
+        // workspace's own admin being refused platform work is LimitTest's)
+        keys.put("admin", TestAuth.platformAdminKey("default"));
         assistant = given().spec(TestAuth.as(TestAuth.ADMIN_KEY)).contentType(ContentType.JSON)
                 .body("{\"name\": \"auth\", \"flow\": \"support-triage\"}").post("/v1/assistants").then()
                 .statusCode(201).extract().path("id");
@@ -124,6 +127,14 @@ class AuthTest {
                 new Endpoint("GET", "/v1/webhook-deliveries/00000000-0000-4000-8000-0000000000e2", null, ALL),
                 new Endpoint("POST", "/v1/webhook-deliveries/00000000-0000-4000-8000-0000000000e2/redeliver", null,
                         RUN),
+                new Endpoint("GET", "/v1/limits", null, ALL),
+                new Endpoint("GET", "/v1/limits/usage", null, ALL),
+                // a workspace's admin does not set limits (its own included): a platform admin does
+                new Endpoint("PUT", "/v1/limits/workspaces/auth-matrix", "{\"max_concurrent\": 5}", ADMIN),
+                new Endpoint("DELETE", "/v1/limits/workspaces/auth-matrix", null, ADMIN),
+                new Endpoint("PUT", "/v1/limits/assistants/00000000-0000-4000-8000-0000000000e3",
+                        "{\"max_concurrent\": 5}", ADMIN),
+                new Endpoint("DELETE", "/v1/limits/assistants/00000000-0000-4000-8000-0000000000e3", null, ADMIN),
                 new Endpoint("POST", "/v1/flows/validate", "{}", ALL),
                 new Endpoint("PUT", "/v1/flows/support-triage", "{}", BUILD),
                 new Endpoint("DELETE", "/v1/flows/support-triage", null, BUILD),
@@ -170,7 +181,8 @@ class AuthTest {
         String path = e.path().replaceFirst("\\?.*$", "")
                 .replace(run, "{id}").replace(session, "{id}").replace(assistant, "{id}")
                 .replaceAll("00000000-0000-4000-8000-0000000000[0-9a-f]{2}", "{id}")
-                .replace("/checkpoints/0", "/checkpoints/{step}").replace("/flows/support-triage", "/flows/{name}")
+                .replace("/checkpoints/0", "/checkpoints/{step}")
+                .replace("/limits/workspaces/auth-matrix", "/limits/workspaces/{workspace}").replace("/flows/support-triage", "/flows/{name}")
                 .replace("/versions/v0/", "/versions/{version}/");
         return e.method().toLowerCase() + " " + path;
     }

@@ -329,4 +329,31 @@ public final class WireFormat {
             @Schema(description = "What is sent: event_id, type, workspace_id, created_at, data {event, run}")
             ObjectNode body, @Schema(description = "Every attempt, oldest first") List<WebhookAttempt> attemptLog) {
     }
+
+    @Schema(additionalProperties = Schema.False.class, description = "0: no limit; null: the configured default")
+    public record LimitUpdate(@Schema(minimum = "0", maximum = "100000") Integer maxConcurrent,
+            @Schema(minimum = "0", maximum = "1000000") Integer runsPerMinute) {
+    }
+
+    public record LimitPair(int maxConcurrent, int runsPerMinute) {
+    }
+
+    public record EffectiveLimits(int maxConcurrent, int runsPerMinute,
+            @Schema(description = "Set for this workspace (else the defaults)") boolean overridden) {
+    }
+
+    public record AssistantLimits(UUID assistantId, Integer maxConcurrent, Integer runsPerMinute) {
+    }
+
+    public record LimitDefaults(LimitPair workspace, LimitPair assistant) {
+    }
+
+    public record Limits(String workspaceId, LimitDefaults defaults, EffectiveLimits workspace,
+            List<AssistantLimits> assistants) {
+    }
+
+    public record WorkspaceUsage(String workspaceId, long running, long queued,
+            @Schema(description = "Runs waiting for a person (they hold no slot)") long waiting, int maxConcurrent,
+            int runsPerMinute, boolean overridden) {
+    }
 }
