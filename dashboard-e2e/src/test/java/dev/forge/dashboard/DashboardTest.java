@@ -209,6 +209,10 @@ class DashboardTest {
         String second = stack.run("slow-pipeline", "{\"doc\": \"2\"}");
         visible("#cap-slots td.util.util-critical");
         assertThat(visible("#cap-utilization").getAttribute("class")).contains("util-critical");
+        // the workspace's row: its two runs running (no limit set: shown as —)
+        visible("#cap-workspaces tr[data-workspace='default']");
+        waiting(30).until(ExpectedConditions.textToBe(
+                By.cssSelector("#cap-workspaces tr[data-workspace='default'] td:nth-child(2)"), "2"));
         screenshot("capacity");
         await().atMost(Duration.ofSeconds(90)).until(() -> "succeeded".equals(stack.status(first))
                 && "succeeded".equals(stack.status(second)));

@@ -431,8 +431,11 @@ async function capacityView(el) {
     <tbody id="cap-gateways"></tbody></table>
     <h3>Slots</h3><table><thead><tr><th>Holder</th><th>Capacity</th><th>Used</th><th>Available</th><th>Utilization</th><th>Holding</th></tr></thead>
     <tbody id="cap-slots"></tbody></table>
+    <h3>Per workspace</h3><table><thead><tr><th>Workspace</th><th>Running</th><th>Max concurrent</th><th>Queued</th><th>Waiting for input</th><th>Runs / minute</th></tr></thead>
+    <tbody id="cap-workspaces"></tbody></table>
     <h3>Utilization trend (last hour)</h3><div class="panel" id="cap-chart"></div>`;
   const previous = new Map();
+  const limit = (n) => (n > 0 ? n : '—');
   const render = (o) => {
     $('#cap-cards', el).innerHTML = `<div class="card"><div class="label">Connected gateways</div><div class="value">${o.connected_gateways}</div></div>
       <div class="card"><div class="label">Total capacity</div><div class="value">${o.total_capacity}</div></div>
@@ -459,7 +462,18 @@ async function capacityView(el) {
     $('#cap-slots', el).innerHTML = rows.join('') || '<tr><td colspan="6" class="muted">No slots.</td></tr>';
   };
   const gw = encodeURIComponent(state.gateway);
-  const refresh = async () => render(await get(`/v1/capacity?gateway=${gw}&refresh=true`));
+  // each workspace's runs against its limits (every workspace for a platform admin's key, else the key's own)
+  const workspaces = async () => {
+    const usage = await get(`/v1/gateways/${gw}/api/v1/limits/usage`);
+    $('#cap-workspaces', el).innerHTML = usage.map((w) => `<tr data-workspace="${esc(w.workspace_id)}"><td>${esc(w.workspace_id)}</td>
+      <td class="${w.max_concurrent > 0 ? utilClass(Math.round((100 * w.running) / w.max_concurrent)) : ''}">${w.running}</td>
+      <td>${limit(w.max_concurrent)}</td><td>${w.queued}</td><td>${w.waiting}</td><td>${limit(w.runs_per_minute)}</td></tr>`).join('')
+      || '<tr><td colspan="6" class="muted">No runs.</td></tr>';
+  };
+  const refresh = async () => {
+    render(await get(`/v1/capacity?gateway=${gw}&refresh=true`));
+    await workspaces().catch(() => {});
+  };
   const chart = async () => { $('#cap-chart', el).innerHTML = trendChart(await get(`/v1/capacity/samples?gateway=${gw}`)); };
   await Promise.all([refresh(), chart()]);
   every(el, 30000, refresh);

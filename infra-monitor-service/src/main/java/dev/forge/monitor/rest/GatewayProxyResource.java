@@ -37,7 +37,7 @@ import io.smallrye.mutiny.Uni;
 public class GatewayProxyResource {
 
     private static final List<String> FORWARDED = List.of("v1/runs", "v1/sessions", "v1/assistants", "v1/flows",
-            "v1/mcp/servers", "v1/schedules", "v1/webhooks", "v1/webhook-deliveries");
+            "v1/mcp/servers", "v1/schedules", "v1/webhooks", "v1/webhook-deliveries", "v1/limits");
 
     private final GatewayData data;
     private final GatewayClient client;
