@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * a job executed twice or never fails the run.</li>
  * <li>{@code q2 [jobs=1000]} — an idle consumer woken by NOTIFY; one job enqueued every 5 ms; pickup = claim time
  * minus the enqueue wall-clock time.</li>
+ * <li>{@code f1 [big=5000] [small=50] [slots=16]} — fairness: one workspace's backlog, then another's few runs; when
+ * the few start, with the two workspaces taking turns and, for comparison, in one workspace's queue order.</li>
  * </ul>
  */
 public final class QueueBench {
@@ -59,7 +62,8 @@ public final class QueueBench {
             if (!Boolean.getBoolean("forge.bench.cold")) {
                 // a worker is a long-running JVM: warm the JIT on a throw-away database, then measure on a fresh one
                 BenchDb.fresh(vertx, DB);
-                System.err.println("warm-up: " + (mode.equals("q2") ? q2(vertx, 300) : q1(vertx, 20_000, 16)));
+                System.err.println("warm-up: " + (mode.equals("q2") ? q2(vertx, 300)
+                        : mode.equals("f1") ? f1(vertx, 1_000, 50, 16, false) : q1(vertx, 20_000, 16)));
             }
             BenchDb.fresh(vertx, DB);
             String experiment = System.getenv("FORGE_BENCH_SQL");
@@ -71,7 +75,9 @@ public final class QueueBench {
             var out = switch (mode) {
                 case "q1" -> q1(vertx, arg(args, 1, 20_000), arg(args, 2, 16));
                 case "q2" -> q2(vertx, arg(args, 1, 1_000));
-                default -> throw new IllegalArgumentException("mode is q1 or q2, not " + mode);
+                case "f1" -> f1(vertx, arg(args, 1, 5_000), arg(args, 2, 50), arg(args, 3, 16), false) + "\n"
+                        + f1(vertx, arg(args, 1, 5_000), arg(args, 2, 50), arg(args, 3, 16), true);
+                default -> throw new IllegalArgumentException("mode is q1, q2 or f1, not " + mode);
             };
             System.out.println(out);
         } finally {
@@ -135,6 +141,77 @@ public final class QueueBench {
                         && consumer.executions.values().stream().allMatch(n -> n.get() == 1))
                 .put("jobs_left", remaining);
         return line.toString();
+    }
+
+    /** How long each fairness job holds its slot: a stand-in for a short run. */
+    private static final long F1_WORK_MS = 20;
+
+    /**
+     * F1, fairness: workspace A enqueues {@code big} runs, then workspace B {@code small}; {@code slots} slots claim
+     * what they have room for (as a worker does) and hold each job 20 ms. Measured: how long after B's enqueue each of
+     * B's jobs started. {@code sameWorkspace}: B's runs are another assistant's in A's workspace — the first come, first
+     * served order a single tenant gets, for comparison.
+     */
+    static String f1(Vertx vertx, int big, int small, int slots, boolean sameWorkspace) throws Exception {
+        BenchDb.fresh(vertx, DB);
+        Pool pool = BenchDb.pool(vertx, DB, 8);
+        var queue = new QueueStore(pool, LimitsConfig.none());
+        enqueueIn(pool, "tenant-a", big);
+        long enqueuedAt = System.nanoTime();
+        var smallRuns = enqueueIn(pool, sameWorkspace ? "tenant-a" : "tenant-b", small);
+        var starts = new ConcurrentHashMap<UUID, Long>();
+        var free = new AtomicInteger(slots);
+        UUID worker = UUID.randomUUID();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (starts.size() < small && System.nanoTime() < deadline) {
+            int room = free.get();
+            if (room == 0) {
+                Thread.sleep(1);
+                continue;
+            }
+            var jobs = queue.claim(worker, room, LEASE).await().atMost(BenchDb.WAIT);
+            long now = System.nanoTime();
+            free.addAndGet(-jobs.size());
+            for (ClaimedJob job : jobs) {
+                if (smallRuns.contains(job.runId())) {
+                    starts.put(job.runId(), now - enqueuedAt);
+                }
+                vertx.setTimer(F1_WORK_MS, t -> queue.completeAll(worker, List.of(job)).subscribe()
+                        .with(n -> free.incrementAndGet(), e -> free.incrementAndGet()));
+            }
+            if (jobs.isEmpty()) {
+                Thread.sleep(1);
+            }
+        }
+        var millis = starts.values().stream().map(n -> n / 1_000_000.0).sorted().toList();
+        pool.close().await().atMost(BenchDb.WAIT);
+        ObjectNode line = JsonValues.MAPPER.createObjectNode();
+        line.put("system", "forge").put("workload", "F1").put("order", sameWorkspace ? "one workspace (FIFO)"
+                : "two workspaces (turns)").put("big_jobs", big).put("small_jobs", small).put("slots", slots)
+                .put("work_ms", F1_WORK_MS).put("small_started", millis.size())
+                .put("small_start_p50_ms", millis.isEmpty() ? -1 : Math.round(millis.get(millis.size() / 2)))
+                .put("small_start_max_ms", millis.isEmpty() ? -1 : Math.round(millis.get(millis.size() - 1)));
+        return line.toString();
+    }
+
+    /** {@code count} runs of a new assistant in the workspace, each with its job; the runs' ids. */
+    private static Set<UUID> enqueueIn(Pool pool, String workspace, int count) {
+        UUID assistant = UUID.randomUUID();
+        UUID session = UUID.randomUUID();
+        var ids = ConcurrentHashMap.<UUID>newKeySet();
+        pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO assistants (id, workspace_id, name, flow_name, "
+                + "flow_version) VALUES ($1, $2, 'bench', 'noop', 'v1')").execute(Tuple.of(assistant, workspace))
+                .flatMap(x -> tx.preparedQuery("INSERT INTO sessions (id, workspace_id, assistant_id) VALUES ($1, $2, "
+                        + "$3)").execute(Tuple.of(session, workspace, assistant)))
+                .flatMap(x -> tx.preparedQuery("""
+                        WITH r AS (INSERT INTO runs (id, workspace_id, session_id, assistant_id, assistant_version,
+                                                     flow_name, flow_version)
+                                   SELECT gen_random_uuid(), $1, $2, $3, 1, 'noop', 'v1' FROM generate_series(1, $4)
+                                   RETURNING id)
+                        INSERT INTO jobs (run_id, workspace_id, assistant_id) SELECT id, $1, $3 FROM r
+                        RETURNING run_id""").execute(Tuple.of(workspace, session, assistant, count))))
+                .await().atMost(BenchDb.WAIT).forEach(r -> ids.add(r.getUUID(0)));
+        return ids;
     }
 
     /**

@@ -50,6 +50,14 @@ public final class Report {
             System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "M1 query embedding p50 / p99 ms",
                     m1.path("embed_p50_ms").asText() + " / " + m1.path("embed_p99_ms").asText(), "-", "-", "", "");
         }
+        for (JsonNode f1 : lines) {
+            if (f1.path("workload").asText().equals("F1")) {
+                System.out.printf(Locale.ROOT, "%-30s %18s %10s %17s %8s  %s%n", "F1 small start max ms ("
+                        + (f1.path("order").asText().startsWith("two") ? "turns" : "FIFO") + ")",
+                        f1.path("small_start_max_ms").asText() + " (p50 " + f1.path("small_start_p50_ms").asText()
+                                + ")", "-", "-", "", f1.path("order").asText().startsWith("two") ? "≤ 1000" : "");
+            }
+        }
         if (r1 != null) {
             r1Table(lines, r1);
         }
