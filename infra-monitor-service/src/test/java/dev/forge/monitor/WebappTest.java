@@ -326,6 +326,14 @@ class WebappTest {
         assertThat(audit.getList("findAll { it.target == 'files' }.action", String.class))
                 .contains("webapp.created", "webapp.stopped", "webapp.started", "webapp.deleted");
         assertThat(audit.getList("findAll { it.target == 'busy' }.action", String.class)).isEmpty();
+        // the audit and the gateways' registry are platform-wide: a workspace's own admin is refused them
+        String tenantAdmin = keys.create(admin, new ObjectMapper().readTree(
+                "{\"name\": \"tenant admin\", \"role\": \"admin\"}")).await().atMost(Duration.ofSeconds(5))
+                .get("key").asText();
+        given().spec(InfraMonitorTest.as(tenantAdmin)).get("/v1/audit").then().statusCode(403)
+                .body("detail", org.hamcrest.Matchers.containsString("platform admin key"));
+        given().spec(InfraMonitorTest.as(tenantAdmin)).delete("/v1/gateways/local").then().statusCode(403);
+        given().spec(InfraMonitorTest.as(tenantAdmin)).get("/v1/webapps").then().statusCode(200);
     }
 
     @Test

@@ -14,4 +14,7 @@ import dev.forge.core.auth.Role;
 @Target({ ElementType.METHOD, ElementType.TYPE })
 public @interface Allow {
     Role[] value();
+
+    /** Platform-wide work (every workspace's, or the platform's own): only a platform admin's key, 403 for others. */
+    boolean platform() default false;
 }

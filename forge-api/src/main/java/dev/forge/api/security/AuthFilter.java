@@ -35,9 +35,14 @@ public class AuthFilter {
             allow = resource.getResourceClass().getAnnotation(Allow.class);
         }
         Role[] admitted = allow == null ? new Role[0] : allow.value();
+        boolean platform = allow != null && allow.platform();
         String action = request.getMethod() + " " + request.getUriInfo().getPath();
         return authenticator.require(request.getHeaderString("Authorization"), action, admitted)
                 .map(caller -> {
+                    if (platform && !caller.platform()) {
+                        return problem(request, 403, "forbidden", "Forbidden", "this is platform-wide work: it needs "
+                                + "a platform admin key (an admin key acts on its own workspace)");
+                    }
                     context.set(caller);
                     return (Response) null;
                 })

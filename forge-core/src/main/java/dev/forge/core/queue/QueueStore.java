@@ -35,12 +35,11 @@ public class QueueStore {
     // A job is claimable only at the head of its session's queue, so two runs of one session never execute at once
     // and a session's runs start in order, while other sessions' jobs keep flowing.
     // Fair and limited: the runnable jobs are walked one (workspace, assistant) at a time (a loose scan of the
-    // runnable index, at most 256 groups), the first $2 of each in queue order; a job over its assistant's or its
-    // workspace's concurrency limit ($5 / $4 the defaults, run_limits the overrides, 0 none; leased jobs are what runs) is
-    // left waiting while the others pass it; the rest are taken in turns — each workspace's first, then each one's
-    // second, … (the least busy workspace first within a turn) — so one tenant's backlog does not hold another's
-    // runs behind it.
-    private static final String CLAIM = """
+    // runnable index, at most 256 groups), the first $2 of each in queue order, locked as they are read (SKIP LOCKED:
+    // concurrent claimers pass each other's rows, as a plain scan would); they are taken in turns — each workspace's
+    // first, then each one's second, … — so one tenant's backlog does not hold another's runs behind it. With one
+    // group (one workspace, one assistant) this is the plain queue-order claim plus two index probes.
+    private static final String CANDIDATES = """
             WITH RECURSIVE grp AS (
                 (SELECT j.workspace_id, j.assistant_id, 1 AS n FROM jobs j WHERE j.locked_by IS NULL
                  ORDER BY j.workspace_id, j.assistant_id LIMIT 1)
@@ -57,31 +56,49 @@ public class QueueStore {
                       AND j.locked_by IS NULL AND j.run_at <= now()
                       AND (j.session_id IS NULL OR NOT EXISTS (
                             SELECT 1 FROM jobs h WHERE h.session_id = j.session_id AND h.id < j.id))
-                    ORDER BY j.priority DESC, j.run_at, j.id LIMIT $2) c),
-            leased AS (SELECT l.workspace_id, l.assistant_id FROM jobs l WHERE l.locked_by IS NOT NULL),
-            per_assistant AS (
-                SELECT c.*, row_number() OVER (PARTITION BY c.assistant_id ORDER BY c.priority DESC, c.run_at, c.id)
-                           + (SELECT count(*) FROM leased l WHERE l.assistant_id = c.assistant_id) AS at_most,
-                       nullif(coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'assistant'
-                                 AND r.subject = c.assistant_id::text), $5), 0) AS cap
-                FROM candidates c),
-            per_workspace AS (
-                SELECT a.*, row_number() OVER (PARTITION BY a.workspace_id ORDER BY a.priority DESC, a.run_at, a.id)
-                           AS turn,
-                       (SELECT count(*) FROM leased l WHERE l.workspace_id = a.workspace_id) AS busy,
-                       nullif(coalesce((SELECT r.max_concurrent FROM run_limits r WHERE r.scope = 'workspace'
-                                 AND r.subject = a.workspace_id), $4), 0) AS ws_cap
-                FROM per_assistant a WHERE a.cap IS NULL OR a.at_most <= a.cap),
-            picked AS (
-                SELECT j.id FROM jobs j JOIN per_workspace w ON w.id = j.id
-                WHERE j.locked_by IS NULL AND (w.ws_cap IS NULL OR w.busy + w.turn <= w.ws_cap)
-                ORDER BY w.turn, w.busy, w.priority DESC, w.run_at, w.id
-                LIMIT $2
-                FOR UPDATE OF j SKIP LOCKED)
+                    ORDER BY j.priority DESC, j.run_at, j.id LIMIT $2
+                    FOR UPDATE SKIP LOCKED) c),
+            """;
+
+    private static final String LEASE = """
             UPDATE jobs j SET locked_by = $1, lease_epoch = j.lease_epoch + 1,
                    lease_expires_at = now() + make_interval(secs => $3), attempt = j.attempt + 1
             WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.id, j.run_id, j.session_id, j.lease_epoch, j.attempt, j.max_attempts""";
+
+    /** No concurrency limit in force: turns between workspaces only. */
+    private static final String CLAIM = CANDIDATES + """
+            turns AS (
+                SELECT c.id, c.priority, c.run_at,
+                       row_number() OVER (PARTITION BY c.workspace_id ORDER BY c.priority DESC, c.run_at, c.id) AS turn
+                FROM candidates c),
+            picked AS (SELECT t.id FROM turns t ORDER BY t.turn, t.priority DESC, t.run_at, t.id LIMIT $2)
+            """ + LEASE;
+
+    // A concurrency limit is in force: a job over its assistant's or its workspace's limit ($5 / $4 the defaults,
+    // run_limits the overrides, 0 none; the leased jobs are what runs) is left waiting while the others pass it, and
+    // the least busy workspace goes first within a turn.
+    private static final String CLAIM_LIMITED = CANDIDATES + """
+            leased AS MATERIALIZED (SELECT l.workspace_id, l.assistant_id FROM jobs l WHERE l.locked_by IS NOT NULL),
+            assistant_busy AS (SELECT assistant_id, count(*) AS n FROM leased GROUP BY assistant_id),
+            workspace_busy AS (SELECT workspace_id, count(*) AS n FROM leased GROUP BY workspace_id),
+            per_assistant AS (
+                SELECT c.*, coalesce(b.n, 0) + row_number() OVER (PARTITION BY c.assistant_id
+                           ORDER BY c.priority DESC, c.run_at, c.id) AS at_most,
+                       nullif(coalesce(r.max_concurrent, $5), 0) AS cap
+                FROM candidates c LEFT JOIN assistant_busy b ON b.assistant_id = c.assistant_id
+                LEFT JOIN run_limits r ON r.scope = 'assistant' AND r.subject = c.assistant_id::text),
+            per_workspace AS (
+                SELECT a.id, a.priority, a.run_at, coalesce(b.n, 0) AS busy,
+                       row_number() OVER (PARTITION BY a.workspace_id ORDER BY a.priority DESC, a.run_at, a.id) AS turn,
+                       nullif(coalesce(r.max_concurrent, $4), 0) AS cap
+                FROM per_assistant a LEFT JOIN workspace_busy b ON b.workspace_id = a.workspace_id
+                LEFT JOIN run_limits r ON r.scope = 'workspace' AND r.subject = a.workspace_id
+                WHERE a.cap IS NULL OR a.at_most <= a.cap),
+            picked AS (
+                SELECT w.id FROM per_workspace w WHERE w.cap IS NULL OR w.busy + w.turn <= w.cap
+                ORDER BY w.turn, w.busy, w.priority DESC, w.run_at, w.id LIMIT $2)
+            """ + LEASE;
 
     // Claims take turns while a concurrency limit is in force: each claim's snapshot then sees the leases of the one
     // before it (within one statement, two claimers would both count the same free room).
@@ -191,12 +208,12 @@ public class QueueStore {
         if (limit <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        var args = Tuple.of(workerId, limit, seconds(lease), limits.workspace().maxConcurrent(),
-                limits.assistant().maxConcurrent());
         return concurrencyLimited().flatMap(limited -> limited
                 ? pool.withTransaction(tx -> tx.query(CLAIM_TURN).execute()
-                        .flatMap(x -> tx.preparedQuery(CLAIM).execute(args)))
-                : pool.preparedQuery(CLAIM).execute(args))
+                        .flatMap(x -> tx.preparedQuery(CLAIM_LIMITED).execute(Tuple.of(workerId, limit,
+                                seconds(lease), limits.workspace().maxConcurrent(),
+                                limits.assistant().maxConcurrent()))))
+                : pool.preparedQuery(CLAIM).execute(Tuple.of(workerId, limit, seconds(lease))))
                 .map(rows -> {
                     var out = new ArrayList<ClaimedJob>(rows.size());
                     for (Row r : rows) {

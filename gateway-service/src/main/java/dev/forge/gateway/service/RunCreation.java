@@ -201,7 +201,7 @@ public class RunCreation {
                         : problems.size() + " problems in the overrides", problems);
             }
             return p;
-        })).call(p -> limits.admit(workspace, p.assistantId())).flatMap(p -> {
+        })).call(p -> admit(workspace, p.assistantId(), idempotencyKey)).flatMap(p -> {
             // the request as the key remembers it: the body plus the session the path named
             var identity = body.deepCopy();
             if (sessionIdFromPath != null) {
@@ -212,6 +212,18 @@ public class RunCreation {
                     .map(run -> new Created(run, false))
                     .onFailure(IdempotencyKeys.Taken.class).recoverWithUni(() -> replay(workspace, idempotencyKey, requestHash));
         });
+    }
+
+    /**
+     * Counts the run against its rate limits. A retry under an idempotency key that already made its run is not a
+     * new run: it is answered (by the replay) without counting, even when the limit is reached meanwhile.
+     */
+    private Uni<Void> admit(String workspace, UUID assistantId, String idempotencyKey) {
+        if (idempotencyKey == null || !limits.rateLimited(workspace, assistantId)) {
+            return limits.admit(workspace, assistantId);
+        }
+        return runs.findIdempotencyKey(workspace, idempotencyKey).flatMap(found -> found.isPresent()
+                ? Uni.createFrom().voidItem() : limits.admit(workspace, assistantId));
     }
 
     /** The run's overrides with the request's interrupt lists in them; a list given in both places is refused. */

@@ -113,13 +113,18 @@ public class RunLimits {
                 o.runsPerMinute() == null ? defaults.runsPerMinute() : o.runsPerMinute(), true);
     }
 
+    /** Does a rate limit apply to runs of this workspace's assistant? */
+    public boolean rateLimited(String workspace, UUID assistant) {
+        return workspace(workspace).runsPerMinute() > 0 || assistant(assistant).runsPerMinute() > 0;
+    }
+
     /** Counts one run against the workspace's and the assistant's rates, or refuses it with 429. */
     public Uni<Void> admit(String workspace, UUID assistant) {
-        int wsLimit = workspace(workspace).runsPerMinute();
-        int asLimit = assistant(assistant).runsPerMinute();
-        if (wsLimit <= 0 && asLimit <= 0) {
+        if (!rateLimited(workspace, assistant)) {
             return Uni.createFrom().voidItem();
         }
+        int wsLimit = workspace(workspace).runsPerMinute();
+        int asLimit = assistant(assistant).runsPerMinute();
         long now = System.currentTimeMillis();
         long window = now / RateWindow.WINDOW_MILLIS;
         long elapsed = now % RateWindow.WINDOW_MILLIS;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -110,7 +111,7 @@ public class WebhookDispatcher {
                     .onTermination().invoke(inFlight::decrementAndGet)
                     .subscribe().with(x -> { }, e -> LOG.warnf("Webhook delivery %s: could not record attempt %d "
                             + "(it is tried again when its lease ends): %s", d.id(), d.attempt(), e.getMessage()));
-        })).map(java.util.List::size);
+        })).map(List::size);
     }
 
     /** Attempts in flight on this gateway (for tests and the health of the queue). */

@@ -105,15 +105,20 @@ class LimitTest {
         createRun(developer, second).then().statusCode(202);
         var refused = createRun(developer, second);
         refused.then().statusCode(429).contentType("application/problem+json").body("scope", equalTo("assistant"));
-        // the workspace's rate: two more fit, then refused
+        // the workspace's rate: two more fit (one under an idempotency key), then refused
         createRun(developer, first).then().statusCode(202);
-        createRun(developer, first).then().statusCode(202);
+        String keyed = "{\"assistant_id\": \"" + first + "\", \"input\": {\"ticket\": \"keyed\"}}";
+        given().spec(TestAuth.as(developer)).contentType(ContentType.JSON).header("Idempotency-Key", "rate-k1")
+                .body(keyed).post("/v1/runs").then().statusCode(202);
         var over = createRun(developer, first);
         over.then().statusCode(429).body("type", equalTo("https://forge.dev/problems/rate-limited"))
                 .body("scope", equalTo("workspace")).body("limit", equalTo(3));
         int retryAfter = Integer.parseInt(over.getHeader("Retry-After"));
         assertThat(retryAfter).isBetween(1, 120);
         assertThat(over.jsonPath().getInt("retry_after")).isEqualTo(retryAfter);
+        // a retry of the keyed create is its run again, not a new one: answered although the limit is reached
+        given().spec(TestAuth.as(developer)).contentType(ContentType.JSON).header("Idempotency-Key", "rate-k1")
+                .body(keyed).post("/v1/runs").then().statusCode(200).header("Idempotent-Replayed", "true");
         // the refusals wrote nothing: three runs in the workspace
         given().spec(TestAuth.as(developer)).get("/v1/runs?limit=50").then().statusCode(200).body("size()", equalTo(3));
         // gRPC: the same limit, RESOURCE_EXHAUSTED

@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "audit")
 @Path("/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
-@Allow(Role.ADMIN)
+@Allow(value = Role.ADMIN, platform = true)
 public class AuditResource {
 
     private final AuditRepository audit;

@@ -71,7 +71,7 @@ public class GatewayResource {
             summary = "Watch a gateway (its URL and token; the token is sealed, never shown)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Allow(Role.ADMIN)
+    @Allow(value = Role.ADMIN, platform = true)
     public Uni<Response> create(JsonNode body) {
         return registry.create(caller.caller(), body).map(g -> {
             health.markTesting(g.id());
@@ -86,7 +86,7 @@ public class GatewayResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Allow(Role.ADMIN)
+    @Allow(value = Role.ADMIN, platform = true)
     public Uni<ObjectNode> update(@PathParam("id") String id, JsonNode body) {
         return registry.update(caller.caller(), id, body).flatMap(g -> {
             health.markTesting(g.id());
@@ -97,7 +97,7 @@ public class GatewayResource {
     @Operation(operationId = "deleteGateway", summary = "Stop watching a gateway")
     @DELETE
     @Path("/{id}")
-    @Allow(Role.ADMIN)
+    @Allow(value = Role.ADMIN, platform = true)
     public Uni<Response> delete(@PathParam("id") String id) {
         return registry.delete(caller.caller(), id).map(x -> {
             health.retain(registry.targets().stream().map(GatewayTarget::id).toList());

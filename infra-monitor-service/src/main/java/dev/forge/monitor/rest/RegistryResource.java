@@ -19,7 +19,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "registry")
 @Path("/v1/registry")
 @Produces(MediaType.APPLICATION_JSON)
-@Allow(Role.ADMIN)
+@Allow(value = Role.ADMIN, platform = true)
 public class RegistryResource {
 
     private final RegistryService registry;
