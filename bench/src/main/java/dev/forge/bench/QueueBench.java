@@ -149,8 +149,8 @@ public final class QueueBench {
     /**
      * F1, fairness: workspace A enqueues {@code big} runs, then workspace B {@code small}; {@code slots} slots claim
      * what they have room for (as a worker does) and hold each job 20 ms. Measured: how long after B's enqueue each of
-     * B's jobs started. {@code sameWorkspace}: B's runs are another assistant's in A's workspace — the first come, first
-     * served order a single tenant gets, for comparison.
+     * B's jobs started. {@code sameWorkspace}: B's runs are another assistant's in A's workspace — the first come,
+     * first served order a single tenant gets, for comparison.
      */
     static String f1(Vertx vertx, int big, int small, int slots, boolean sameWorkspace) throws Exception {
         BenchDb.fresh(vertx, DB);

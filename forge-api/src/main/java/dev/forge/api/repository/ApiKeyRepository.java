@@ -47,8 +47,8 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID> {
     }
 
     /**
-     * Inserts the bootstrap key (a platform admin) unless a key with that hash exists; true when inserted. Two gateways starting at once
-     * may both try: an upsert, which JPQL cannot say, so native SQL for this one statement.
+     * Inserts the bootstrap key (a platform admin) unless a key with that hash exists; true when inserted. Two gateways
+     * starting at once may both try: an upsert, which JPQL cannot say, so native SQL for this one statement.
      */
     @WithTransaction
     public Uni<Boolean> insertIfAbsent(String workspace, String name, String role, String prefix, String hash) {

@@ -224,7 +224,7 @@ public class QueueStore {
                 });
     }
 
-    /** Whether any concurrency limit is in force: a default in config, or one set through the API (re-read every 2 s). */
+    /** Whether a concurrency limit is in force: a default in config, or one set through the API (read every 2 s). */
     private Uni<Boolean> concurrencyLimited() {
         if (limits.workspace().maxConcurrent() > 0 || limits.assistant().maxConcurrent() > 0) {
             return Uni.createFrom().item(true);

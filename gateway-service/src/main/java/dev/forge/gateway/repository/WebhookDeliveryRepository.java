@@ -72,11 +72,20 @@ public class WebhookDeliveryRepository {
                    (SELECT count(*) FROM moved) AS moved""";
 
     /**
+     * Whose secret signs a delivery: its subscription's; for a run's own webhook, the workspace's (oldest)
+     * subscription to the same URL when there is one — a receiver registers once and verifies both the same way —
+     * else none (unsigned).
+     */
+    private static final String SIGNER = "(w.id = d.webhook_id OR (d.webhook_id IS NULL AND w.workspace_id = "
+            + "d.workspace_id AND w.url = d.url)) ORDER BY w.created_at, w.id LIMIT 1";
+
+    /**
      * Leases due deliveries (a pending one whose time came, its subscription still enabled): the attempt counted and
      * the next try pushed past the lease, so a gateway that dies mid-attempt leaves it due again when the lease ends.
      */
     private static final String CLAIM = """
-            UPDATE webhook_deliveries d SET attempts = d.attempts + 1, lease_until = now() + ($2::bigint * interval '1 millisecond'),
+            UPDATE webhook_deliveries d SET attempts = d.attempts + 1,
+                   lease_until = now() + ($2::bigint * interval '1 millisecond'),
                    next_attempt_at = now() + ($2::bigint * interval '1 millisecond')
             FROM (SELECT x.id FROM webhook_deliveries x
                   WHERE x.status = 'pending' AND x.next_attempt_at <= now()
@@ -85,7 +94,9 @@ public class WebhookDeliveryRepository {
                   ORDER BY x.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
             WHERE d.id = due.id
             RETURNING d.id, d.webhook_id, d.url, d.body::text AS body, d.attempts, d.event_type, d.event_id,
-                      d.give_up_at, (SELECT w.secret FROM webhooks w WHERE w.id = d.webhook_id) AS secret""";
+                      d.give_up_at,\s""" + "(SELECT w.id FROM webhooks w WHERE " + SIGNER + ") AS signer,"
+            + " (SELECT w.secret FROM webhooks w WHERE " + SIGNER + ") AS secret";
+
 
     /** An attempt's outcome: logged always; applied only by the lease holder (the attempt number is the fence). */
     private static final String RECORD = """
@@ -120,7 +131,7 @@ public class WebhookDeliveryRepository {
 
     /** A leased delivery: what to send, and the attempt that fences its outcome. */
     public record Due(UUID id, UUID webhookId, String url, String body, int attempt, String eventType, long eventId,
-            OffsetDateTime giveUpAt, byte[] sealedSecret) {
+            OffsetDateTime giveUpAt, UUID signer, byte[] sealedSecret) {
     }
 
     /** How an attempt ended, and what the delivery becomes. */
@@ -143,7 +154,8 @@ public class WebhookDeliveryRepository {
                 var secret = r.getBuffer("secret");
                 due.add(new Due(r.getUUID("id"), r.getUUID("webhook_id"), r.getString("url"), r.getString("body"),
                         r.getInteger("attempts"), r.getString("event_type"), r.getLong("event_id"),
-                        r.getOffsetDateTime("give_up_at"), secret == null ? null : secret.getBytes()));
+                        r.getOffsetDateTime("give_up_at"), r.getUUID("signer"),
+                        secret == null ? null : secret.getBytes()));
             }
             return due;
         });

@@ -140,7 +140,7 @@ public class WebhookDispatcher {
                     .putHeader("Forge-Delivery", d.id().toString()).putHeader("Forge-Event", d.eventType())
                     .putHeader("Forge-Attempt", Integer.toString(d.attempt()));
             if (d.sealedSecret() != null) {
-                String secret = webhooks.openSecret(d.webhookId(), d.sealedSecret());
+                String secret = webhooks.openSecret(d.signer(), d.sealedSecret());
                 options.putHeader(WebhookSignature.HEADER, WebhookSignature.header(secret,
                         Instant.now().getEpochSecond(), d.body()));
             }

@@ -156,7 +156,7 @@ class WebhookTest {
         assertThat(holds(forged.getHeader("Forge-Signature"), secret,
                 forged.getBodyAsString().replace("run.", "RUN."))).isFalse();
 
-        // the run's own webhook: its outcome, unsigned (it has no subscription's secret)
+        // the run's own webhook: its outcome, unsigned (no subscription of the workspace has its URL)
         var own = received("/run-hook").get(0);
         assertThat(own.getHeader("Forge-Event")).isEqualTo("run.succeeded");
         assertThat(own.containsHeader("Forge-Signature")).isFalse();
@@ -175,6 +175,23 @@ class WebhookTest {
         assertThat(detail.getInt("attempts")).isEqualTo(1);
         assertThat(detail.getInt("attempt_log[0].status_code")).isEqualTo(204);
         assertThat(detail.getString("body.data.run.id")).isEqualTo(run);
+    }
+
+    @Test
+    void aRunsOwnWebhookToASubscribedUrlIsSignedWithThatSubscriptionsSecret() throws Exception {
+        String secret = subscribe("/ok", "run.created").getString("secret");
+        String assistant = EndToEndTest.assistant("document-review");
+        String run = given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant + "\", "
+                + "\"input\": {\"title\": \"t\", \"document\": \"d\"}, \"webhook\": \"" + url("/ok") + "\"}")
+                .post("/v1/runs").then().statusCode(202).extract().path("id");
+        // cancelled before any worker took it: the run's webhook hears run.cancelled, the subscription run.created
+        given().post("/v1/runs/" + run + "/cancel").then().statusCode(200);
+        await().atMost(WAIT).until(() -> receivedFor("/ok", run).size() == 2);
+        for (var request : receivedFor("/ok", run)) {
+            assertThat(signatureHolds(request, secret)).as(request.getHeader("Forge-Event")).isTrue();
+        }
+        assertThat(receivedFor("/ok", run)).extracting(r -> r.getHeader("Forge-Event"))
+                .containsExactlyInAnyOrder("run.created", "run.cancelled");
     }
 
     @Test
