@@ -71,7 +71,9 @@ class WebhookCrashTest {
                 assertThat(detail.getList("attempt_log")).hasSize(1);
                 assertThat(detail.getInt("attempt_log[0].attempt")).isEqualTo(2);
                 assertThat(detail.getString("attempt_log[0].response")).isEqualTo("got it");
-                Thread.sleep(1500);
+                // and nothing more arrives while the restarted gateway keeps polling
+                await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> requests(receiver).size() == 2);
             }
             // once after the restart: the same delivery, the second attempt, nothing more
             var all = requests(receiver);

@@ -31,6 +31,9 @@ import io.smallrye.mutiny.Uni;
 public class ApiKeyService {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
+    /** What a workspace id may be: letters, digits, '-' and '_', at most 100. */
+    public static final String WORKSPACE_ID = "[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}";
+
     private static final Set<String> FIELDS = Set.of("name", "role", "workspace_id", "platform");
 
     /** A verified key and until when it is trusted without a lookup. */
@@ -92,7 +95,7 @@ public class ApiKeyService {
         if (roleText.isPresent() && role.isEmpty()) {
             req.error("'role' must be one of admin, operator, developer, viewer");
         }
-        if (!workspace.matches("[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}")) {
+        if (!workspace.matches(WORKSPACE_ID)) {
             req.error("'workspace_id' may hold letters, digits, '-' and '_'");
         }
         var platformNode = body.get("platform");
@@ -106,7 +109,7 @@ public class ApiKeyService {
         req.check();
         requireAdministers(admin, workspace);
         if (platform && !admin.platform()) {
-            throw forbidden("only a platform admin makes platform admin keys");
+            throw ApiProblem.forbidden("only a platform admin makes platform admin keys");
         }
         String secret = ApiKeys.generate();
         return OnVertxContext.run(() -> keys.insert(UUID.randomUUID(), workspace, name.get(), role.get().wireName(),
@@ -138,12 +141,8 @@ public class ApiKeyService {
     /** An admin acts on its own workspace; only a platform admin on another one (403 otherwise). */
     public static void requireAdministers(Caller caller, String workspace) {
         if (!caller.administers(workspace)) {
-            throw forbidden("an admin key acts on its own workspace ('" + caller.workspace() + "'); workspace '"
+            throw ApiProblem.forbidden("an admin key acts on its own workspace ('" + caller.workspace() + "'); workspace '"
                     + workspace + "' needs a platform admin key");
         }
-    }
-
-    private static ApiProblem forbidden(String detail) {
-        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
     }
 }

@@ -37,6 +37,11 @@ public class ApiProblem extends InputRefused {
         return new ApiProblem(422, "validation-failed", "Request is not valid", detail, errors);
     }
 
+    /** 403: a valid key that may not do this (another workspace's work, a platform admin's). */
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
+    }
+
     public static ApiProblem invalid(String detail) {
         return invalid(detail, List.of(detail));
     }

@@ -232,6 +232,11 @@ public class QueueStore {
         if (System.nanoTime() - limitsCheckedAt < LIMITS_RECHECK_NANOS) {
             return Uni.createFrom().item(limitsSet);
         }
+        return recheckLimits();
+    }
+
+    /** Reads now whether a limit is set through the API (otherwise this happens at most every 2 s). */
+    public Uni<Boolean> recheckLimits() {
         return pool.query(LIMITS_IN_FORCE).execute().map(rows -> {
             limitsSet = rows.iterator().next().getBoolean(0);
             limitsCheckedAt = System.nanoTime();

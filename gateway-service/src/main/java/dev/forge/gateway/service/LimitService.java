@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.forge.api.security.ApiKeyService;
 import dev.forge.api.security.Caller;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
@@ -72,7 +73,7 @@ public class LimitService {
     public Uni<ObjectNode> get(Caller caller, String workspace) {
         String of = workspace == null ? caller.workspace() : workspace;
         if (!of.equals(caller.workspace()) && !caller.platform()) {
-            throw forbidden("the limits of workspace '" + of + "' are for a platform admin");
+            throw ApiProblem.forbidden("the limits of workspace '" + of + "' are for a platform admin");
         }
         return repository.all().map(all -> {
             var node = JsonNodeFactory.instance.objectNode().put("workspace_id", of);
@@ -95,7 +96,7 @@ public class LimitService {
     /** Sets a workspace's overrides (platform admin). */
     public Uni<ObjectNode> putWorkspace(Caller caller, String workspace, JsonNode body) {
         requirePlatform(caller);
-        if (workspace == null || !workspace.matches("[a-zA-Z0-9][a-zA-Z0-9_-]{0,99}")) {
+        if (workspace == null || !workspace.matches(ApiKeyService.WORKSPACE_ID)) {
             throw ApiProblem.invalid("workspace id may hold letters, digits, '-' and '_' (at most 100)");
         }
         var limit = parse(body, "workspace", workspace, workspace);
@@ -164,11 +165,7 @@ public class LimitService {
 
     private static void requirePlatform(Caller caller) {
         if (!caller.platform()) {
-            throw forbidden("limits are set by a platform admin (an admin key with platform: true)");
+            throw ApiProblem.forbidden("limits are set by a platform admin (an admin key with platform: true)");
         }
-    }
-
-    private static ApiProblem forbidden(String detail) {
-        return new ApiProblem(403, "forbidden", "Forbidden", detail, null);
     }
 }
