@@ -36,7 +36,7 @@ class NativeReflectionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SERVICES = List.of("skill-service", "worker-service", "gateway-service",
-            "infra-monitor-service");
+            "infra-monitor-service", "cli");
 
     /** A family of classes read reflectively at run time, and why. */
     private record Rule(String why, Predicate<Class<?>> needs) {
@@ -51,13 +51,16 @@ class NativeReflectionTest {
             new Rule("bound by Jackson in an LLM provider or the MCP SDK", c -> JACKSON_BOUND_PACKAGES.stream()
                     .anyMatch(p -> c.getName().startsWith(p + ".")) && (hasJacksonAnnotation(c) || c.isRecord())),
             new Rule("a Forge proto message or builder, read through protobuf's reflective accessors (JsonFormat)",
-                    c -> c.getName().startsWith("dev.forge.proto.") && isProtoMessageOrBuilder(c)));
+                    c -> c.getName().startsWith("dev.forge.proto.") && isProtoMessageOrBuilder(c)),
+            new Rule("a forge command, mixin or option group: picocli sets its annotated fields reflectively "
+                    + "(picocli-codegen registers them at compile time)",
+                    c -> c.getName().startsWith("dev.forge.cli.") && hasPicocliAnnotation(c)));
 
     /**
      * Which module registers a class: the one that brings its library onto the classpath, so no service's config
      * names a class it does not have. Longest prefix wins.
      */
-    private static final Map<String, String> OWNERS = Map.of("dev.forge.proto.", "proto",
+    private static final Map<String, String> OWNERS = Map.of("dev.forge.proto.", "proto", "dev.forge.cli.", "cli",
             "io.modelcontextprotocol.", "forge-core", "dev.langchain4j.model.openai.", "forge-core",
             "dev.langchain4j.model.anthropic.", "worker-service", "dev.langchain4j.model.ollama.", "worker-service");
 
@@ -112,16 +115,29 @@ class NativeReflectionTest {
             var jars = classpath(service);
             var names = new TreeSet<>(classNames(jars));
             for (var jar : jars) {
-                if (!jar.getFileName().toString().startsWith("dev.forge.") && !jar.toString().contains("/app/")) {
+                if (!jar.getFileName().toString().startsWith("dev.forge.") && !jar.toString().contains("/app/")
+                        && !jar.getFileName().toString().equals("forge-cli.jar")) {
                     continue;
                 }
                 for (var entry : configs(jar).entrySet()) {
                     for (var item : entry.getValue()) {
-                        assertThat(names).as(jar.getFileName() + " " + entry.getKey()).contains(item.path("name")
-                                .asText());
+                        String name = item.path("name").asText();
+                        // picocli-codegen also registers the JDK types of options (java.lang.Integer, …)
+                        if (!jdkClass(name)) {
+                            assertThat(names).as(jar.getFileName() + " " + entry.getKey()).contains(name);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    private static boolean jdkClass(String name) {
+        try {
+            Class.forName(name, false, ClassLoader.getPlatformClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -166,6 +182,14 @@ class NativeReflectionTest {
                 .anyMatch(a -> a.annotationType().getName().startsWith("com.fasterxml.jackson."));
     }
 
+    private static boolean hasPicocliAnnotation(Class<?> type) {
+        var elements = new ArrayList<AnnotatedElement>();
+        elements.add(type);
+        elements.addAll(List.of(type.getDeclaredFields()));
+        return elements.stream().flatMap(e -> Stream.of(e.getDeclaredAnnotations()))
+                .anyMatch(a -> a.annotationType().getName().startsWith("picocli.CommandLine$"));
+    }
+
     private static boolean isProtoMessageOrBuilder(Class<?> type) {
         for (Class<?> c = type.getSuperclass(); c != null; c = c.getSuperclass()) {
             String name = c.getName();
@@ -177,8 +201,17 @@ class NativeReflectionTest {
         return false;
     }
 
-    /** The service's packaged classpath: its own jar and every runtime dependency. */
+    /** The service's packaged classpath: its own jar and every runtime dependency; the CLI's jar and its lib/. */
     static List<Path> classpath(String service) throws IOException {
+        if (service.equals("cli")) {
+            var target = Path.of("..", "cli", "target");
+            assertThat(target.resolve("forge-cli.jar")).as("the cli must be packaged first (./mvnw package)").exists();
+            var jars = new ArrayList<Path>(List.of(target.resolve("forge-cli.jar")));
+            try (var files = Files.list(target.resolve("lib"))) {
+                files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(jars::add);
+            }
+            return jars;
+        }
         var app = Path.of("..", service, "target/quarkus-app");
         assertThat(app.resolve("quarkus-run.jar")).as(service + " must be packaged first (./mvnw package)")
                 .exists();

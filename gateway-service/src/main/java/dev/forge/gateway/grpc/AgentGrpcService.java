@@ -64,6 +64,12 @@ import dev.forge.proto.agent.v1.UpdateFlowRequest;
 import dev.forge.proto.agent.v1.UpdateScheduleRequest;
 import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
+import dev.forge.proto.agent.v1.WhoAmIRequest;
+import dev.forge.proto.agent.v1.ForkRunRequest;
+import dev.forge.proto.agent.v1.GetRunGraphRequest;
+import dev.forge.proto.agent.v1.Identity;
+import dev.forge.proto.agent.v1.ReplayRunRequest;
+import dev.forge.proto.agent.v1.RunGraph;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
@@ -233,6 +239,45 @@ public class AgentGrpcService implements AgentService {
                     return b.build();
                 })
                 .onFailure().transform(AgentGrpcService::status);
+    }
+
+    @Override
+    public Uni<Run> forkRun(ForkRunRequest request) {
+        return call("ForkRun", RUN, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("id");
+            // proto3 leaves a zero step unset: the REST rule needs it present
+            body.put("step", request.getStep());
+            return creation.fork(c.workspace(), request.getId(), body, false);
+        }).map(created -> run(created.run()));
+    }
+
+    @Override
+    public Uni<Run> replayRun(ReplayRunRequest request) {
+        return call("ReplayRun", RUN, c -> {
+            var body = ProtoJson.body(request);
+            body.remove("id");
+            body.put("step", request.getStep());
+            return creation.fork(c.workspace(), request.getId(), body, true);
+        }).map(created -> run(created.run()));
+    }
+
+    @Override
+    public Uni<RunGraph> getRunGraph(GetRunGraphRequest request) {
+        String format = request.getFormat().isEmpty() ? "mermaid" : request.getFormat();
+        return call("GetRunGraph", READ, c -> {
+            if (!format.equals("mermaid") && !format.equals("dot")) {
+                throw ApiProblem.invalid("format must be mermaid or dot");
+            }
+            return queries.graphText(c.workspace(), request.getId(), format);
+        }).map(text -> RunGraph.newBuilder().setFormat(format).setText(text).build());
+    }
+
+    @Override
+    public Uni<Identity> whoAmI(WhoAmIRequest request) {
+        return call("WhoAmI", READ, Uni.createFrom()::item).map(c -> Identity.newBuilder()
+                .setKeyId(String.valueOf(c.keyId())).setKeyPrefix(c.keyPrefix()).setRole(c.role().wireName())
+                .setWorkspaceId(c.workspace()).setPlatform(c.platform()).build());
     }
 
     // --- schedules -------------------------------------------------------------------------------------------------

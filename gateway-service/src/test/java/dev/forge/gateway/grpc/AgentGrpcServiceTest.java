@@ -44,6 +44,10 @@ import dev.forge.proto.agent.v1.UpdateFlowRequest;
 import dev.forge.proto.agent.v1.UpdateScheduleRequest;
 import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
+import dev.forge.proto.agent.v1.WhoAmIRequest;
+import dev.forge.proto.agent.v1.ForkRunRequest;
+import dev.forge.proto.agent.v1.GetRunGraphRequest;
+import dev.forge.proto.agent.v1.ReplayRunRequest;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
@@ -168,6 +172,44 @@ class AgentGrpcServiceTest {
                 .await().atMost(WAIT);
         assertThat(next.getRunsList()).extracting(r -> r.getId())
                 .doesNotContainAnyElementsOf(page.getRunsList().stream().map(r -> r.getId()).toList());
+    }
+
+    @Test
+    void whoAmIForkReplayAndGraphShareTheRestRules() {
+        var me = admin.whoAmI(WhoAmIRequest.getDefaultInstance()).await().atMost(WAIT);
+        assertThat(me.getRole()).isEqualTo("admin");
+        assertThat(me.getWorkspaceId()).isEqualTo("default");
+        assertThat(me.getKeyPrefix()).isNotBlank();
+        assertThat(TestAuth.ADMIN_KEY).doesNotContain(me.getKeyId());
+        var viewer = withKey(TestAuth.key("viewer", "default"));
+        assertThat(viewer.whoAmI(WhoAmIRequest.getDefaultInstance()).await().atMost(WAIT).getRole())
+                .isEqualTo("viewer");
+        assertThat(GrpcCalls.code(() -> client.whoAmI(WhoAmIRequest.getDefaultInstance()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("grpc-fork")
+                .setFlow("support-triage").build()).await().atMost(WAIT);
+        var run = admin.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId()).build())
+                .await().atMost(WAIT);
+        // no checkpoint yet (nobody executes runs here): a fork from step 0 is refused as over REST
+        assertThat(GrpcCalls.code(() -> admin.forkRun(ForkRunRequest.newBuilder().setId(run.getId()).setStep(0)
+                .build()).await().atMost(WAIT))).isIn(Status.Code.FAILED_PRECONDITION, Status.Code.NOT_FOUND);
+        assertThat(GrpcCalls.code(() -> admin.forkRun(ForkRunRequest.newBuilder().setId(run.getId()).setStep(-1)
+                .build()).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCalls.code(() -> viewer.replayRun(ReplayRunRequest.newBuilder().setId(run.getId())
+                .build()).await().atMost(WAIT))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(GrpcCalls.code(() -> admin.replayRun(ReplayRunRequest.newBuilder()
+                .setId("6a1f0f43-0000-4000-8000-000000000000").build()).await().atMost(WAIT)))
+                .isEqualTo(Status.Code.NOT_FOUND);
+
+        var graph = viewer.getRunGraph(GetRunGraphRequest.newBuilder().setId(run.getId()).build())
+                .await().atMost(WAIT);
+        assertThat(graph.getFormat()).isEqualTo("mermaid");
+        assertThat(graph.getText()).startsWith("flowchart");
+        assertThat(admin.getRunGraph(GetRunGraphRequest.newBuilder().setId(run.getId()).setFormat("dot").build())
+                .await().atMost(WAIT).getText()).startsWith("digraph");
+        assertThat(GrpcCalls.code(() -> admin.getRunGraph(GetRunGraphRequest.newBuilder().setId(run.getId())
+                .setFormat("svg").build()).await().atMost(WAIT))).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
