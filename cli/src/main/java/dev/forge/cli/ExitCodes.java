@@ -1,6 +1,6 @@
 package dev.forge.cli;
 
-/** What {@code forge} exits with (as {@code forge --help} lists them); scripts branch on these: meanings never change. */
+/** What {@code forge} exits with, as {@code forge --help} lists them: scripts branch on these, so meanings stay. */
 public final class ExitCodes {
 
     public static final int OK = 0;

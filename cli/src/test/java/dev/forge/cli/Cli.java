@@ -27,11 +27,15 @@ final class Cli {
 
     record Result(int exit, String out, String err) {
         JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + out + "\nstderr: " + err, e);
-            }
+            return parse(out);
+        }
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
         }
     }
 

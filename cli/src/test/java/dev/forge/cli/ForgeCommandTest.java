@@ -1,5 +1,8 @@
 package dev.forge.cli;
 
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -240,8 +243,8 @@ class ForgeCommandTest {
         String id = cli.run("runs", "create", "--assistant", contract, "--input",
                 "{\"title\": \"NDA\", \"document\": \"" + LEGAL + "\"}", "-o", "json").json().get("id").asText();
         var out = Files.createTempFile("forge-follow", ".txt");
-        var command = new java.util.ArrayList<>(Cli.java());
-        command.addAll(java.util.List.of("runs", "follow", id));
+        var command = new ArrayList<>(Cli.java());
+        command.addAll(List.of("runs", "follow", id));
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().put("FORGE_URL", "http://127.0.0.1:" + ForgeStack.GRPC_PORT);
         builder.environment().put("FORGE_API_KEY", ForgeStack.ADMIN_KEY);
@@ -252,7 +255,7 @@ class ForgeCommandTest {
         stack.restartGateway();
         var resumed = cli.run("runs", "resume", id, "--value", "{\"approved\": true}");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
-        assertThat(follower.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(follower.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String text = Files.readString(out);
         assertThat(follower.exitValue()).as(text).isZero();
         assertThat(text).containsSubsequence("waiting for a person", "✓ approval", "run succeeded");
@@ -277,6 +280,19 @@ class ForgeCommandTest {
         var capacity = anonymous.run("capacity", "-o", "json");
         assertThat(capacity.exit()).as(capacity.err()).isZero();
         assertThat(capacity.json().get("total_capacity").asInt()).isGreaterThanOrEqualTo(2);
+
+        // the worker's log records of a run, shipped through RabbitMQ to the monitor, as JSON lines
+        String run = cli.run("runs", "create", "--assistant", assistant, "--text", LEGAL, "--follow", "-o", "json")
+                .out().lines().reduce((a, b) -> b).map(Cli::parse).orElseThrow().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli.run("logs", "--run", run,
+                "-o", "json").out()).contains("finished on worker", "\"run_id\":\"" + run));
+
+        // the table of recent runs, redrawn in place in a terminal
+        var watch = cli.inTerminal(null, null, "runs", "watch", "--count", "2", "--limit", "3");
+        assertThat(watch.exit()).isZero();
+        var screen = new ScreenTerminal(100, 40);
+        screen.write(watch.out());
+        assertThat(screen.toString()).contains("STATUS", run, "3 runs ·");
 
         var completion = cli.run("completion", "bash");
         assertThat(completion.out()).contains("complete -F", "runs", "assistants");

@@ -1,5 +1,7 @@
 package dev.forge.cli.client;
 
+import java.io.InputStream;
+import java.io.FileNotFoundException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,7 +75,7 @@ public final class Rest {
         try {
             return send(request(path).header("Content-Type", contentType)
                     .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read " + file);
         }
     }
@@ -87,7 +89,7 @@ public final class Rest {
         if (lastEventId != null) {
             builder.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<java.io.InputStream> response;
+        HttpResponse<InputStream> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {

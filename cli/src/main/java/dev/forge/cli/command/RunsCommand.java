@@ -1,5 +1,7 @@
 package dev.forge.cli.command;
 
+import java.util.Map;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,11 +142,11 @@ public final class RunsCommand {
             String type;
             try {
                 type = Files.probeContentType(file);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 type = null;
             }
             var artifact = session.gatewayRest().upload(Rest.path("/v1/artifacts",
-                    java.util.Map.of("name", file.getFileName().toString())), file,
+                    Map.of("name", file.getFileName().toString())), file,
                     type == null ? "application/octet-stream" : type);
             return artifact.path("id").asText();
         }

@@ -1,5 +1,6 @@
 package dev.forge.cli.command;
 
+import java.time.LocalTime;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ final class WatchCommand extends Base implements Runnable {
             lines.add(line.toAttributedString().columnSubSequence(0, width - 1));
         }
         lines.add(new AttributedStringBuilder().style(color ? AttributedStyle.DEFAULT.faint() : AttributedStyle.DEFAULT)
-                .append(runs.size() + " runs · " + java.time.LocalTime.now().withNano(0) + " · Ctrl-C to stop")
+                .append(runs.size() + " runs · " + LocalTime.now().withNano(0) + " · Ctrl-C to stop")
                 .toAttributedString());
         return lines;
     }
