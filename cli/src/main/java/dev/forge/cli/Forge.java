@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
                 "3:no valid API key, or its role may not do this", "4:not found",
                 "5:the server cannot be reached or is unavailable" },
         footerHeading = "%nSettings:%n", footer = {
-                "'forge login' stores the gateway's address and your key in ~/.config/forge/config (mode 0600).",
-                "FORGE_URL (gateway gRPC), FORGE_REST_URL, FORGE_MONITOR_URL and FORGE_API_KEY override it;",
-                "NO_COLOR (any value) turns colours off like --no-color." })
+                "  'forge login' stores the gateway's address and your key in",
+                "  ~/.config/forge/config (mode 0600). FORGE_URL (the gateway's gRPC address),",
+                "  FORGE_REST_URL, FORGE_MONITOR_URL and FORGE_API_KEY override it.",
+                "  NO_COLOR (any value) turns colours off, like --no-color." })
 public final class Forge implements Runnable {
 
     @Spec

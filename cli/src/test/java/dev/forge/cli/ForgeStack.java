@@ -2,7 +2,6 @@ package dev.forge.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.forge.core.testing.ServiceJvm;
@@ -29,12 +28,7 @@ final class ForgeStack implements AutoCloseable {
     }
 
     private static List<String> common() {
-        return new ArrayList<>(List.of(
-                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + DB,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + DB,
-                "-Dforge.flows.dirs=../config/flows,../config/test-flows", "-Dforge.secrets.key=" + SECRET,
-                "-Dquarkus.stork.skill-service.service-discovery.type=static",
-                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52491"));
+        return ServiceJvm.stackSettings(DB, SECRET);
     }
 
     static ForgeStack start() throws IOException {

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -46,12 +45,7 @@ final class Stack implements AutoCloseable {
     }
 
     private static List<String> common() {
-        return new ArrayList<>(List.of(
-                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + DB,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + DB,
-                "-Dforge.flows.dirs=../config/flows,../config/test-flows", "-Dforge.secrets.key=" + SECRET,
-                "-Dquarkus.stork.skill-service.service-discovery.type=static",
-                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52491"));
+        return ServiceJvm.stackSettings(DB, SECRET);
     }
 
     static Stack start() throws IOException {

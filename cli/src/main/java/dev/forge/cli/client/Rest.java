@@ -1,6 +1,5 @@
 package dev.forge.cli.client;
 
-import java.io.InputStream;
 import java.io.FileNotFoundException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,15 +88,7 @@ public final class Rest {
         if (lastEventId != null) {
             builder.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILED, "interrupted");
-        }
+        var response = exchange(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() >= 300) {
             try (var body = response.body()) {
                 throw problem(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
@@ -154,19 +145,23 @@ public final class Rest {
     }
 
     private JsonNode send(HttpRequest request) {
-        HttpResponse<String> response;
+        var response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw problem(response.statusCode(), response.body());
+        }
+        return response.body().isBlank() ? JSON.nullNode() : parse(response.body());
+    }
+
+    /** One request and its answer; no answer at all is exit 5. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, body);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.FAILED, "interrupted");
         }
-        if (response.statusCode() >= 300) {
-            throw problem(response.statusCode(), response.body());
-        }
-        return response.body().isBlank() ? JSON.nullNode() : parse(response.body());
     }
 
     private CliException unreachable(IOException e) {

@@ -63,12 +63,7 @@ public final class FlowsCommand {
                         .newBuilder().setName(name).build())).getVersion();
                 var text = session.gateway().call(s -> s.getFlowSource(GetFlowSourceRequest.newBuilder()
                         .setName(name).setVersion(wanted).build()));
-                if (printer.format() == OutputFormat.table) {
-                    printer.out().print(text.getSource());
-                    printer.out().flush();
-                } else {
-                    printer.structured(Messages.json(text));
-                }
+                printer.text(text.getSource(), Messages.json(text));
                 return;
             }
             var flow = Messages.json(session.gateway().call(s -> s.getFlow(GetFlowRequest.newBuilder().setName(name)

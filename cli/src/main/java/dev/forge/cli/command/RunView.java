@@ -24,7 +24,10 @@ final class RunView {
             new Column("started", r -> Printer.time(r.path("started_at"))),
             new Column("finished", r -> Printer.time(r.path("finished_at"))),
             new Column("duration", RunView::duration), Column.of("parent", "parent_run_id"),
-            Column.of("input", "input"), Column.of("error", "error"), Column.of("waiting", "interrupt"),
+            Column.of("input", "input"),
+            new Column("files", r -> r.path("artifacts").isEmpty() ? "-" : String.join(", ",
+                    r.path("artifacts").findValuesAsText("name"))),
+            Column.of("error", "error"), Column.of("waiting", "interrupt"),
             new Column("output", r -> result(r.path("output"))));
 
     private RunView() {

@@ -315,13 +315,7 @@ public final class RunsCommand {
             var session = session();
             var graph = session.gateway().call(s -> s.getRunGraph(GetRunGraphRequest.newBuilder().setId(id)
                     .setFormat(format).build()));
-            var printer = session.printer();
-            if (printer.format() == OutputFormat.table) {
-                printer.out().println(graph.getText().stripTrailing());
-                printer.out().flush();
-            } else {
-                printer.structured(Messages.json(graph));
-            }
+            session.printer().text(graph.getText(), Messages.json(graph));
         }
     }
 

@@ -5,18 +5,17 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
-import org.jline.utils.Display;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.forge.cli.CliException;
 import dev.forge.cli.ExitCodes;
+import dev.forge.cli.live.InPlace;
 import dev.forge.cli.live.Terminals;
 import dev.forge.cli.output.Messages;
 import dev.forge.cli.output.OutputFormat;
@@ -50,22 +49,14 @@ final class WatchCommand extends Base implements Runnable {
             return;
         }
         try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            var display = new Display(terminal, false);
+            var screen = new InPlace(terminal);
             boolean color = session.ansi().enabled();
             for (int round = 1; count == 0 || round <= count; round++) {
                 var runs = Messages.list(RunsCommand.list(session, null, status, limit));
-                var size = terminal.getSize();
-                int width = size.getColumns() > 0 ? size.getColumns() : 120;
-                display.resize(size.getRows() > 0 ? size.getRows() : 40, width);
-                var lines = table(runs, width, color);
-                int last = lines.size() - 1;
-                display.update(lines, new Size(width, Math.max(1, size.getRows())).cursorPos(last,
-                        lines.get(last).columnLength()));
-                terminal.flush();
+                screen.draw(table(runs, screen.width(), color));
                 Thread.sleep((long) (interval * 1000));
             }
-            terminal.writer().println();
-            terminal.flush();
+            screen.leave();
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "no terminal: " + e.getMessage());
         } catch (InterruptedException e) {

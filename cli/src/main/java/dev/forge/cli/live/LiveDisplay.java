@@ -9,19 +9,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
-import org.jline.utils.Display;
 
 import dev.forge.proto.agent.v1.RunEvent;
 
 /**
- * A followed run redrawn in place in the terminal (JLine's {@link Display} computes what changed and moves the cursor
- * with the terminal's own capabilities): a header with the run's status and time, each executor as a line with a
+ * A followed run redrawn in place in the terminal ({@link InPlace}): a header with the run's status and time, each executor as a line with a
  * spinner and its elapsed time, then ✓ or ✗ and its duration, and under the running step the last line the model
  * streamed. Ten frames a second.
  */
@@ -31,7 +28,7 @@ public final class LiveDisplay implements Consumer<RunEvent>, AutoCloseable {
     private static final String[] ASCII_SPINNER = { "|", "/", "-", "\\" };
 
     private final Terminal terminal;
-    private final Display display;
+    private final InPlace screen;
     private final RunProgress progress;
     private final boolean color;
     private final boolean unicode;
@@ -43,7 +40,7 @@ public final class LiveDisplay implements Consumer<RunEvent>, AutoCloseable {
         this.progress = progress;
         this.color = color;
         this.unicode = StandardCharsets.UTF_8.equals(terminal.encoding());
-        this.display = new Display(terminal, false);
+        this.screen = new InPlace(terminal);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             var thread = new Thread(r, "forge-live-display");
             thread.setDaemon(true);
@@ -82,8 +79,7 @@ public final class LiveDisplay implements Consumer<RunEvent>, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         draw();
-        terminal.writer().println();
-        terminal.flush();
+        screen.leave();
     }
 
     @Override
@@ -103,14 +99,7 @@ public final class LiveDisplay implements Consumer<RunEvent>, AutoCloseable {
     }
 
     private synchronized void draw() {
-        var size = terminal.getSize();
-        int width = size.getColumns() > 0 ? size.getColumns() : 80;
-        display.resize(size.getRows() > 0 ? size.getRows() : 24, width);
-        var lines = lines(progress.snapshot(), System.currentTimeMillis(), width);
-        int last = lines.size() - 1;
-        display.update(lines, new Size(width, Math.max(1, size.getRows())).cursorPos(last,
-                lines.get(last).columnLength()));
-        terminal.flush();
+        screen.draw(lines(progress.snapshot(), System.currentTimeMillis(), screen.width()));
         frame++;
     }
 

@@ -114,6 +114,16 @@ public final class Printer {
         }
     }
 
+    /** Text meant to be read as it is (a flow's source, a graph): as it is in a table, else {@code structured}. */
+    public void text(String text, JsonNode structured) {
+        if (format == OutputFormat.table) {
+            out.println(text.stripTrailing());
+            out.flush();
+        } else {
+            structured(structured);
+        }
+    }
+
     /** One record of a stream (events, log lines): a compact JSON line, or a YAML document. */
     public void record(JsonNode value) {
         try {

@@ -36,6 +36,19 @@ public final class ServiceJvm implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The settings every service of a test stack shares: the test database, the shipped and test flows, the key
+     * sealing secrets, and skill-service found at a static address where none listens (its calls fail fast).
+     */
+    public static List<String> stackSettings(String database, String secretKey) {
+        return new ArrayList<>(List.of(
+                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
+                "-Dforge.flows.dirs=../config/flows,../config/test-flows", "-Dforge.secrets.key=" + secretKey,
+                "-Dquarkus.stork.skill-service.service-discovery.type=static",
+                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52491"));
+    }
+
     /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */
     public static ServiceJvm start(String name, Path jar, int preferredPort, List<String> properties)
             throws IOException {

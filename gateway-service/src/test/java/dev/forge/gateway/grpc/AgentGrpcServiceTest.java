@@ -3,6 +3,7 @@ package dev.forge.gateway.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,7 +20,9 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 import dev.forge.gateway.GrpcCalls;
+import dev.forge.core.testing.LocalS3;
 import dev.forge.gateway.TestAuth;
+import dev.forge.gateway.rest.ArtifactTest;
 import dev.forge.proto.agent.v1.AgentService;
 import dev.forge.proto.agent.v1.AgentServiceGrpc;
 import dev.forge.proto.agent.v1.CancelRunRequest;
@@ -172,6 +175,26 @@ class AgentGrpcServiceTest {
                 .await().atMost(WAIT);
         assertThat(next.getRunsList()).extracting(r -> r.getId())
                 .doesNotContainAnyElementsOf(page.getRunsList().stream().map(r -> r.getId()).toList());
+    }
+
+    @Test
+    void aRunReadsUploadedArtifactsNamedOverGrpc() {
+        LocalS3.ensureStarted();
+        String artifact = ArtifactTest.upload("contract.txt", "text/plain",
+                "This agreement limits liability.".getBytes(StandardCharsets.UTF_8));
+        var assistant = admin.createAssistant(CreateAssistantRequest.newBuilder().setName("grpc-files")
+                .setFlow("document-review").build()).await().atMost(WAIT);
+        var run = admin.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId())
+                .addArtifacts(artifact).build()).await().atMost(WAIT);
+        assertThat(run.getArtifactsList()).singleElement().satisfies(a -> {
+            assertThat(a.getId()).isEqualTo(artifact);
+            assertThat(a.getName()).isEqualTo("contract.txt");
+            assertThat(a.getSizeBytes()).isEqualTo(32);
+        });
+        // an id that names no artifact of the workspace: refused as over REST, nothing written
+        assertThat(GrpcCalls.code(() -> admin.createRun(CreateRunRequest.newBuilder().setAssistantId(assistant.getId())
+                .addArtifacts("6a1f0f43-0000-4000-8000-000000000000").build()).await().atMost(WAIT)))
+                .isIn(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND);
     }
 
     @Test
