@@ -233,6 +233,9 @@ class ForgeCommandTest {
                 "--follow");
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("Sent back to the author");
+        var again = cli.run("runs", "resume", id);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("is not waiting for a person (it is succeeded)");
     }
 
     @Test

@@ -347,6 +347,10 @@ public final class RunsCommand {
                 request.setValue(Messages.value(Inputs.json("--value", value)));
             } else if (state == null && gotoExecutor == null) {
                 var run = get(session, id);
+                if (!run.getStatus().equals("interrupted")) {
+                    throw new CliException(ExitCodes.FAILED, "run " + id + " is not waiting for a person (it is "
+                            + run.getStatus() + ")");
+                }
                 if (!Terminals.isTerminal()) {
                     throw new CliException(ExitCodes.USAGE, "give the answer with --value (no terminal to ask in)");
                 }
