@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
 
 import dev.forge.api.rest.Paging;
 import dev.forge.api.security.Caller;
@@ -35,11 +36,14 @@ import dev.forge.proto.agent.v1.DeleteScheduleResponse;
 import dev.forge.proto.agent.v1.Flow;
 import dev.forge.proto.agent.v1.FlowSource;
 import dev.forge.proto.agent.v1.FlowVersion;
+import dev.forge.proto.agent.v1.ForkRunRequest;
 import dev.forge.proto.agent.v1.GetAssistantRequest;
 import dev.forge.proto.agent.v1.GetFlowRequest;
 import dev.forge.proto.agent.v1.GetFlowSourceRequest;
+import dev.forge.proto.agent.v1.GetRunGraphRequest;
 import dev.forge.proto.agent.v1.GetRunRequest;
 import dev.forge.proto.agent.v1.GetSessionRequest;
+import dev.forge.proto.agent.v1.Identity;
 import dev.forge.proto.agent.v1.ListAssistantsRequest;
 import dev.forge.proto.agent.v1.ListAssistantsResponse;
 import dev.forge.proto.agent.v1.ListFlowVersionsRequest;
@@ -53,9 +57,11 @@ import dev.forge.proto.agent.v1.ListSchedulesResponse;
 import dev.forge.proto.agent.v1.ListSessionsRequest;
 import dev.forge.proto.agent.v1.ListSessionsResponse;
 import dev.forge.proto.agent.v1.RejectRunRequest;
+import dev.forge.proto.agent.v1.ReplayRunRequest;
 import dev.forge.proto.agent.v1.ResumeRunRequest;
 import dev.forge.proto.agent.v1.Run;
 import dev.forge.proto.agent.v1.RunEvent;
+import dev.forge.proto.agent.v1.RunGraph;
 import dev.forge.proto.agent.v1.Schedule;
 import dev.forge.proto.agent.v1.ScheduleRequest;
 import dev.forge.proto.agent.v1.Session;
@@ -65,11 +71,6 @@ import dev.forge.proto.agent.v1.UpdateScheduleRequest;
 import dev.forge.proto.agent.v1.ValidateFlowRequest;
 import dev.forge.proto.agent.v1.WaitRunRequest;
 import dev.forge.proto.agent.v1.WhoAmIRequest;
-import dev.forge.proto.agent.v1.ForkRunRequest;
-import dev.forge.proto.agent.v1.GetRunGraphRequest;
-import dev.forge.proto.agent.v1.Identity;
-import dev.forge.proto.agent.v1.ReplayRunRequest;
-import dev.forge.proto.agent.v1.RunGraph;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
@@ -243,22 +244,22 @@ public class AgentGrpcService implements AgentService {
 
     @Override
     public Uni<Run> forkRun(ForkRunRequest request) {
-        return call("ForkRun", RUN, c -> {
-            var body = ProtoJson.body(request);
-            body.remove("id");
-            // proto3 leaves a zero step unset: the REST rule needs it present
-            body.put("step", request.getStep());
-            return creation.fork(c.workspace(), request.getId(), body, false);
-        }).map(created -> run(created.run()));
+        return fork("ForkRun", request, request.getId(), request.getStep(), false);
     }
 
     @Override
     public Uni<Run> replayRun(ReplayRunRequest request) {
-        return call("ReplayRun", RUN, c -> {
+        return fork("ReplayRun", request, request.getId(), request.getStep(), true);
+    }
+
+    /** Fork and replay take the REST body: the message's fields without the run id, the step always present. */
+    private Uni<Run> fork(String method, Message request, String id, int step, boolean replay) {
+        return call(method, RUN, c -> {
             var body = ProtoJson.body(request);
             body.remove("id");
-            body.put("step", request.getStep());
-            return creation.fork(c.workspace(), request.getId(), body, true);
+            // proto3 leaves a zero step unset: the REST rule needs it present
+            body.put("step", step);
+            return creation.fork(c.workspace(), id, body, replay);
         }).map(created -> run(created.run()));
     }
 

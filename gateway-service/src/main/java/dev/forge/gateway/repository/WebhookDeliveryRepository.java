@@ -72,31 +72,28 @@ public class WebhookDeliveryRepository {
                    (SELECT count(*) FROM moved) AS moved""";
 
     /**
-     * Whose secret signs a delivery: its subscription's; for a run's own webhook, the workspace's (oldest)
-     * subscription to the same URL when there is one — a receiver registers once and verifies both the same way —
-     * else none (unsigned).
-     */
-    private static final String SIGNER = "(w.id = d.webhook_id OR (d.webhook_id IS NULL AND w.workspace_id = "
-            + "d.workspace_id AND w.url = d.url)) ORDER BY w.created_at, w.id LIMIT 1";
-
-    /**
      * Leases due deliveries (a pending one whose time came, its subscription still enabled): the attempt counted and
      * the next try pushed past the lease, so a gateway that dies mid-attempt leaves it due again when the lease ends.
+     * The signer, read once per delivery: its subscription; for a run's own webhook, the workspace's (oldest)
+     * subscription to the same URL when there is one — a receiver registers once and verifies both the same way —
+     * else none (unsigned).
      */
     private static final String CLAIM = """
             UPDATE webhook_deliveries d SET attempts = d.attempts + 1,
                    lease_until = now() + ($2::bigint * interval '1 millisecond'),
                    next_attempt_at = now() + ($2::bigint * interval '1 millisecond')
-            FROM (SELECT x.id FROM webhook_deliveries x
+            FROM (SELECT x.id, x.webhook_id, x.workspace_id, x.url FROM webhook_deliveries x
                   WHERE x.status = 'pending' AND x.next_attempt_at <= now()
                     AND (x.webhook_id IS NULL OR EXISTS (SELECT 1 FROM webhooks w WHERE w.id = x.webhook_id
                                                           AND w.enabled))
-                  ORDER BY x.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
+                  ORDER BY x.next_attempt_at LIMIT $1 FOR UPDATE OF x SKIP LOCKED) due
+                 LEFT JOIN LATERAL (SELECT w.id AS signer, w.secret FROM webhooks w
+                                    WHERE w.id = due.webhook_id OR (due.webhook_id IS NULL
+                                          AND w.workspace_id = due.workspace_id AND w.url = due.url)
+                                    ORDER BY w.created_at, w.id LIMIT 1) s ON true
             WHERE d.id = due.id
             RETURNING d.id, d.webhook_id, d.url, d.body::text AS body, d.attempts, d.event_type, d.event_id,
-                      d.give_up_at,\s""" + "(SELECT w.id FROM webhooks w WHERE " + SIGNER + ") AS signer,"
-            + " (SELECT w.secret FROM webhooks w WHERE " + SIGNER + ") AS secret";
-
+                      d.give_up_at, s.signer, s.secret""";
 
     /** An attempt's outcome: logged always; applied only by the lease holder (the attempt number is the fence). */
     private static final String RECORD = """
