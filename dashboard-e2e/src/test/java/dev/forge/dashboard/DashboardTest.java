@@ -93,6 +93,22 @@ class DashboardTest {
         return waiting(15).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
+    /** The element's text, read again if a refresh replaced the element between finding and reading it. */
+    private static String text(String css) {
+        return waiting(15).until(d -> {
+            var element = d.findElement(By.cssSelector(css));
+            return element.isDisplayed() ? element.getText() : null;
+        });
+    }
+
+    /** An attribute of the element, read again if a refresh replaced the element between finding and reading it. */
+    private static String attribute(String css, String name) {
+        return waiting(15).until(d -> {
+            var element = d.findElement(By.cssSelector(css));
+            return element.isDisplayed() ? element.getAttribute(name) : null;
+        });
+    }
+
     /** Clicks the element once it is there, looking it up again if a refresh replaced it meanwhile. */
     private static void click(String css) {
         waiting(15).until(d -> {
@@ -182,7 +198,7 @@ class DashboardTest {
         form.findElement(By.name("id")).sendKeys("e2e-bad");
         form.findElement(By.name("url")).sendKeys("http://user:pw@127.0.0.1:9");
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(visible("#gw-problem .problem").getText()).isNotBlank();
+        assertThat(text("#gw-problem .problem")).isNotBlank();
         assertThat(driver.getPageSource()).doesNotContain("e2e-token-never-shown-77", Stack.ADMIN_KEY);
         click("#gw-rows tr[data-id='e2e-extra'] button[data-act='delete']");
         waiting(5).until(ExpectedConditions.alertIsPresent()).accept();
@@ -195,7 +211,7 @@ class DashboardTest {
     void deploymentsShowTheWorkersExecutorsAndTheirDetails() throws Exception {
         open("deployments");
         click("#dep-rows tr[data-executor='llm'] .badge.SERVING");
-        assertThat(visible("#dep-detail h3").getText()).contains("llm");
+        assertThat(text("#dep-detail h3")).contains("llm");
         assertThat(all("#dep-nodes tr[data-node] .badge.SERVING")).isNotEmpty();
         assertThat(all("#dep-cards .card")).hasSize(4);
         screenshot("deployments");
@@ -210,7 +226,9 @@ class DashboardTest {
         String first = stack.run("slow-pipeline", "{\"doc\": \"1\"}");
         String second = stack.run("slow-pipeline", "{\"doc\": \"2\"}");
         visible("#cap-slots td.util.util-critical");
-        assertThat(visible("#cap-utilization").getAttribute("class")).contains("util-critical");
+        // the header is re-rendered by each capacity event: wait for the class on whichever element is there now
+        waiting(15).until(ExpectedConditions.attributeContains(
+                By.cssSelector("#cap-utilization"), "class", "util-critical"));
         // the workspace's row: its two runs running (no limit set: shown as —)
         visible("#cap-workspaces tr[data-workspace='default']");
         waiting(30).until(ExpectedConditions.textToBe(
@@ -338,8 +356,8 @@ class DashboardTest {
         click("#flow-save");
         visible("#flow-rows tr[data-name='" + name + "']");
         visible("#flow-graph g.node[data-executor='polish']");
-        assertThat(visible("#flow-versions").getText()).contains("v1");
-        assertThat(visible("#flow-source-view").getText()).contains("id: draft");
+        assertThat(text("#flow-versions")).contains("v1");
+        assertThat(text("#flow-source-view")).contains("id: draft");
         screenshot("flows");
     }
 
@@ -380,7 +398,7 @@ class DashboardTest {
         open("waiting");
         click("#waiting-rows tr[data-run='" + run + "']");
         waiting(10).until(ExpectedConditions.urlContains("#/runs?run=" + run));
-        assertThat(visible("#question-text").getText()).startsWith("Approve the review of 'MSA' for signature?");
+        assertThat(text("#question-text")).startsWith("Approve the review of 'MSA' for signature?");
         // the schema's fields: a checkbox for the boolean, a text box for the string
         var approved = visible("#answer-form input[name='approved'][type='checkbox']");
         var comment = visible("#answer-form textarea[name='comment']");
@@ -437,7 +455,7 @@ class DashboardTest {
         waiting(30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("wa-detail"), "running"));
         visible("#wa-history tr[data-trigger='create']");
         waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("wa-logs"), "serving"));
-        String url = visible("#wa-open").getAttribute("href");
+        String url = attribute("#wa-open", "href");
         assertThat(url).endsWith("/apps/" + slug + "/");
         var page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
@@ -618,7 +636,7 @@ class DashboardTest {
             waiting(15).until(d -> !d.findElements(By.cssSelector("#hook-secret-value, #hook-problem .problem"))
                     .isEmpty());
             assertThat(driver.findElement(By.id("hook-problem")).getText()).isEmpty();
-            assertThat(visible("#hook-secret-value").getText()).startsWith("whsec_");
+            assertThat(text("#hook-secret-value")).startsWith("whsec_");
             visible("#hook-rows tr[data-id]");
             String assistant = stack.call("POST", "/v1/assistants", "{\"name\": \"e2e-hooked\", \"flow\": "
                     + "\"support-triage\"}").get("id").asText();
