@@ -31,7 +31,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AssistantRepository implements PanacheRepositoryBase<StoredAssistant, UUID> {
 
-    private static final String COLUMNS = "id, workspace_id, name, description, flow_name, flow_version, "
+    static final String COLUMNS = "id, workspace_id, name, description, flow_name, flow_version, "
             + "flow_follows_latest, config::text AS config, metadata::text AS metadata, version, created_at, updated_at";
 
     private final Pool pool;

@@ -290,7 +290,11 @@ public class RunRepository {
      * (which clears it with its next checkpoint), and the parked job is runnable now.
      */
     public Uni<Void> resume(SqlClient tx, UUID runId, JsonNode command) {
-        return tx.preparedQuery("UPDATE runs SET status = 'running', resume = $2::text::jsonb, updated_at = now() "
+        // a state edit a LangGraph client made while the run waited (update_state) goes with the answer, unless the
+        // answer carries its own
+        return tx.preparedQuery("UPDATE runs SET status = 'running', resume = CASE WHEN pending_state IS NULL "
+                + "OR $2::text::jsonb ? 'state' THEN $2::text::jsonb ELSE $2::text::jsonb || "
+                + "jsonb_build_object('state', pending_state) END, pending_state = NULL, updated_at = now() "
                 + "WHERE id = $1").execute(Tuple.of(runId, command.toString()))
                 .flatMap(x -> tx.preparedQuery("UPDATE jobs SET run_at = now() WHERE run_id = $1 AND locked_by IS NULL")
                         .execute(Tuple.of(runId)))

@@ -22,7 +22,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class SessionRepository {
 
-    private static final String COLUMNS = "id, workspace_id, assistant_id, metadata::text AS metadata, status, "
+    static final String COLUMNS = "id, workspace_id, assistant_id, metadata::text AS metadata, status, "
             + "created_at, updated_at";
 
     private final Pool pool;
@@ -40,6 +40,20 @@ public class SessionRepository {
 
     public Uni<ObjectNode> insert(UUID id, String workspace, UUID assistantId, JsonNode metadata) {
         return insert(pool, id, workspace, assistantId, metadata);
+    }
+
+    /** Binds an unbound session to the assistant of its first run (inside that run's transaction). */
+    public Uni<Void> bind(SqlClient tx, UUID id, UUID assistantId) {
+        return tx.preparedQuery("UPDATE sessions SET assistant_id = $2, updated_at = now() WHERE id = $1 "
+                + "AND assistant_id IS NULL").execute(Tuple.of(id, assistantId)).replaceWithVoid();
+    }
+
+    /** Replaces the session's metadata with its merge with {@code patch} (top-level keys). */
+    public Uni<Optional<ObjectNode>> mergeMetadata(String workspace, UUID id, JsonNode patch) {
+        return pool.preparedQuery("UPDATE sessions SET metadata = metadata || $3::text::jsonb, updated_at = now() "
+                + "WHERE id = $1 AND workspace_id = $2 RETURNING " + COLUMNS)
+                .execute(Tuple.of(id, workspace, patch.toString()))
+                .map(rows -> Rows.first(rows, SessionRepository::view));
     }
 
     public Uni<Optional<ObjectNode>> find(String workspace, UUID id) {
@@ -76,7 +90,9 @@ public class SessionRepository {
         var node = JsonNodeFactory.instance.objectNode();
         node.put("id", r.getUUID("id").toString());
         node.put("workspace_id", r.getString("workspace_id"));
-        node.put("assistant_id", r.getUUID("assistant_id").toString());
+        // null until the session's first run names its assistant (a thread created through the LangGraph API)
+        var assistant = r.getUUID("assistant_id");
+        node.put("assistant_id", assistant == null ? null : assistant.toString());
         node.set("metadata", Rows.json(r, "metadata"));
         node.put("status", r.getString("status"));
         Rows.time(node, "created_at", r.getOffsetDateTime("created_at"));

@@ -41,6 +41,11 @@ public class AssistantService {
     }
 
     public Uni<ObjectNode> create(String workspace, JsonNode body) {
+        return create(workspace, body, UUID.randomUUID());
+    }
+
+    /** Creates the assistant under a given id (LangGraph clients may choose it). */
+    public Uni<ObjectNode> create(String workspace, JsonNode body, UUID id) {
         var req = Requests.of(body, FIELDS);
         var name = req.text("name", true, 200);
         var description = req.text("description", false, 2000);
@@ -50,7 +55,7 @@ public class AssistantService {
         var metadata = req.object("metadata");
         return pinnedFlow(workspace, req, flowName, flowVersion).flatMap(pin -> {
             req.check();
-            return assistants.insert(UUID.randomUUID(), workspace, name.get(), description.orElse(null),
+            return assistants.insert(id, workspace, name.get(), description.orElse(null),
                     pin.flow().name(), pin.flow().version(), pin.followsLatest(), config, metadata);
         });
     }

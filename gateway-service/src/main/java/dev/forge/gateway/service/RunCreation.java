@@ -111,8 +111,8 @@ public class RunCreation {
 
     /** What a create request resolved to, before anything is written. */
     private record Plan(UUID assistantId, int assistantVersion, String flowName, String flowVersion,
-            UUID sessionId, boolean newSession, JsonNode input, JsonNode overrides, String multitask,
-            List<UUID> artifacts, String webhook) {
+            UUID sessionId, boolean newSession, boolean bindSession, JsonNode input, JsonNode overrides,
+            String multitask, List<UUID> artifacts, String webhook) {
     }
 
     /** The run a create request produced, or the original one an idempotent retry stands for. */
@@ -183,15 +183,11 @@ public class RunCreation {
         Uni<Plan> plan = webhookChecked.flatMap(x -> skills.check(input)).flatMap(checked -> sessionId.isPresent()
                 ? sessions.find(workspace, sessionId.get()).flatMap(found -> {
                     var session = found.orElseThrow(() -> ApiProblem.notFound("session", sessionId.get().toString()));
-                    var owner = UUID.fromString(session.get("assistant_id").asText());
-                    if (assistantId.isPresent() && !assistantId.get().equals(owner)) {
-                        throw ApiProblem.invalid("session " + sessionId.get() + " belongs to assistant " + owner
-                                + ", not " + assistantId.get());
-                    }
-                    return planFor(workspace, owner, sessionId.get(), false, input, overridesJson, multitask,
-                            artifactIds, webhook.orElse(null));
+                    var owner = SessionOwners.owner(session, assistantId);
+                    return planFor(workspace, owner, sessionId.get(), false, SessionOwners.unbound(session), input,
+                            overridesJson, multitask, artifactIds, webhook.orElse(null));
                 })
-                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, input, overridesJson, multitask,
+                : planFor(workspace, assistantId.get(), UUID.randomUUID(), true, false, input, overridesJson, multitask,
                         artifactIds, webhook.orElse(null)));
 
         return plan.flatMap(p -> flows.resolve(p.flowName(), p.flowVersion()).map(flow -> {
@@ -277,8 +273,9 @@ public class RunCreation {
         return ids;
     }
 
-    private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession, JsonNode input,
-            JsonNode overrides, String multitask, List<UUID> artifactIds, String webhook) {
+    private Uni<Plan> planFor(String workspace, UUID assistantId, UUID sessionId, boolean newSession,
+            boolean bindSession, JsonNode input, JsonNode overrides, String multitask, List<UUID> artifactIds,
+            String webhook) {
         return assistants.find(workspace, assistantId).flatMap(found -> {
             var a = found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.toString()));
             var flow = a.get("flow");
@@ -290,7 +287,7 @@ public class RunCreation {
                             .map(current -> current.map(FlowBlueprint::version).orElse(flow.get("version").asText()))
                     : Uni.createFrom().item(flow.get("version").asText());
             return version.map(v -> new Plan(assistantId, a.get("version").asInt(), name, v, sessionId, newSession,
-                    input, overrides, multitask, artifactIds, webhook));
+                    bindSession, input, overrides, multitask, artifactIds, webhook));
         });
     }
 
@@ -311,7 +308,8 @@ public class RunCreation {
                 .flatMap(x -> p.newSession()
                         ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(),
                                 JsonNodeFactory.instance.objectNode()).replaceWithVoid()
-                        : busySession(tx, workspace, p, interrupted))
+                        : busySession(tx, workspace, p, interrupted).flatMap(locked -> p.bindSession()
+                                ? sessions.bind(tx, p.sessionId(), p.assistantId()) : Uni.createFrom().voidItem()))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
                         p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent,
                         scheduleId))

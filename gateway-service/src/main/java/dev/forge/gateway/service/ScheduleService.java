@@ -83,12 +83,7 @@ public class ScheduleService {
         Uni<UUID> owner = sessionId.isPresent()
                 ? sessions.find(workspace, sessionId.get()).map(found -> {
                     var session = found.orElseThrow(() -> ApiProblem.notFound("session", sessionId.get().toString()));
-                    var of = UUID.fromString(session.get("assistant_id").asText());
-                    if (assistantId.isPresent() && !assistantId.get().equals(of)) {
-                        throw ApiProblem.invalid("session " + sessionId.get() + " belongs to assistant " + of
-                                + ", not " + assistantId.get());
-                    }
-                    return of;
+                    return SessionOwners.owner(session, assistantId);
                 })
                 : assistants.find(workspace, assistantId.get()).map(found -> {
                     found.orElseThrow(() -> ApiProblem.notFound("assistant", assistantId.get().toString()));
