@@ -46,7 +46,9 @@ public final class ServiceJvm implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                 "-Dforge.flows.dirs=../config/flows,../config/test-flows", "-Dforge.secrets.key=" + secretKey,
                 "-Dquarkus.stork.skill-service.service-discovery.type=static",
-                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52491"));
+                "-Dquarkus.stork.skill-service.service-discovery.address-list=127.0.0.1:52491",
+                // a gateway's LangGraph port (8123) is left to the stack that tests it (a later -D wins)
+                "-Dforge.langgraph.port=0"));
     }
 
     /** Starts {@code jar} with its HTTP port on {@code preferredPort} (or a free one) and the given settings. */

@@ -1,5 +1,8 @@
 package dev.forge.gateway.config;
 
+import java.util.List;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -13,6 +16,13 @@ public interface LangGraphConfig {
      */
     @WithDefault("8123")
     int port();
+
+    /**
+     * The flows (graphs) given a default assistant in every workspace when assistants are searched, as LangGraph's
+     * server makes one per graph of its langgraph.json; every flow when unset. Naming any flow as an assistant_id
+     * still finds (or makes) its default assistant.
+     */
+    Optional<List<String>> graphs();
 
     /** Interface that port listens on. */
     @WithDefault("0.0.0.0")

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.forge.api.repository.OnVertxContext;
 import dev.forge.api.rest.RouteProblems;
 import dev.forge.api.security.Authenticator;
 import dev.forge.api.security.Caller;
@@ -143,6 +144,7 @@ public class LangGraphRoutes {
         json(r, HttpMethod.GET, "/threads/:id/runs/:run/join", READ, (c, rc) -> runs.run(c.workspace(), id(rc),
                 rc.pathParam("run")).flatMap(run -> runs.awaitValues(c.workspace(), run.get("id").asText())));
         r.get("/threads/:id/runs/:run/stream").handler(this::joinStream);
+        r.get("/runs/:run/stream").handler(this::joinStream);
 
         // stateless runs: a new thread per run
         r.post("/runs/stream").handler(rc -> stream(rc, null));
@@ -194,8 +196,16 @@ public class LangGraphRoutes {
         }, failure -> RouteProblems.send(rc, failure));
     }
 
-    /** The caller, from {@code x-api-key} or {@code Authorization: Bearer}. */
+    /**
+     * The caller, from {@code x-api-key} or {@code Authorization: Bearer}; what follows runs on a safe duplicated
+     * Vert.x context of its own — on LangGraph's own port requests arrive on the connection's root context, where
+     * Hibernate Reactive refuses to work.
+     */
     private Uni<Caller> authenticated(RoutingContext rc, Role[] roles) {
+        return OnVertxContext.isolated(() -> caller(rc, roles));
+    }
+
+    private Uni<Caller> caller(RoutingContext rc, Role[] roles) {
         try {
             String key = rc.request().getHeader("x-api-key");
             String authorization = key != null && !key.isBlank() ? "Bearer " + key.trim()
@@ -339,7 +349,8 @@ public class LangGraphRoutes {
             RouteProblems.send(rc, p);
             return;
         }
-        authenticated(rc, READ).flatMap(c -> runs.run(c.workspace(), id(rc), rc.pathParam("run"))
+        authenticated(rc, READ).flatMap(c -> (id(rc) == null ? runs.run(c.workspace(), rc.pathParam("run"))
+                : runs.run(c.workspace(), id(rc), rc.pathParam("run")))
                 .map(run -> new Object[] { c, run }))
                 .subscribe().with(pair -> {
                     var c = (Caller) pair[0];
@@ -355,7 +366,17 @@ public class LangGraphRoutes {
             return Set.of("values");
         }
         var modes = new java.util.LinkedHashSet<String>();
-        for (String m : all) {
+        var names = new java.util.ArrayList<String>();
+        for (String raw : all) {
+            // LangGraph clients send a list of modes as one JSON array parameter
+            if (raw.startsWith("[")) {
+                var list = JsonInput.body(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                list.forEach(m -> names.add(m.asText()));
+            } else {
+                names.add(raw);
+            }
+        }
+        for (String m : names) {
             if (!LangGraphChunks.MODES.contains(m)) {
                 throw ApiProblem.invalid("'stream_mode' '" + m + "' is not supported by Forge's LangGraph API "
                         + "(supported: " + LangGraphChunks.MODES.stream().sorted().toList() + ")");

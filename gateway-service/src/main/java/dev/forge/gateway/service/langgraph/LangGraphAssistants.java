@@ -17,6 +17,7 @@ import dev.forge.api.service.Requests;
 import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.FlowBlueprint;
 import dev.forge.core.flow.RoutingPolicy;
+import dev.forge.gateway.config.LangGraphConfig;
 import dev.forge.gateway.repository.AssistantRepository;
 import dev.forge.gateway.repository.LangGraphRepository;
 import dev.forge.gateway.service.AssistantService;
@@ -44,9 +45,11 @@ public class LangGraphAssistants {
     private final AssistantRepository repository;
     private final LangGraphRepository langGraph;
     private final FlowService flows;
+    private final LangGraphConfig config;
 
     public LangGraphAssistants(AssistantService assistants, AssistantRepository repository,
-            LangGraphRepository langGraph, FlowService flows) {
+            LangGraphRepository langGraph, FlowService flows, LangGraphConfig config) {
+        this.config = config;
         this.assistants = assistants;
         this.repository = repository;
         this.langGraph = langGraph;
@@ -88,7 +91,11 @@ public class LangGraphAssistants {
     private Uni<Void> graphAssistants(String workspace) {
         return flows.names(workspace).flatMap(names -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
+            var graphs = config.graphs();
             for (String name : names) {
+                if (graphs.isPresent() && !graphs.get().contains(name)) {
+                    continue;
+                }
                 chain = chain.flatMap(x -> graphAssistant(workspace, name).replaceWithVoid());
             }
             return chain;

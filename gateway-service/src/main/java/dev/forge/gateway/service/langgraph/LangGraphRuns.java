@@ -284,6 +284,11 @@ public class LangGraphRuns {
         return sessionService.delete(workspace, threadId).onFailure().recoverWithNull().replaceWithVoid();
     }
 
+    /** A run by its id alone. */
+    public Uni<ObjectNode> run(String workspace, String runId) {
+        return queries.get(workspace, runId);
+    }
+
     /** The run, checked to belong to the thread. */
     public Uni<ObjectNode> run(String workspace, String threadId, String runId) {
         Requests.pathId("thread", threadId);
