@@ -129,6 +129,15 @@ test("stream modes events and debug", async () => {
   assert.deepEqual([...debugTypes].sort(), ["checkpoint", "task", "task_result"]);
 });
 
+test("config.configurable carries Forge's run overrides", async () => {
+  const values = await client.runs.wait(null, assistant.assistant_id,
+    { input: contract, config: { configurable: { max_tokens: 64 }, tags: ["lg"] } });
+  assert.ok(values.outputs.aggregator);
+  await assert.rejects(client.runs.wait(null, assistant.assistant_id,
+    { input: contract, config: { configurable: { temperature_of_the_sun: 1 } } }),
+  (e) => e.status === 422 && /temperature_of_the_sun/.test(e.message));
+});
+
 test("unsupported stream mode and fields are refused with 422 naming them", async () => {
   const thread = await client.threads.create();
   await assert.rejects(collect(client.runs.stream(thread.thread_id, assistant.assistant_id,
@@ -211,6 +220,8 @@ test("update state while interrupted, then continue with no input", async () => 
   const waiting = await client.runs.wait(thread.thread_id, assistant.assistant_id,
     { input: contract, interruptBefore: ["router"] });
   assert.ok(waiting.__interrupt__, JSON.stringify(waiting));
+  await assert.rejects(client.threads.updateState(thread.thread_id, { values: { outputs: { nobody: "x" } } }),
+    (e) => e.status === 422 && /nobody/.test(e.message));
   // the classifier's verdict overruled: the router now sends the document to the financial reviewer
   const edited = await client.threads.updateState(thread.thread_id,
     { values: { outputs: { classifier: { category: "financial", confidence: 1 } } } });

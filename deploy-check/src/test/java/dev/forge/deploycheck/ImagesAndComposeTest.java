@@ -41,6 +41,10 @@ class ImagesAndComposeTest {
         if (properties.getProperty("quarkus.grpc.server.port") != null) {
             out.add(Integer.parseInt(properties.getProperty("quarkus.grpc.server.port")));
         }
+        // the gateway's LangGraph API port
+        if (properties.getProperty("forge.langgraph.port") != null) {
+            out.add(Integer.parseInt(properties.getProperty("forge.langgraph.port")));
+        }
         return out;
     }
 

@@ -154,14 +154,14 @@ public class LangGraphRoutes {
         r.post("/runs/batch").handler(rc -> answer(rc, WRITE, c -> batch(c, body(rc))));
 
         for (String feature : new String[] { "/runs/crons", "/threads/:id/runs/crons", "/store", "/a2a", "/mcp" }) {
-            r.route(feature).handler(rc -> RouteProblems.send(rc, new ApiProblem(404, "not-supported",
-                    "Not supported", "LangGraph's " + feature.replace("/threads/:id", "") + " is not served by "
-                            + "Forge's LangGraph API" + (feature.contains("crons") ? ": use Forge schedules "
-                                    + "(/v1/schedules)" : feature.equals("/store") ? ": use Forge memories "
-                                            + "(/v1/memories)" : ""), null)));
-            r.route(feature + "/*").handler(rc -> RouteProblems.send(rc, new ApiProblem(404, "not-supported",
-                    "Not supported", "LangGraph's " + feature.replace("/threads/:id", "")
-                            + " API is not served by Forge's LangGraph API", null)));
+            String name = feature.replace("/threads/:id", "");
+            String instead = feature.contains("crons") ? ": use Forge schedules (/v1/schedules)"
+                    : feature.equals("/store") ? ": use Forge memories (/v1/memories)"
+                            : feature.equals("/mcp") ? ": Forge's MCP servers are /v1/mcp/servers" : "";
+            var refusal = new ApiProblem(404, "not-supported", "Not supported", "LangGraph's " + name
+                    + " API is not served by Forge's LangGraph API" + instead, null);
+            r.route(feature).handler(rc -> RouteProblems.send(rc, refusal));
+            r.route(feature + "/*").handler(rc -> RouteProblems.send(rc, refusal));
         }
         r.route().last().handler(rc -> RouteProblems.send(rc, new ApiProblem(404, "not-found", "Not found",
                 "no LangGraph route " + rc.request().method() + " " + rc.normalizedPath(), null)));
@@ -435,6 +435,8 @@ public class LangGraphRoutes {
                 }
             }, e -> response.end());
         };
+        // a run that stops to wait ends the stream while Forge's event stream stays open: it is cancelled then
+        var upstream = new java.util.concurrent.atomic.AtomicReference<Cancellable>();
         // chunks of one event are computed (a checkpoint read) before the next event's: concatMap keeps the order
         Cancellable subscription = streams.events(UUID.fromString(runId), after)
                 .select().where(e -> !chunks.ended())
@@ -445,6 +447,10 @@ public class LangGraphRoutes {
                     }
                     if (chunks.ended()) {
                         finish.run();
+                        var own = upstream.get();
+                        if (own != null) {
+                            own.cancel();
+                        }
                     }
                 }, failure -> {
                     LOG.warnf("LangGraph stream of run %s failed: %s", runId, failure.getMessage());
@@ -455,6 +461,10 @@ public class LangGraphRoutes {
                                         + "with Last-Event-ID to resume")));
                     }
                 }, finish);
+        upstream.set(subscription);
+        if (done[0]) {
+            subscription.cancel();
+        }
         response.closeHandler(v -> {
             vertx.cancelTimer(keepAlive);
             subscription.cancel();

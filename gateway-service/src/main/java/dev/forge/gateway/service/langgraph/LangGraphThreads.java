@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
+import dev.forge.core.flow.FlowCatalog;
 import dev.forge.gateway.repository.LangGraphRepository;
 import dev.forge.gateway.repository.LangGraphRepository.CheckpointAt;
 import dev.forge.gateway.repository.RunRepository;
@@ -45,9 +46,11 @@ public class LangGraphThreads {
     private final RunRepository runRepository;
     private final RunCreation creation;
     private final LangGraphRepository langGraph;
+    private final FlowCatalog flows;
 
     public LangGraphThreads(SessionRepository sessions, SessionService sessionService, RunQueries runs,
-            RunRepository runRepository, RunCreation creation, LangGraphRepository langGraph) {
+            RunRepository runRepository, RunCreation creation, LangGraphRepository langGraph, FlowCatalog flows) {
+        this.flows = flows;
         this.sessions = sessions;
         this.sessionService = sessionService;
         this.runs = runs;
@@ -309,7 +312,20 @@ public class LangGraphThreads {
                         + "fork a run to change its past", null);
             }
             UUID runId = UUID.fromString(run.get().get("id").asText());
-            return langGraph.keepStateEdit(workspace, runId, values.body()).flatMap(kept -> {
+            var flow = run.get().get("flow");
+            return flows.resolve(flow.get("name").asText(), flow.get("version").asText()).flatMap(blueprint -> {
+                var unknown = new ArrayList<String>();
+                values.body().path("outputs").fieldNames().forEachRemaining(e -> {
+                    if (blueprint.executor(e).isEmpty()) {
+                        unknown.add(e);
+                    }
+                });
+                if (!unknown.isEmpty()) {
+                    throw ApiProblem.invalid("'values.outputs' names executors flow '" + blueprint.name()
+                            + "' does not have: " + unknown);
+                }
+                return langGraph.keepStateEdit(workspace, runId, values.body());
+            }).flatMap(kept -> {
                 if (!kept) {
                     throw new ApiProblem(409, "not-waiting", "Thread not waiting", "the thread's run " + runId
                             + " stopped waiting meanwhile", null);
