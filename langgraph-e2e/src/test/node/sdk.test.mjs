@@ -119,6 +119,24 @@ test("stream modes messages and messages-tuple: the reviewers' messages", async 
   assert.equal(metadata.thread_id, thread.thread_id);
 });
 
+test("a streaming model's tokens: messages-tuple chunks, messages/partial so far, then complete", async () => {
+  // the worker's delta channel connects on its first delta (best effort until then): one run first
+  await client.runs.wait(null, "streamed-answer", { input: { topic: "warm-up" } });
+  const chunks = await collect(client.runs.stream(null, "streamed-answer",
+    { input: { topic: "q3" }, streamMode: ["messages-tuple", "messages"] }));
+  const answer = "Quarterly summary: revenue grew fourteen percent while costs held flat, so margins widened "
+    + "across every region.";
+  const tuples = events(chunks, "messages").filter((c) => c.data[1].langgraph_node === "writer");
+  assert.ok(tuples.length > 3, JSON.stringify(chunks));
+  assert.equal(tuples[0].data[0].type, "AIMessageChunk");
+  assert.equal(tuples.map((c) => c.data[0].content).join(""), answer);
+  const partial = events(chunks, "messages/partial");
+  assert.ok(partial.length > 3);
+  assert.equal(partial.at(-1).data[0].content, answer);
+  assert.ok(partial.every((c) => !c.id), "token deltas are not stored: no event id");
+  assert.equal(events(chunks, "messages/complete").at(-1).data[0].content, answer);
+});
+
 test("stream modes events and debug", async () => {
   const chunks = await collect(client.runs.stream(null, assistant.assistant_id,
     { input: contract, streamMode: ["events", "debug"] }));
@@ -213,6 +231,18 @@ test("interrupt before an executor, then resume with a command", async () => {
   assert.equal((await client.threads.get(thread.thread_id)).status, "idle");
   await assert.rejects(client.runs.wait(thread.thread_id, assistant.assistant_id, { command: { resume: "again" } }),
     (e) => e.status === 409);
+});
+
+test("interrupt after an executor, then continue with no input", async () => {
+  const thread = await client.threads.create();
+  const waiting = await client.runs.wait(thread.thread_id, assistant.assistant_id,
+    { input: contract, interruptAfter: ["classifier"] });
+  assert.equal(waiting.__interrupt__[0].value.kind, "after", JSON.stringify(waiting));
+  assert.equal(waiting.outputs.classifier.category, "legal");
+  assert.ok(!waiting.outputs.router);
+  const values = await client.runs.wait(thread.thread_id, assistant.assistant_id, { input: null });
+  assert.ok(values.outputs.aggregator, JSON.stringify(values));
+  assert.ok(!values.__interrupt__);
 });
 
 test("update state while interrupted, then continue with no input", async () => {
