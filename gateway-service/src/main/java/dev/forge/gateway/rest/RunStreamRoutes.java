@@ -131,7 +131,8 @@ public class RunStreamRoutes implements DocumentedRoutes {
         return JsonInput.body(bytes == null ? new byte[0] : bytes.getBytes());
     }
 
-    static long lastEventId(String raw) {
+    /** A Last-Event-ID (or ?last_event_id=) as the event id to resume after; 0 for none, 422 when malformed. */
+    public static long lastEventId(String raw) {
         if (raw == null || raw.isBlank() || raw.trim().equals("-1")) {
             return 0;
         }
@@ -202,7 +203,8 @@ public class RunStreamRoutes implements DocumentedRoutes {
         return data.toString();
     }
 
-    static String frame(String id, String name, String json) {
+    /** One server-sent event; {@code id} null for an event that cannot be resumed after. */
+    public static String frame(String id, String name, String json) {
         var sb = new StringBuilder();
         if (id != null) {
             sb.append("id: ").append(id).append('\n');

@@ -104,6 +104,8 @@ class LangGraphApiTest {
         given().contentType(ContentType.JSON).body("{}").post("/lg/threads/count").then().statusCode(200)
                 .body(equalTo(Long.toString(before)));
         given().get("/lg/nothing-here").then().statusCode(404).contentType(containsString("problem+json"));
+        given().contentType(ContentType.JSON).body("{\"metadata\": {\"big\": \"" + "x".repeat(1_100_000) + "\"}}")
+                .post("/lg/threads").then().statusCode(413).contentType(containsString("problem+json"));
         given().post("/lg/store/items/search").then().statusCode(404).body("detail", containsString("memories"));
     }
 

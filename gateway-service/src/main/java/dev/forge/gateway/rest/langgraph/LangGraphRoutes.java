@@ -1,14 +1,20 @@
 package dev.forge.gateway.rest.langgraph;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.forge.api.repository.OnVertxContext;
@@ -18,9 +24,11 @@ import dev.forge.api.security.Caller;
 import dev.forge.api.service.ApiProblem;
 import dev.forge.core.auth.Role;
 import dev.forge.gateway.config.GatewayConfig;
+import dev.forge.gateway.rest.RunStreamRoutes;
 import dev.forge.gateway.service.RunStreamService;
 import dev.forge.gateway.service.langgraph.LangGraphAssistants;
 import dev.forge.gateway.service.langgraph.LangGraphChunks;
+import dev.forge.gateway.service.langgraph.LangGraphPage;
 import dev.forge.gateway.service.langgraph.LangGraphRuns;
 import dev.forge.gateway.service.langgraph.LangGraphThreads;
 import dev.forge.gateway.service.langgraph.LangGraphViews;
@@ -72,18 +80,19 @@ public class LangGraphRoutes {
     public Router router(io.vertx.core.Vertx core) {
         var r = Router.router(core);
         r.route().handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
+        // the body handler's refusals (413 too large, 400 unreadable) as problems, like every other answer here
+        r.route().failureHandler(rc -> RouteProblems.send(rc, rc.failure() != null ? rc.failure()
+                : rc.statusCode() == 413 ? new ApiProblem(413, "payload-too-large", "Payload Too Large", "the body "
+                        + "is larger than " + config.maxBodyBytes() + " bytes (forge.gateway.max-body-bytes)", null)
+                        : new ApiProblem(rc.statusCode() > 0 ? rc.statusCode() : 400, "bad-request", "Bad Request",
+                                "the request could not be read", null)));
         r.get("/ok").handler(rc -> rc.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}"));
         r.get("/info").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
                 .end("{\"version\":\"forge\",\"flags\":{\"assistants\":true,\"crons\":false,\"langsmith\":false}}"));
 
         json(r, HttpMethod.POST, "/assistants", WRITE, (c, rc) -> assistants.create(c.workspace(), body(rc)));
-        r.post("/assistants/search").handler(rc -> answer(rc, READ, c -> assistants.search(c.workspace(), body(rc))
-                .map(page -> {
-                    if (page.items().size() == page.limit()) {
-                        rc.response().putHeader("X-Pagination-Next", Integer.toString(page.offset() + page.limit()));
-                    }
-                    return page.items();
-                })));
+        r.post("/assistants/search").handler(rc -> answer(rc, READ, c -> paged(rc, assistants.search(c.workspace(),
+                body(rc)))));
         json(r, HttpMethod.POST, "/assistants/count", READ, (c, rc) -> assistants.count(c.workspace(), body(rc))
                 .map(n -> JsonNodeFactory.instance.numberNode(n)));
         json(r, HttpMethod.GET, "/assistants/:id", READ, (c, rc) -> assistants.get(c.workspace(), id(rc)));
@@ -102,13 +111,8 @@ public class LangGraphRoutes {
                 id(rc), body(rc)));
 
         json(r, HttpMethod.POST, "/threads", WRITE, (c, rc) -> threads.create(c.workspace(), body(rc)));
-        r.post("/threads/search").handler(rc -> answer(rc, READ, c -> threads.search(c.workspace(), body(rc))
-                .map(page -> {
-                    if (page.items().size() == page.limit()) {
-                        rc.response().putHeader("X-Pagination-Next", Integer.toString(page.offset() + page.limit()));
-                    }
-                    return page.items();
-                })));
+        r.post("/threads/search").handler(rc -> answer(rc, READ, c -> paged(rc, threads.search(c.workspace(),
+                body(rc)))));
         json(r, HttpMethod.POST, "/threads/count", READ, (c, rc) -> threads.count(c.workspace(), body(rc))
                 .map(n -> JsonNodeFactory.instance.numberNode(n)));
         json(r, HttpMethod.GET, "/threads/:id", READ, (c, rc) -> threads.get(c.workspace(), id(rc)));
@@ -170,6 +174,21 @@ public class LangGraphRoutes {
 
     // --- plumbing -------------------------------------------------------------------------------------------------
 
+    /** A search's items; a full page says where the next starts (X-Pagination-Next, as LangGraph's server). */
+    private static Uni<JsonNode> paged(RoutingContext rc, Uni<LangGraphPage> page) {
+        return page.map(p -> {
+            if (p.nextOffset() >= 0) {
+                rc.response().putHeader("X-Pagination-Next", Integer.toString(p.nextOffset()));
+            }
+            return p.items();
+        });
+    }
+
+    /** What a LangGraph stream follows: whose it is, which run, from where, and what ends it. */
+    private record StreamTarget(Caller caller, String runId, String threadId, Set<String> modes, long after,
+            boolean deleteThreadAfter, boolean cancelOnDisconnect) {
+    }
+
     private void json(Router r, HttpMethod method, String path, Role[] roles,
             BiFunction<Caller, RoutingContext, Uni<? extends JsonNode>> action) {
         r.route(method, path).handler(rc -> answer(rc, roles, c -> action.apply(c, rc)));
@@ -187,7 +206,7 @@ public class LangGraphRoutes {
     }
 
     private void answer(RoutingContext rc, Role[] roles,
-            java.util.function.Function<Caller, Uni<? extends JsonNode>> action) {
+            Function<Caller, Uni<? extends JsonNode>> action) {
         authenticated(rc, roles).flatMap(action::apply).subscribe().with(result -> {
             if (!rc.response().ended()) {
                 rc.response().setStatusCode(200).putHeader("Content-Type", "application/json")
@@ -291,7 +310,7 @@ public class LangGraphRoutes {
         if (!body.isArray() || body.isEmpty() || body.size() > 100) {
             throw ApiProblem.invalid("the body must be a list of 1 to 100 runs");
         }
-        Uni<com.fasterxml.jackson.databind.node.ArrayNode> chain = Uni.createFrom()
+        Uni<ArrayNode> chain = Uni.createFrom()
                 .item(JsonNodeFactory.instance.arrayNode());
         for (JsonNode item : body) {
             chain = chain.flatMap(out -> runs.start(caller, null, item, true)
@@ -322,28 +341,19 @@ public class LangGraphRoutes {
                     + "/stream");
             rc.response().putHeader("Content-Location", "/threads/" + started.threadId() + "/runs/"
                     + started.runId());
-            return new Object[] { c, started };
-        })).subscribe().with(pair -> {
-            var c = (Caller) pair[0];
-            var started = (LangGraphRuns.Started) pair[1];
-            send(rc, c, started.runId(), started.threadId(), started.modes(), started.after(),
+            return new StreamTarget(c, started.runId(), started.threadId(), started.modes(), started.after(),
                     started.deleteThreadAfter(), started.cancelOnDisconnect());
-        }, failure -> RouteProblems.send(rc, failure));
+        })).subscribe().with(target -> send(rc, target), failure -> RouteProblems.send(rc, failure));
     }
 
     /** join_stream: a run's stream (again), after Last-Event-ID when the client reconnects. */
     private void joinStream(RoutingContext rc) {
         long after;
         Set<String> modes;
-        try {
-            after = lastEventId(rc.request().getHeader("Last-Event-ID"));
-            modes = modesParam(rc);
-        } catch (ApiProblem p) {
-            RouteProblems.send(rc, p);
-            return;
-        }
         boolean cancelOnDisconnect;
         try {
+            after = RunStreamRoutes.lastEventId(rc.request().getHeader("Last-Event-ID"));
+            modes = modesParam(rc);
             cancelOnDisconnect = boolParam(rc, "cancel_on_disconnect");
         } catch (ApiProblem p) {
             RouteProblems.send(rc, p);
@@ -351,13 +361,9 @@ public class LangGraphRoutes {
         }
         authenticated(rc, READ).flatMap(c -> (id(rc) == null ? runs.run(c.workspace(), rc.pathParam("run"))
                 : runs.run(c.workspace(), id(rc), rc.pathParam("run")))
-                .map(run -> new Object[] { c, run }))
-                .subscribe().with(pair -> {
-                    var c = (Caller) pair[0];
-                    var run = (com.fasterxml.jackson.databind.node.ObjectNode) pair[1];
-                    send(rc, c, run.get("id").asText(), run.get("session_id").asText(), modes, after, false,
-                            cancelOnDisconnect);
-                }, failure -> RouteProblems.send(rc, failure));
+                .map(run -> new StreamTarget(c, run.get("id").asText(), run.get("session_id").asText(), modes, after,
+                        false, cancelOnDisconnect)))
+                .subscribe().with(target -> send(rc, target), failure -> RouteProblems.send(rc, failure));
     }
 
     private static Set<String> modesParam(RoutingContext rc) {
@@ -365,12 +371,12 @@ public class LangGraphRoutes {
         if (all.isEmpty()) {
             return Set.of("values");
         }
-        var modes = new java.util.LinkedHashSet<String>();
-        var names = new java.util.ArrayList<String>();
+        var modes = new LinkedHashSet<String>();
+        var names = new ArrayList<String>();
         for (String raw : all) {
             // LangGraph clients send a list of modes as one JSON array parameter
             if (raw.startsWith("[")) {
-                var list = JsonInput.body(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                var list = JsonInput.body(raw.getBytes(StandardCharsets.UTF_8));
                 list.forEach(m -> names.add(m.asText()));
             } else {
                 names.add(raw);
@@ -386,24 +392,11 @@ public class LangGraphRoutes {
         return modes;
     }
 
-    static long lastEventId(String raw) {
-        if (raw == null || raw.isBlank() || raw.trim().equals("-1")) {
-            return 0;
-        }
-        try {
-            long id = Long.parseLong(raw.trim());
-            if (id >= 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiProblem.invalid("Last-Event-ID must be an event id (a whole number)");
-    }
-
     /** Writes the run's LangGraph stream: metadata, the chunks of its events in order, then end. */
-    private void send(RoutingContext rc, Caller caller, String runId, String threadId, Set<String> modes, long after,
-            boolean deleteThreadAfter, boolean cancelOnDisconnect) {
+    private void send(RoutingContext rc, StreamTarget target) {
+        Caller caller = target.caller();
+        String runId = target.runId();
+        String threadId = target.threadId();
         HttpServerResponse response = rc.response();
         if (response.closed()) {
             return;
@@ -412,7 +405,7 @@ public class LangGraphRoutes {
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        var chunks = new LangGraphChunks(runId, threadId, modes,
+        var chunks = new LangGraphChunks(runId, threadId, target.modes(),
                 step -> runs.stateAt(caller.workspace(), runId, step));
         response.write(frame(null, "metadata", chunks.metadata()));
         long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
@@ -427,7 +420,7 @@ public class LangGraphRoutes {
                 return;
             }
             done[0] = true;
-            Uni<Void> cleanup = deleteThreadAfter ? runs.deleteThread(caller.workspace(), threadId)
+            Uni<Void> cleanup = target.deleteThreadAfter() ? runs.deleteThread(caller.workspace(), threadId)
                     : Uni.createFrom().voidItem();
             cleanup.subscribe().with(x -> {
                 if (!response.closed()) {
@@ -436,9 +429,9 @@ public class LangGraphRoutes {
             }, e -> response.end());
         };
         // a run that stops to wait ends the stream while Forge's event stream stays open: it is cancelled then
-        var upstream = new java.util.concurrent.atomic.AtomicReference<Cancellable>();
+        var upstream = new AtomicReference<Cancellable>();
         // chunks of one event are computed (a checkpoint read) before the next event's: concatMap keeps the order
-        Cancellable subscription = streams.events(UUID.fromString(runId), after)
+        Cancellable subscription = streams.events(UUID.fromString(runId), target.after())
                 .select().where(e -> !chunks.ended())
                 .onItem().transformToUniAndConcatenate(event -> chunks.of(event))
                 .subscribe().with(list -> {
@@ -468,22 +461,15 @@ public class LangGraphRoutes {
         response.closeHandler(v -> {
             vertx.cancelTimer(keepAlive);
             subscription.cancel();
-            if (cancelOnDisconnect && !done[0]) {
+            if (target.cancelOnDisconnect() && !done[0]) {
                 runs.cancel(caller, threadId, runId, false, null).subscribe().with(x -> {
                 }, e -> LOG.debugf("cancel on disconnect of run %s: %s", runId, e.getMessage()));
             }
         });
     }
 
-    static String frame(String id, String event, JsonNode data) {
-        var sb = new StringBuilder();
-        if (id != null) {
-            sb.append("id: ").append(id).append('\n');
-        }
-        sb.append("event: ").append(event).append('\n');
-        // Jackson writes no raw newlines: one data line carries the JSON
-        sb.append("data: ").append(data.toString()).append("\n\n");
-        return sb.toString();
+    private static String frame(String id, String event, JsonNode data) {
+        return RunStreamRoutes.frame(id, event, data.toString());
     }
 
 }

@@ -16,6 +16,7 @@ import dev.forge.api.service.ApiProblem;
 import dev.forge.api.service.Requests;
 import dev.forge.core.flow.ExecutorSpec;
 import dev.forge.core.flow.FlowBlueprint;
+import dev.forge.core.flow.Route;
 import dev.forge.core.flow.RoutingPolicy;
 import dev.forge.gateway.config.LangGraphConfig;
 import dev.forge.gateway.repository.AssistantRepository;
@@ -160,11 +161,8 @@ public class LangGraphAssistants {
         return resolve(workspace, id).flatMap(a -> assistants.delete(workspace, a.get("id").asText()));
     }
 
-    /** A page of assistants, and whether another follows (for the X-Pagination-Next header). */
-    public record Page(ArrayNode items, int offset, int limit) {
-    }
 
-    public Uni<Page> search(String workspace, JsonNode raw) {
+    public Uni<LangGraphPage> search(String workspace, JsonNode raw) {
         var req = Requests.of(LangGraphInput.orEmpty(raw), SEARCH);
         var graph = req.text("graph_id", false, 200);
         var name = req.text("name", false, 200);
@@ -187,7 +185,7 @@ public class LangGraphAssistants {
                 .map(found -> {
                     var items = JSON.arrayNode();
                     found.forEach(a -> items.add(selected(LangGraphViews.assistant(a), select)));
-                    return new Page(items, offset, limit);
+                    return new LangGraphPage(items, offset, limit);
                 });
     }
 
@@ -278,7 +276,7 @@ public class LangGraphAssistants {
                 edges.addObject().put("source", e.id()).put("target", to).put("conditional", false);
                 any = true;
             }
-            for (var route : e.routes() == null ? List.<dev.forge.core.flow.Route>of() : e.routes()) {
+            for (var route : e.routes() == null ? List.<Route>of() : e.routes()) {
                 if (route.target() != null) {
                     edges.addObject().put("source", e.id()).put("target", route.target()).put("conditional", true)
                             .put("data", route.condition());

@@ -2,7 +2,6 @@ package dev.forge.gateway.service.langgraph;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 

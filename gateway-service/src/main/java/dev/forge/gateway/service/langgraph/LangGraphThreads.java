@@ -116,10 +116,7 @@ public class LangGraphThreads {
                         .map(Optional::of));
     }
 
-    public record Page(ArrayNode items, int offset, int limit) {
-    }
-
-    public Uni<Page> search(String workspace, JsonNode raw) {
+    public Uni<LangGraphPage> search(String workspace, JsonNode raw) {
         var req = Requests.of(LangGraphInput.orEmpty(raw), SEARCH);
         var metadata = LangGraphInput.objectOrNull(req, "metadata");
         LangGraphInput.unsupported(req, "values", "Forge searches sessions by metadata and status, not by state");
@@ -159,7 +156,7 @@ public class LangGraphThreads {
                                 .map(t -> items.add(LangGraphAssistants.selected(t, select))));
                     }
                     return chain;
-                }).map(items -> new Page(items, offset, limit));
+                }).map(items -> new LangGraphPage(items, offset, limit));
     }
 
     public Uni<Long> count(String workspace, JsonNode raw) {
