@@ -77,7 +77,10 @@ class StreamingTest {
             var messages = given().get("/v1/runs/" + run + "/messages").then().statusCode(200).extract().jsonPath();
             assertThat(messages.getList("executor_id", String.class)).containsOnlyOnce("writer");
             String stored = given().get("/v1/runs/" + run).then().extract().path("output");
-            assertThat(streamed).isEqualTo(stored).startsWith("Quarterly summary:");
+            // deltas are best effort: on a loaded machine the last ones can reach the gateway after the stream ended
+            // (they travel the broker, the run's end the database); what came is the answer's beginning, in order
+            assertThat(stored).startsWith(streamed);
+            assertThat(streamed).startsWith("Quarterly summary:");
             // the deltas streamed while the step ran: the first came before the step's commit. (Deltas and stored
             // events reach the gateway by different paths — the broker straight from the worker, the outbox after
             // the commit — so under load a last delta may land after step.completed: CI saw it once.)
