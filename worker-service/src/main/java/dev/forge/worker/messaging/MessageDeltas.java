@@ -40,7 +40,8 @@ public class MessageDeltas {
     /**
      * {@code seq} orders the deltas of one step ({@code step} is the step index the message will commit as). The
      * answer completes once the delta is handed to the broker (or dropped): the step waits for its last delta before
-     * it commits, so followers see every delta before the step's events.
+     * it commits, so followers usually see the deltas before the step's events — usually, not always: the events
+     * reach the gateway through the database, the deltas through the broker (CI saw the last ones arrive late).
      */
     public CompletionStage<Void> publish(UUID runId, String workspace, String executor, int step, int seq, String delta) {
         var json = JsonNodeFactory.instance.objectNode().put("run_id", runId.toString()).put("type", TYPE)
