@@ -42,10 +42,14 @@ public class SessionRepository {
         return insert(pool, id, workspace, assistantId, metadata);
     }
 
-    /** Binds an unbound session to the assistant of its first run (inside that run's transaction). */
-    public Uni<Void> bind(SqlClient tx, UUID id, UUID assistantId) {
-        return tx.preparedQuery("UPDATE sessions SET assistant_id = $2, updated_at = now() WHERE id = $1 "
-                + "AND assistant_id IS NULL").execute(Tuple.of(id, assistantId)).replaceWithVoid();
+    /**
+     * Binds an unbound session to the assistant of its first run (inside that run's transaction, the session row
+     * locked); the assistant the session is bound to afterwards — another one when a concurrent first run won.
+     */
+    public Uni<UUID> bind(SqlClient tx, UUID id, UUID assistantId) {
+        return tx.preparedQuery("UPDATE sessions SET assistant_id = COALESCE(assistant_id, $2), updated_at = now() "
+                + "WHERE id = $1 RETURNING assistant_id").execute(Tuple.of(id, assistantId))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getUUID(0) : null);
     }
 
     /** Replaces the session's metadata with its merge with {@code patch} (top-level keys). */

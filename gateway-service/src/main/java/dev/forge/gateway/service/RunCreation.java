@@ -309,7 +309,7 @@ public class RunCreation {
                         ? sessions.insert(tx, p.sessionId(), workspace, p.assistantId(),
                                 JsonNodeFactory.instance.objectNode()).replaceWithVoid()
                         : busySession(tx, workspace, p, interrupted).flatMap(locked -> p.bindSession()
-                                ? sessions.bind(tx, p.sessionId(), p.assistantId()) : Uni.createFrom().voidItem()))
+                                ? bind(tx, p) : Uni.createFrom().voidItem()))
                 .flatMap(x -> runs.insert(tx, runId, workspace, p.sessionId(), p.assistantId(), p.assistantVersion(),
                         p.flowName(), p.flowVersion(), p.input(), p.overrides(), p.multitask(), traceParent,
                         scheduleId))
@@ -334,6 +334,16 @@ public class RunCreation {
                     interrupted.forEach(i -> control.sendCancel(i.worker(), i.run()));
                 })
                 .flatMap(x -> queries.get(workspace, runId.toString()));
+    }
+
+    /** Binds the session to the run's assistant; refused when a concurrent first run bound it to another. */
+    private Uni<Void> bind(SqlConnection tx, Plan p) {
+        return sessions.bind(tx, p.sessionId(), p.assistantId()).invoke(bound -> {
+            if (!p.assistantId().equals(bound)) {
+                throw ApiProblem.invalid("session " + p.sessionId() + " belongs to assistant " + bound + ", not "
+                        + p.assistantId() + " (its first run bound it meanwhile)");
+            }
+        }).replaceWithVoid();
     }
 
     /**

@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +65,7 @@ class LangGraphApiTest {
         given().contentType(ContentType.JSON).body("{\"input\": {\"ticket\": \"x\"}}")
                 .post("/v1/sessions/" + thread + "/runs").then().statusCode(422)
                 .body("detail", containsString("has no assistant yet"));
-        given().get("/v1/sessions/" + thread + "/runs").then().statusCode(200).body("items.size()", equalTo(0));
+        given().get("/v1/sessions/" + thread + "/runs").then().statusCode(200).body("size()", equalTo(0));
 
         given().contentType(ContentType.JSON).body("{\"assistant_id\": \"" + assistant
                 + "\", \"input\": {\"ticket\": \"x\"}}").post("/v1/sessions/" + thread + "/runs").then()
@@ -78,6 +82,40 @@ class LangGraphApiTest {
         given().contentType(ContentType.JSON).body("{\"input\": {\"ticket\": \"y\"}}")
                 .post("/v1/sessions/" + thread + "/runs").then().statusCode(202)
                 .body("assistant_id", equalTo(assistant));
+    }
+
+    @Test
+    void concurrentFirstRunsBindTheSessionOnce() throws Exception {
+        // eight first runs at once, each naming another assistant: one binds the session, the others are refused
+        var assistants = new ArrayList<String>();
+        for (int i = 0; i < 8; i++) {
+            assistants.add(given().contentType(ContentType.JSON).body("{\"name\": \"lg-race-" + i
+                    + "\", \"flow\": \"support-triage\"}").post("/v1/assistants").then().statusCode(201)
+                    .extract().<String>path("id"));
+        }
+        String thread = thread();
+        var spec = TestAuth.as(TestAuth.ADMIN_KEY);
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            var answers = new ArrayList<Future<Integer>>();
+            for (String a : assistants) {
+                answers.add(pool.submit(() -> given().spec(spec).contentType(ContentType.JSON)
+                        .body("{\"assistant_id\": \"" + a + "\", \"input\": {\"ticket\": \"x\"}}")
+                        .post("/v1/sessions/" + thread + "/runs").then().extract().statusCode()));
+            }
+            var codes = new ArrayList<Integer>();
+            for (var answer : answers) {
+                codes.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(codes).containsOnly(202, 422);
+            assertThat(codes.stream().filter(c -> c == 202).count()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        String bound = given().get("/v1/sessions/" + thread).then().extract().path("assistant_id");
+        String run = given().get("/v1/sessions/" + thread + "/runs").then().statusCode(200)
+                .body("size()", equalTo(1)).extract().path("[0].id");
+        given().get("/v1/runs/" + run).then().statusCode(200).body("assistant_id", equalTo(bound));
     }
 
     @Test
