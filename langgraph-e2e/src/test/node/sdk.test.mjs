@@ -278,7 +278,12 @@ test("cancel a running run", async () => {
   const thread = await client.threads.create();
   const run = await client.runs.create(thread.thread_id, "slow-pipeline", { input: { doc: "cancel me" } });
   assert.equal(run.status, "pending");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // cancelled once it runs (its slow step takes 1.5 s): a poll of its status, not a fixed wait
+  const deadline = Date.now() + 20_000;
+  while ((await client.runs.get(thread.thread_id, run.run_id)).status !== "running") {
+    assert.ok(Date.now() < deadline, "the run did not start within 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await client.runs.cancel(thread.thread_id, run.run_id, true);
   const cancelled = await client.runs.get(thread.thread_id, run.run_id);
   assert.equal(cancelled.status, "interrupted");
