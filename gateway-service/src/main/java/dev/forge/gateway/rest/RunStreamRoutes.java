@@ -147,26 +147,39 @@ public class RunStreamRoutes implements DocumentedRoutes {
         throw ApiProblem.invalid("Last-Event-ID must be an event id (a whole number)");
     }
 
-    private void start(RoutingContext rc, ObjectNode run, long after) {
-        HttpServerResponse response = rc.response();
+    /** Starts a server-sent event stream on the response; false when the client already went away. */
+    public static boolean open(HttpServerResponse response) {
         if (response.closed()) {
-            return;
+            return false;
         }
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
+        return true;
+    }
+
+    /** A comment line every 15 s keeps an idle stream's connection open; the timer's id, to cancel it. */
+    public static long keepAlive(Vertx vertx, HttpServerResponse response) {
+        return vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
+            if (!response.closed()) {
+                response.write(": keep-alive\n\n");
+            }
+        });
+    }
+
+    private void start(RoutingContext rc, ObjectNode run, long after) {
+        HttpServerResponse response = rc.response();
+        if (!open(response)) {
+            return;
+        }
         var runId = UUID.fromString(run.get("id").asText());
         var metadata = JsonNodeFactory.instance.objectNode().put("run_id", runId.toString())
                 .put("session_id", run.get("session_id").asText()).put("status", run.get("status").asText())
                 .put("resumed_after", after);
         response.write(frame(null, "metadata", metadata.toString()));
         var status = new String[] { run.get("status").asText() };
-        long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
-            if (!response.closed()) {
-                response.write(": keep-alive\n\n");
-            }
-        });
+        long keepAlive = keepAlive(vertx, response);
         Cancellable subscription = streams.events(runId, after).subscribe().with(event -> {
             if (event.terminal()) {
                 status[0] = event.type().substring("run.".length());

@@ -55,7 +55,6 @@ public class LangGraphRoutes {
     private static final Logger LOG = Logger.getLogger(LangGraphRoutes.class);
     private static final Role[] READ = { Role.ADMIN, Role.OPERATOR, Role.DEVELOPER, Role.VIEWER };
     private static final Role[] WRITE = { Role.ADMIN, Role.OPERATOR, Role.DEVELOPER };
-    private static final long KEEP_ALIVE_MS = 15_000;
 
     private final Authenticator authenticator;
     private final LangGraphAssistants assistants;
@@ -398,21 +397,13 @@ public class LangGraphRoutes {
         String runId = target.runId();
         String threadId = target.threadId();
         HttpServerResponse response = rc.response();
-        if (response.closed()) {
+        if (!RunStreamRoutes.open(response)) {
             return;
         }
-        response.setStatusCode(200).setChunked(true)
-                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                .putHeader("Cache-Control", "no-cache")
-                .putHeader("X-Accel-Buffering", "no");
         var chunks = new LangGraphChunks(runId, threadId, target.modes(),
                 step -> runs.stateAt(caller.workspace(), runId, step));
         response.write(frame(null, "metadata", chunks.metadata()));
-        long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
-            if (!response.closed()) {
-                response.write(": heartbeat\n\n");
-            }
-        });
+        long keepAlive = RunStreamRoutes.keepAlive(vertx, response);
         boolean[] done = { false };
         Runnable finish = () -> {
             vertx.cancelTimer(keepAlive);

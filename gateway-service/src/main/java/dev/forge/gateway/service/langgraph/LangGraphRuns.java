@@ -245,8 +245,19 @@ public class LangGraphRuns {
         return modes;
     }
 
-    /** The run's state after a step: the checkpoint at that step, or the latest one before it. */
+    /**
+     * The run's state after a step: the checkpoint at that step (read directly: a stream asks once per step), or
+     * the latest one before it.
+     */
     public Uni<JsonNode> stateAt(String workspace, String runId, int step) {
+        if (step == Integer.MAX_VALUE) {
+            return stateAtOrBefore(workspace, runId, step);
+        }
+        return queries.checkpoint(workspace, runId, step).map(c -> (JsonNode) c.get("state"))
+                .onFailure(ApiProblem.class).recoverWithUni(() -> stateAtOrBefore(workspace, runId, step));
+    }
+
+    private Uni<JsonNode> stateAtOrBefore(String workspace, String runId, int step) {
         return runRepository.checkpointSteps(UUID.fromString(runId)).flatMap(steps -> {
             int at = steps.stream().filter(s -> s <= step).reduce((a, b) -> b).orElse(steps.isEmpty() ? 0
                     : steps.get(0));
