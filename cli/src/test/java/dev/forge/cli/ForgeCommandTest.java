@@ -1,15 +1,15 @@
 package dev.forge.cli;
 
-import java.util.concurrent.TimeUnit;
-import java.util.List;
-import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -289,6 +289,13 @@ class ForgeCommandTest {
                 .out().lines().reduce((a, b) -> b).map(Cli::parse).orElseThrow().get("id").asText();
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cli.run("logs", "--run", run,
                 "-o", "json").out()).contains("finished on worker", "\"run_id\":\"" + run));
+
+        // an unknown webapp is not found, whether its logs are read or followed (the stream is refused before it opens)
+        for (var follow : List.of("--no-color", "--follow")) {
+            var missing = anonymous.run("webapps", "logs", "no-such-app", follow);
+            assertThat(missing.exit()).as(missing.err()).isEqualTo(4);
+            assertThat(missing.err()).startsWith("forge: infra-monitor: Not found");
+        }
 
         // the table of recent runs, redrawn in place in a terminal
         var watch = cli.inTerminal(null, null, "runs", "watch", "--count", "2", "--limit", "3");

@@ -201,6 +201,9 @@ class WebappTest {
         assertThat(created.getList("env", String.class)).containsExactly("GREETING");
         assertThat(fetch("/apps/files/site/index.html").body()).contains("version two");
 
+        // an unknown app's stream is refused before it starts
+        given().accept("text/event-stream").get("/v1/webapps/nope/logs/stream").then().statusCode(404)
+                .contentType("application/problem+json");
         try (var stream = LiveStream.open("/v1/webapps/files/logs/stream?tail=50", Cluster.ADMIN_KEY)) {
             assertThat(stream.status()).isEqualTo(200);
             fetch("/apps/files/site/?from=the-test");
@@ -229,7 +232,8 @@ class WebappTest {
     @Order(4)
     void aCrashingAppIsRestartedWithBackoffAndEachAttemptIsInItsHistory() throws Exception {
         var created = given().contentType(ContentType.JSON).body("{\"slug\": \"crashy\", \"type\": \"fastapi\", "
-                + "\"command\": \"echo about to fail; exit 3\", \"source\": {\"git_url\": \"" + repoUrl() + "\"}}")
+                + "\"command\": \"echo about to fail; echo still failing; exit 3\", \"source\": {\"git_url\": \""
+                + repoUrl() + "\"}}")
                 .post("/v1/webapps").then().statusCode(201).extract().jsonPath();
         assertThat(created.getString("state")).isEqualTo("crashed");
         await().atMost(Duration.ofSeconds(20)).until(() -> outcomes("crashy").size() >= 4);
@@ -245,8 +249,13 @@ class WebappTest {
         long firstGap = Duration.between(starts.get(0), starts.get(1)).toMillis();
         long laterGap = Duration.between(starts.get(2), starts.get(3)).toMillis();
         assertThat(laterGap).isGreaterThan(firstGap);
-        assertThat(given().get("/v1/webapps/crashy/logs?limit=500").then().extract().jsonPath()
-                .getList("line", String.class)).contains("about to fail").anyMatch(l -> l.startsWith("restarting in"));
+        var lines = new ArrayList<>(given().get("/v1/webapps/crashy/logs?limit=500").then().extract().jsonPath()
+                .getList("line", String.class));
+        assertThat(lines).contains("about to fail").anyMatch(l -> l.startsWith("restarting in"));
+        // stored in the order printed: the two lines arrive in one batch, which was once stored reversed
+        Collections.reverse(lines);
+        assertThat(lines.stream().filter(l -> l.equals("about to fail") || l.equals("still failing")).limit(2))
+                .containsExactly("about to fail", "still failing");
         assertThat(app("crashy").getInt("restarts")).isGreaterThanOrEqualTo(3);
 
         given().post("/v1/webapps/crashy/stop").then().statusCode(200);

@@ -29,13 +29,18 @@ public record Settings(String url, String restUrl, String monitorUrl, String key
     public static final String DEFAULT_REST_URL = "http://127.0.0.1:51000";
     public static final String DEFAULT_MONITOR_URL = "http://127.0.0.1:51030";
 
-    /** The settings file: FORGE_CONFIG, else $XDG_CONFIG_HOME/forge/config, else ~/.config/forge/config. */
+    /**
+     * The settings file: FORGE_CONFIG, else $XDG_CONFIG_HOME/forge/config, else $HOME/.config/forge/config. $HOME, as
+     * other command-line tools read it (the JVM's user.home comes from the password database, which a container or a
+     * {@code HOME=… forge} does not change); user.home only when HOME is unset.
+     */
     public static Path file(Map<String, String> env) {
         if (present(env.get("FORGE_CONFIG"))) {
             return Path.of(env.get("FORGE_CONFIG"));
         }
+        var home = present(env.get("HOME")) ? env.get("HOME") : System.getProperty("user.home");
         var base = present(env.get("XDG_CONFIG_HOME")) ? Path.of(env.get("XDG_CONFIG_HOME"))
-                : Path.of(System.getProperty("user.home"), ".config");
+                : Path.of(home, ".config");
         return base.resolve("forge").resolve("config");
     }
 

@@ -140,6 +140,7 @@ public class WebappResource {
     @Path("/webapps/{slug}/logs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @ExistingWebapp
     public Multi<ObjectNode> follow(@PathParam("slug") String slug, @QueryParam("tail") Integer tail) {
         return webapps.follow(slug, tail == null ? 100 : Math.max(0, Math.min(tail, 1000)));
     }

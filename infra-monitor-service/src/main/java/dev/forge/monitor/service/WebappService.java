@@ -178,6 +178,11 @@ public class WebappService {
                         .objectNode().put("runner_id", runner.id().toString())))));
     }
 
+    /** Fails with a 404 problem unless the webapp exists. */
+    public Uni<Void> mustExist(String slug) {
+        return require(slug).replaceWithVoid();
+    }
+
     public Uni<List<ObjectNode>> deployments(String slug, int limit) {
         return require(slug).flatMap(app -> repository.deployments(slug, limit));
     }

@@ -112,10 +112,12 @@ public class WebappStore {
         if (records.isEmpty()) {
             return;
         }
-        // lines of an app deleted meanwhile are dropped rather than failing the batch on the foreign key
+        // lines of an app deleted meanwhile are dropped rather than failing the batch on the foreign key; ids follow
+        // the batch's order (ORDER BY n: the semi-join may be a hash join, which hands the rows back reversed)
         pool.preparedQuery("INSERT INTO webapp_logs (slug, at, stream, line) SELECT l.slug, l.at, l.stream, l.line "
-                + "FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS l(slug, at, stream, line) "
-                + "WHERE EXISTS (SELECT 1 FROM webapps w WHERE w.slug = l.slug)")
+                + "FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) WITH ORDINALITY "
+                + "AS l(slug, at, stream, line, n) WHERE EXISTS (SELECT 1 FROM webapps w WHERE w.slug = l.slug) "
+                + "ORDER BY l.n")
                 .execute(Tuple.of(records.stream().map(LogRecord::slug).toArray(String[]::new),
                         records.stream().map(r -> r.at().atOffset(ZoneOffset.UTC))
                                 .toArray(OffsetDateTime[]::new),
