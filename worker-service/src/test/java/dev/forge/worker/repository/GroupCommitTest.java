@@ -108,6 +108,53 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriteTheServerRefusesRollsItsBatchBackAndFailsOnlyItself() {
+        int count = 8;
+        for (int i = 0; i < count; i++) {
+            runs.run(runs.session("support-triage"), "{}");
+        }
+        UUID worker = UUID.randomUUID();
+        List<ClaimedJob> jobs = queue.claim(worker, count, Duration.ofSeconds(30)).await().atMost(WAIT);
+        // the first two go out alone (one per flusher); the rest, the refused one last, queue into one batch that
+        // the server's refusal (an event's severity breaks its CHECK) rolls back; each is then applied alone
+        ClaimedJob refused = jobs.get(count - 1);
+        var answers = new ArrayList<Uni<Object>>();
+        for (var job : jobs) {
+            var run = store.load(job.runId()).await().atMost(WAIT).orElseThrow();
+            var write = JobWrite.of(job, worker, run).checkpoint(0, JsonNodeFactory.instance.objectNode(), false,
+                    Map.of("kind", "start")).running(job.attempt()).session("busy")
+                    .events(List.of(new JobWrite.Event("run.started", job == refused ? "loud" : "info", Map.of())));
+            answers.add(commits.submit(write.build()).onItemOrFailure()
+                    .transform((held, failure) -> failure != null ? failure : held));
+        }
+        List<Object> outcomes = Uni.join().all(answers).andFailFast().await().atMost(WAIT);
+
+        for (int i = 0; i < count; i++) {
+            var job = jobs.get(i);
+            boolean applied = job != refused;
+            if (applied) {
+                assertThat(outcomes.get(i)).isEqualTo(true);
+            } else {
+                assertThat(outcomes.get(i)).isInstanceOf(Throwable.class).asString().contains("severity");
+            }
+            assertThat(runs.count("SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1", job.runId()))
+                    .isEqualTo(applied ? 1 : 0);
+            assertThat(runs.count("SELECT count(*) FROM events WHERE run_id = $1", job.runId()))
+                    .isEqualTo(applied ? 1 : 0);
+            assertThat(runs.status(job.runId())).isEqualTo(applied ? "running" : "pending");
+        }
+        // no connection went back to the pool inside the aborted transaction: later writes commit
+        var run = store.load(refused.runId()).await().atMost(WAIT).orElseThrow();
+        for (int i = 1; i <= 3; i++) {
+            var again = JobWrite.of(refused, worker, run).checkpoint(i, JsonNodeFactory.instance.objectNode(), false,
+                    Map.of("kind", "step")).build();
+            assertThat(commits.submit(again).await().atMost(WAIT)).isTrue();
+        }
+        assertThat(runs.count("SELECT count(*) FROM workflow_checkpoints WHERE run_id = $1", refused.runId()))
+                .isEqualTo(3);
+    }
+
+    @Test
     void finishingAnAlreadyTerminalRunChangesNeitherItsSessionNorItsEvents() {
         UUID session = runs.session("support-triage");
         UUID runId = runs.run(session, "{}");
