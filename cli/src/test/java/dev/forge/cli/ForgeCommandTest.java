@@ -291,8 +291,9 @@ class ForgeCommandTest {
                 "-o", "json").out()).contains("finished on worker", "\"run_id\":\"" + run));
 
         // an unknown webapp is not found, whether its logs are read or followed (the stream is refused before it opens)
-        for (var follow : List.of("--no-color", "--follow")) {
-            var missing = anonymous.run("webapps", "logs", "no-such-app", follow);
+        for (var command : List.of(new String[] { "webapps", "logs", "no-such-app" },
+                new String[] { "webapps", "logs", "no-such-app", "--follow" })) {
+            var missing = anonymous.run(command);
             assertThat(missing.exit()).as(missing.err()).isEqualTo(4);
             assertThat(missing.err()).startsWith("forge: infra-monitor: Not found");
         }
