@@ -161,7 +161,6 @@ public class LangGraphAssistants {
         return resolve(workspace, id).flatMap(a -> assistants.delete(workspace, a.get("id").asText()));
     }
 
-
     public Uni<LangGraphPage> search(String workspace, JsonNode raw) {
         var req = Requests.of(LangGraphInput.orEmpty(raw), SEARCH);
         var graph = req.text("graph_id", false, 200);
