@@ -48,10 +48,11 @@ class LiveResumeTest {
                 raise("warm-up");
                 assertThat(first.ids()).isNotEmpty();
             });
-            // the stream keeps receiving while this reads: compare the two lists up to one length
-            var items = List.copyOf(first.items());
-            seen = Long.parseLong(first.ids().get(items.size() - 1));
-            assertThat(items.get(items.size() - 1).get("id").asLong()).isEqualTo(seen);
+            // each event is recorded with its id and data together, so the last one read carries both
+            var events = first.events();
+            var lastEvent = events.get(events.size() - 1);
+            seen = Long.parseLong(lastEvent.id());
+            assertThat(lastEvent.data().get("id").asLong()).isEqualTo(seen);
         }
         // while no client listens (a warm-up event raised after the last one seen is missed too)
         for (int i = 0; i < 3; i++) {

@@ -18,16 +18,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * An SSE subscription of the monitor read in the background, as a dashboard holds one: every {@code data:} line's
- * JSON is collected until {@link #close()}.
+ * An SSE subscription of the monitor read in the background, as a dashboard holds one: every event (its {@code id:}
+ * and its {@code data:} JSON) is collected until {@link #close()}. An event is recorded whole when its blank line
+ * arrives, as an EventSource dispatches it, so a reader never sees an id without its data.
  */
 final class LiveStream implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<JsonNode> items = new CopyOnWriteArrayList<>();
-    private final List<String> ids = new CopyOnWriteArrayList<>();
+    /** One dispatched event; {@code id} is null when the server sent none. */
+    record Event(String id, JsonNode data) {
+    }
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
     private final int status;
     private final InputStream body;
     private final Thread reader;
@@ -59,24 +63,38 @@ final class LiveStream implements AutoCloseable {
         return status;
     }
 
-    List<JsonNode> items() {
-        return items;
+    /** Every event so far, each with its id and data together. */
+    List<Event> events() {
+        return List.copyOf(events);
     }
 
-    /** The {@code id:} of every event so far. */
+    /** The data of every event so far. */
+    List<JsonNode> items() {
+        return events().stream().map(Event::data).toList();
+    }
+
+    /** The {@code id:} of every event so far that carried one. */
     List<String> ids() {
-        return ids;
+        return events().stream().map(Event::id).filter(id -> id != null).toList();
     }
 
     private void read() {
         try (var lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
+            String id = null;
+            StringBuilder data = null;
             while ((line = lines.readLine()) != null) {
-                if (line.startsWith("id:")) {
-                    ids.add(line.substring(3).trim());
-                }
-                if (line.startsWith("data:")) {
-                    items.add(JSON.readTree(line.substring(5).trim()));
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        events.add(new Event(id, JSON.readTree(data.toString())));
+                    }
+                    id = null;
+                    data = null;
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:")) {
+                    data = data == null ? new StringBuilder() : data.append('\n');
+                    data.append(line.substring(5).trim());
                 }
             }
         } catch (IOException e) {
