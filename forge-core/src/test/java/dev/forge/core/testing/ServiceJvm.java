@@ -28,12 +28,14 @@ public final class ServiceJvm implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    private final ServiceStartCache.Start start;
 
-    private ServiceJvm(String name, int port, Process process, Path log) {
+    private ServiceJvm(String name, int port, Process process, Path log, ServiceStartCache.Start start) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.start = start;
     }
 
     /**
@@ -67,18 +69,28 @@ public final class ServiceJvm implements AutoCloseable {
         int port = portFree(preferredPort) ? preferredPort : freePort();
         for (int attempt = 1;; attempt++) {
             var log = Files.createTempFile("forge-" + name + "-" + port + "-", ".log");
-            var cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-Dquarkus.http.port=" + port));
+            var start = ServiceStartCache.plan(name, jar);
+            var cmd = new ArrayList<>(List.of(start.java().toString()));
+            cmd.addAll(start.flags());
+            cmd.addAll(List.of("-Xmx256m", "-Dquarkus.http.port=" + port));
             cmd.addAll(properties);
-            cmd.addAll(List.of("-jar", jar.toString()));
+            // absolute: the AOT cache names the class path it was recorded with, and each module's tests start
+            // the jar from their own directory
+            cmd.addAll(List.of("-jar", jar.toAbsolutePath().normalize().toString()));
             var builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             var process = builder.start();
-            var jvm = new ServiceJvm(name, port, process, log);
+            var jvm = new ServiceJvm(name, port, process, log, start);
             try {
                 jvm.awaitReady();
                 return jvm;
-            } catch (PortTaken e) {
+            } catch (RuntimeException e) {
+                // exited, or never ready: nothing of it may outlive the failed start
+                jvm.process.destroyForcibly();
+                start.abandon();
+                if (!(e instanceof PortTaken)) {
+                    throw e;
+                }
                 // the port was free when checked, then the kernel gave it to an outgoing connection (often the
                 // service's own, opened during start-up): another port, a few times
                 if (attempt == 3) {
@@ -149,16 +161,41 @@ public final class ServiceJvm implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+        start.abandon();
     }
 
-    /** SIGTERM, as Kubernetes stops a pod: the service drains and deregisters before it exits. */
+    /**
+     * SIGTERM, as Kubernetes stops a pod: the service drains and deregisters before it exits. A JVM recording its
+     * start-up cache writes it after the service has stopped; that is waited for in the background.
+     */
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
+        if (!process.isAlive()) {
+            start.finish(process);
+            return;
+        }
+        process.destroy();
+        if (start.recording() == null) {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            return;
+        }
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !process.isAlive() || stopped());
+            start.finish(process);
+        } catch (ConditionTimeoutException e) {
+            kill();
+        }
+    }
+
+    /** Quarkus logged the end of its shutdown ("… stopped in 0.101s"). */
+    private boolean stopped() {
+        try {
+            return log().contains(" stopped in ");
+        } catch (IOException e) {
+            return false;
         }
     }
 }
