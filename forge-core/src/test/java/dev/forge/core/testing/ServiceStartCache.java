@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,13 +22,22 @@ import java.util.stream.Stream;
  * <p>
  * The first start of a jar (or the first after it was rebuilt) records: the JVM writes the cache when it exits, in a
  * forked step of ~17 s here, so {@link Start#finish} hands that wait to a background thread and moves the file into
- * place only once complete. One recording per jar at a time; a killed JVM records nothing. On a machine with only
+ * place only once complete (the test JVM's exit waits up to 25 s for one still running). One recording per jar at a
+ * time; a killed JVM records nothing. On a machine with only
  * the build's JDK, or a JDK older than 25, services start as before, on this JVM's java without a cache.
  */
 final class ServiceStartCache {
 
     private static final Optional<Path> JAVA_25 = findJava25();
     private static final Set<Path> RECORDING = ConcurrentHashMap.newKeySet();
+    private static final Set<Thread> MOVERS = ConcurrentHashMap.newKeySet();
+    // a recording finishing as the suite ends is still worth keeping for the next module's tests: this JVM's exit
+    // waits for it a while (surefire gives a fork 30 s to exit)
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(25);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ServiceStartCache::awaitMovers, "aot-cache-exit"));
+    }
 
     private ServiceStartCache() {
     }
@@ -52,9 +62,11 @@ final class ServiceStartCache {
                     // no cache this time: the next start records again
                 } finally {
                     RECORDING.remove(cache);
+                    MOVERS.remove(Thread.currentThread());
                 }
             }, "aot-cache-" + cache.getFileName());
             mover.setDaemon(true);
+            MOVERS.add(mover);
             mover.start();
         }
 
@@ -67,6 +79,21 @@ final class ServiceStartCache {
                     // a stray file in target/, harmless
                 }
                 RECORDING.remove(cache);
+            }
+        }
+    }
+
+    private static void awaitMovers() {
+        long deadline = System.nanoTime() + EXIT_WAIT.toNanos();
+        for (Thread mover : MOVERS) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                mover.join(Duration.ofNanos(left).toMillis() + 1);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
@@ -89,6 +116,12 @@ final class ServiceStartCache {
                 return new Start(java, List.of(), null, null);
             }
             Files.deleteIfExists(cache);
+            // what an unfinished recording left (its JVM killed, or the suite ended first)
+            try (var parts = Files.newDirectoryStream(dir, name + "-*.aot.part*")) {
+                for (Path part : parts) {
+                    Files.deleteIfExists(part);
+                }
+            }
             Path recording = dir.resolve(name + "-" + UUID.randomUUID() + ".aot.part");
             return new Start(java, List.of("-XX:AOTCacheOutput=" + recording), recording, cache);
         } catch (IOException e) {
