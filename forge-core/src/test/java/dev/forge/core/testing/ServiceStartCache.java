@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 final class ServiceStartCache {
 
     private static final Optional<Path> JAVA_25 = findJava25();
+    // as deploy/forge runs the services on JDK 25 (a cache records the object layout: same flag when used)
+    private static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
     private static final Set<Path> RECORDING = ConcurrentHashMap.newKeySet();
     private static final Set<Thread> MOVERS = ConcurrentHashMap.newKeySet();
     // a recording finishing as the suite ends is still worth keeping for the next module's tests: this JVM's exit
@@ -106,14 +108,14 @@ final class ServiceStartCache {
         Path java = JAVA_25.get();
         Path appDir = jar.toAbsolutePath().normalize().getParent();
         Path dir = appDir.getParent().resolve("test-start-cache");
-        Path cache = dir.resolve(name + ".aot");
+        Path cache = dir.resolve(name + "-coh.aot");
         try {
             Files.createDirectories(dir);
             if (Files.isRegularFile(cache) && !newerFileIn(appDir, Files.getLastModifiedTime(cache))) {
-                return new Start(java, List.of("-XX:AOTCache=" + cache), null, null);
+                return new Start(java, List.of(COMPACT_HEADERS, "-XX:AOTCache=" + cache), null, null);
             }
             if (!RECORDING.add(cache)) {
-                return new Start(java, List.of(), null, null);
+                return new Start(java, List.of(COMPACT_HEADERS), null, null);
             }
             Files.deleteIfExists(cache);
             // what an unfinished recording left (its JVM killed, or the suite ended first)
@@ -123,7 +125,7 @@ final class ServiceStartCache {
                 }
             }
             Path recording = dir.resolve(name + "-" + UUID.randomUUID() + ".aot.part");
-            return new Start(java, List.of("-XX:AOTCacheOutput=" + recording), recording, cache);
+            return new Start(java, List.of(COMPACT_HEADERS, "-XX:AOTCacheOutput=" + recording), recording, cache);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
